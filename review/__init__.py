@@ -1,0 +1,1 @@
+"""review: a rapid evidence-review toolkit."""

@@ -1,0 +1,32 @@
+"""Named exceptions: the library raises these, the CLI and the app turn them into messages.
+
+Every message says what failed and what the user can do about it, because it is shown as is.
+"""
+
+
+class ReviewError(Exception):
+    """Base class: anything the user should see as a plain message rather than a traceback."""
+
+
+class DatabaseError(ReviewError):
+    """The review database cannot be opened, read or written."""
+
+
+class SearchError(ReviewError):
+    """A search could not be run or harvested completely."""
+
+
+class QueryError(SearchError):
+    """NCBI rejected the query itself (an <ERROR> in the esearch answer)."""
+
+
+class ResponseError(SearchError):
+    """NCBI answered with something we cannot read: not XML, cut off, or an <ERROR>."""
+
+
+class NetworkError(SearchError):
+    """The E-utilities server could not be reached or kept failing after every retry."""
+
+
+class AlreadyRunning(ReviewError):
+    """Another update of the same review database is in progress."""

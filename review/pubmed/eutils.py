@@ -1,0 +1,312 @@
+"""A polite, resilient E-utilities client built on Bio.Entrez.
+
+Bio.Entrez builds the requests and reads esearch answers, but it always talks to NCBI's own host,
+sets no timeout and retries 429/5xx at once without pausing. We route its ``urlopen`` through
+this module: the URL is pointed at the configured endpoint, every request waits its turn in the
+process-wide rate limiter, gets a timeout, and is read whole. Retries with back-off, jitter and
+``Retry-After`` happen here, around request *and* parse, because a cut-off body is only noticed
+when it is parsed.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import io
+import os
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from Bio import Entrez
+from Bio.Entrez import Parser as EntrezParser
+
+from review.errors import NetworkError, QueryError, ResponseError
+from review.pubmed.parse import parse_efetch
+from review.pubmed.ratelimit import limiter_for
+from review.records import Record
+
+NCBI_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+ENTREZ_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EutilsConfig:
+    base_url: str = NCBI_BASE
+    api_key: str = ""
+    email: str = ""
+    tool: str = "review-toolkit"
+    timeout: float = 60.0
+    attempts: int = 8  # tries per request before giving up
+    backoff: float = 2.0  # first pause in seconds; doubles each retry, capped at backoff_max
+    backoff_max: float = 120.0
+
+    @classmethod
+    def from_env(cls, **overrides) -> EutilsConfig:
+        """Endpoint, key and e-mail from REVIEW_EUTILS_URL, NCBI_API_KEY and NCBI_EMAIL."""
+        values = {
+            "base_url": os.environ.get("REVIEW_EUTILS_URL") or NCBI_BASE,
+            "api_key": os.environ.get("NCBI_API_KEY", ""),
+            "email": os.environ.get("NCBI_EMAIL", ""),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        base = values["base_url"]
+        values["base_url"] = base if base.endswith("/") else base + "/"
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class EsearchResult:
+    count: int
+    pmids: tuple[str, ...]
+    webenv: str = ""
+    query_key: str = ""
+    query_translation: str = ""
+    warnings: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+class _Transient(Exception):
+    """A failure worth retrying; ``retry_after`` is the server's own advice in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class HistoryExpired(ResponseError):
+    """NCBI no longer holds the WebEnv of a search: fetch by PMID instead."""
+
+
+class _Response(io.BytesIO):
+    """A fully read HTTP answer with the attributes Bio.Entrez looks at."""
+
+    def __init__(self, body: bytes, headers, url: str, status: int):
+        super().__init__(body)
+        self.headers = headers
+        self.url = url
+        self.status = status
+
+
+_bound = threading.local()
+
+
+def _entrez_urlopen(request, *args, **kwargs):
+    """Installed as ``Bio.Entrez.urlopen``: send through the client bound to this thread."""
+    client: EutilsClient | None = getattr(_bound, "client", None)
+    if client is None:  # somebody else's Entrez call: behave exactly like urllib
+        return urllib.request.urlopen(request, *args, **kwargs)
+    return client._send(request)
+
+
+Entrez.urlopen = _entrez_urlopen
+Entrez.max_tries = 1  # our retry loop replaces Entrez's immediate, pause-less retries
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class EutilsClient:
+    """Talks to one E-utilities endpoint for PubMed. Safe to share between threads."""
+
+    def __init__(self, config: EutilsConfig | None = None, *, sleep=time.sleep, on_retry=None):
+        self.config = config or EutilsConfig.from_env()
+        self.limiter = limiter_for(self.config.base_url, bool(self.config.api_key))
+        self._sleep = sleep
+        self.on_retry: Callable[[str, float], None] | None = on_retry
+        self.requests = 0
+        self.retries = 0
+        self._count_lock = threading.Lock()
+
+    # -- public calls -----------------------------------------------------------------------
+
+    def esearch(
+        self, term: str, *, retmax: int = 9999, retstart: int = 0, **limits
+    ) -> EsearchResult:
+        params = {k: v for k, v in limits.items() if v}
+
+        def once() -> EsearchResult:
+            handle = self._entrez(
+                Entrez.esearch,
+                db="pubmed",
+                term=term,
+                usehistory="y",
+                retmax=retmax,
+                retstart=retstart,
+                **params,
+            )
+            return _read_esearch(handle, term)
+
+        return self._retrying(once, f"esearch for {term!r}")
+
+    def efetch_ids(self, pmids: list[str], *, where: str = "") -> list[Record]:
+        def once() -> list[Record]:
+            handle = self._entrez(Entrez.efetch, db="pubmed", id=",".join(pmids), retmode="xml")
+            return _read_efetch(handle, where)
+
+        return self._retrying(once, where or f"efetch of {len(pmids)} PMIDs")
+
+    def efetch_history(
+        self, webenv: str, query_key: str, retstart: int, retmax: int, *, where: str = ""
+    ) -> list[Record]:
+        def once() -> list[Record]:
+            handle = self._entrez(
+                Entrez.efetch,
+                db="pubmed",
+                webenv=webenv,
+                query_key=query_key,
+                retstart=retstart,
+                retmax=retmax,
+                retmode="xml",
+            )
+            return _read_efetch(handle, where)
+
+        return self._retrying(once, where or f"efetch from history at {retstart}")
+
+    # -- machinery ----------------------------------------------------------------------------
+
+    def _entrez(self, function, **params):
+        params.setdefault("tool", self.config.tool)
+        if self.config.email:
+            params.setdefault("email", self.config.email)
+        if self.config.api_key:
+            params.setdefault("api_key", self.config.api_key)
+        previous = getattr(_bound, "client", None)
+        _bound.client = self
+        try:  # Entrez itself switches to POST for long id lists
+            return function(**params)
+        finally:
+            _bound.client = previous
+
+    def _send(self, request: urllib.request.Request) -> _Response:
+        """One HTTP exchange, read whole; raises _Transient for what a retry may cure."""
+        url = request.full_url
+        if url.startswith(ENTREZ_BASE):
+            url = self.config.base_url + url[len(ENTREZ_BASE) :]
+        routed = urllib.request.Request(
+            url, data=request.data, headers=dict(request.header_items()), method=request.method
+        )
+        self.limiter.wait()
+        with self._count_lock:
+            self.requests += 1
+        try:
+            with urllib.request.urlopen(routed, timeout=self.config.timeout) as response:
+                body = response.read()
+                headers, status = response.headers, response.status
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429 or exc.code >= 500:
+                raise _Transient(
+                    f"HTTP {exc.code} from {_endpoint(url)}",
+                    _retry_after(exc.headers.get("Retry-After")),
+                ) from exc
+            raise NetworkError(
+                f"{_endpoint(url)} refused the request with HTTP {exc.code} ({exc.reason}). "
+                "Check REVIEW_EUTILS_URL and NCBI_API_KEY."
+            ) from exc
+        except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise _Transient(f"no complete answer from {_endpoint(url)} ({reason})") from exc
+        content_type = headers.get_content_type()
+        if content_type == "text/html":
+            raise _Transient(f"{_endpoint(url)} sent an HTML page instead of XML")
+        return _Response(body, headers, url, status)
+
+    def _retrying(self, once: Callable[[], T], what: str) -> T:
+        last = ""
+        for attempt in range(self.config.attempts):
+            try:
+                return once()
+            except _Transient as exc:
+                last, advice = str(exc), exc.retry_after
+            except ResponseError as exc:
+                if not getattr(exc, "transient", False):
+                    raise
+                last, advice = str(exc), None
+            if attempt == self.config.attempts - 1:
+                break
+            pause = min(self.config.backoff_max, self.config.backoff * 2**attempt)
+            pause *= random.uniform(0.5, 1.0)  # jitter: many clients must not retry in step
+            if advice is not None:
+                pause = max(pause, advice)
+            with self._count_lock:
+                self.retries += 1
+            if self.on_retry:
+                self.on_retry(f"{what}: {last}", pause)
+            self._sleep(pause)
+        raise NetworkError(
+            f"{what} failed {self.config.attempts} times; the last problem was: {last}. "
+            "What to do: check the network and NCBI's service status, then run the same command "
+            "again: it continues where it stopped, without downloading stored records again."
+        )
+
+
+def _endpoint(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def _read_esearch(handle: _Response, term: str) -> EsearchResult:
+    try:
+        data = Entrez.read(handle)
+    except RuntimeError as exc:  # an <ERROR> element: NCBI rejected the query itself
+        raise QueryError(
+            f"PubMed rejected the search {term!r}: {exc}. Check the query syntax in PubMed's "
+            "Advanced Search, then try again."
+        ) from exc
+    except (EntrezParser.CorruptedXMLError, EntrezParser.NotXMLError, ValueError) as exc:
+        error = ResponseError(f"esearch answer for {term!r} could not be read ({exc})")
+        error.transient = True
+        raise error from exc
+    errors = data.get("ErrorList", {}) or {}
+    warning_list = data.get("WarningList", {}) or {}
+    problems = []
+    for phrase in errors.get("PhraseNotFound", []):
+        problems.append(
+            f"PubMed found nothing for the term '{phrase}', and left it out of the search."
+        )
+    for field_name in errors.get("FieldNotFound", []):
+        problems.append(
+            f"PubMed does not know the field '{field_name}'; check the tag in brackets."
+        )
+    warnings = []
+    for phrase in warning_list.get("QuotedPhraseNotFound", []):
+        warnings.append(f"PubMed does not know the quoted phrase {phrase}; it matched nothing.")
+    for phrase in warning_list.get("PhraseIgnored", []):
+        warnings.append(f"PubMed ignored '{phrase}' (a word too common to search for).")
+    for message in warning_list.get("OutputMessage", []):
+        warnings.append(f"PubMed says: {message}")
+    return EsearchResult(
+        count=int(data["Count"]),
+        pmids=tuple(str(p) for p in data["IdList"]),
+        webenv=str(data.get("WebEnv", "")),
+        query_key=str(data.get("QueryKey", "")),
+        query_translation=str(data.get("QueryTranslation", "")),
+        warnings=tuple(warnings),
+        errors=tuple(problems),
+    )
+
+
+def _read_efetch(handle: _Response, where: str) -> list[Record]:
+    body = handle.read()
+    try:
+        return parse_efetch(body, where=where)
+    except ResponseError as exc:
+        text = str(exc)
+        if "Unable to obtain query" in text or "history" in text.lower() and "ERROR" in text:
+            raise HistoryExpired(text) from exc
+        if b"<ERROR>" in body[:2000]:
+            raise
+        exc.transient = True  # cut off or unreadable: asking again usually cures it
+        raise

@@ -1,0 +1,325 @@
+"""Harvesting a PubMed search completely into the review database.
+
+PubMed pages only the first 9,999 hits of a query, whatever its count. A larger query is split
+into entry-date (EDAT) ranges, halving each range until every slice is under the cap, and the
+slices' PMIDs are checked against NCBI's count. Every slice and every efetch page is stored in
+its own transaction, and each PMID a run owes is recorded before anything is fetched, so an
+interrupted run resumes by fetching only what is still missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from review.errors import NetworkError, SearchError
+from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
+
+CAP = 9999  # PubMed's esearch refuses retstart above 9998: only 9,999 hits can be paged
+PAGE_SIZE = 500
+EARLIEST = date(1700, 1, 1)  # before PubMed's oldest entry date
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    name: str
+    query: str
+    mindate: str | None = None
+    maxdate: str | None = None
+    datetype: str | None = None  # which date mindate/maxdate limit: pdat (default), edat, mdat
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    search: str
+    status: str
+    ncbi_count: int
+    retrieved: int
+    new: int
+    already_present: int
+    deleted: int
+    query_translation: str
+    warnings: tuple[str, ...]
+    errors: tuple[str, ...]
+    message: str = ""
+
+
+def edat_clause(start: date, end: date) -> str:
+    return f'"{start:%Y/%m/%d}"[EDAT] : "{end:%Y/%m/%d}"[EDAT]'
+
+
+def term_for(query: str, start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return query
+    return f"({query}) AND ({edat_clause(start or EARLIEST, end or _tomorrow())})"
+
+
+def _tomorrow() -> date:
+    return datetime.now(UTC).date() + timedelta(days=1)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class Harvest:
+    """One run of one saved search: search phase (slices, PMIDs), then fetch phase (records)."""
+
+    def __init__(self, store, client: EutilsClient, *, page_size: int = PAGE_SIZE, progress=None):
+        self.store = store
+        self.client = client
+        self.page_size = page_size
+        self.progress: Progress | None = progress
+        self.fresh_webenvs: set[str] = set()  # WebEnvs made in this process: still on NCBI
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
+
+    def run(self, spec: SearchSpec, *, kind: str = "search", since: date | None = None):
+        limits = {"mindate": spec.mindate, "maxdate": spec.maxdate, "datetype": spec.datetype}
+        search_id = self.store.save_search(spec.name, spec.query, **limits)
+        run = self.store.unfinished_run(search_id, kind)
+        if run is not None:  # an interrupted run of the same kind: finish it rather than restart
+            run_id, params = run["id"], run["params"]
+            self.warnings = list(run["warnings"])
+            self.errors = list(run["errors"])
+        else:
+            until = _tomorrow() if since else None
+            params = {
+                "query": spec.query,
+                "term": term_for(spec.query, since, until),
+                "mindate": spec.mindate,
+                "maxdate": spec.maxdate,
+                "datetype": spec.datetype,
+                "edat_from": _iso(since),
+                "edat_to": _iso(until),
+                "endpoint": self.client.config.base_url,
+                "page_size": self.page_size,
+                "api_key": bool(self.client.config.api_key),
+            }
+            run_id = self.store.start_run(search_id, kind, params)
+            run = self.store.run(run_id)
+        self.store.update_run(run_id, status="running", message=None)
+        try:
+            if run["phase"] == "searching":
+                self._search_phase(run_id, params)
+            self._fetch_phase(run_id)
+        except (KeyboardInterrupt, NetworkError) as exc:
+            # Left resumable: the next run of this search continues from what is stored.
+            reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+            self.store.update_run(run_id, status="interrupted", message=reason)
+            raise
+        except SearchError as exc:
+            self.errors.append(str(exc))
+            self.store.finish_run(run_id, "failed", message=str(exc), errors=self.errors)
+            raise
+        return self._finish(run_id, spec.name)
+
+    # -- search phase ---------------------------------------------------------------------------
+
+    def _limits(self, params: dict) -> dict:
+        if not (params.get("mindate") or params.get("maxdate")):
+            return {}
+        return {
+            "mindate": params.get("mindate") or "1000",
+            "maxdate": params.get("maxdate") or "3000",
+            "datetype": params.get("datetype") or "pdat",
+        }
+
+    def _esearch(self, params: dict, start: date | None, end: date | None) -> EsearchResult:
+        term = term_for(params["query"], start, end)
+        return self.client.esearch(term, retmax=CAP, **self._limits(params))
+
+    def _search_phase(self, run_id: int, params: dict) -> None:
+        start, end = _date(params["edat_from"]), _date(params["edat_to"])
+        done = {(s["edat_from"], s["edat_to"]): s["count"] for s in self.store.slices(run_id)}
+        root = self._esearch(params, start, end)
+        for message in root.errors:
+            if message not in self.errors:
+                self.errors.append(message)
+        for message in root.warnings:
+            if message not in self.warnings:
+                self.warnings.append(message)
+        self.store.update_run(
+            run_id,
+            ncbi_count=root.count,
+            query_translation=root.query_translation,
+            warnings=self.warnings,
+            errors=self.errors,
+        )
+        if root.count <= CAP:
+            self._save(run_id, start, end, root)
+        else:
+            self._split(run_id, params, start or EARLIEST, end or _tomorrow(), done)
+        hits = sum(self.store.hit_counts(run_id).values())
+        if hits < root.count:
+            self.errors.append(
+                f"PubMed counted {root.count:,} records but the date slices returned only "
+                f"{hits:,} distinct PMIDs; records may have been removed from PubMed while "
+                "harvesting. Run the search again to check."
+            )
+        elif hits > root.count:
+            self.warnings.append(
+                f"PubMed counted {root.count:,} records; the date slices returned {hits:,}, "
+                "probably because records were added to PubMed while harvesting. All are kept."
+            )
+        self.store.update_run(run_id, phase="fetching", warnings=self.warnings, errors=self.errors)
+
+    def _save(self, run_id: int, start, end, result: EsearchResult) -> None:
+        if len(result.pmids) < min(result.count, CAP):
+            raise SearchError(
+                f"esearch promised {result.count} PMIDs but listed {len(result.pmids)}; "
+                "run the search again."
+            )
+        self.store.save_slice(
+            run_id,
+            _iso(start),
+            _iso(end),
+            result.count,
+            result.pmids,
+            result.webenv or None,
+            result.query_key or None,
+        )
+        if result.webenv:
+            self.fresh_webenvs.add(result.webenv)
+
+    def _split(self, run_id: int, params: dict, start: date, end: date, done: dict) -> None:
+        """Halve an entry-date range until each part is under the cap (depth first, in order)."""
+        stack = [(start, end)]
+        while stack:
+            lo, hi = stack.pop()
+            if (lo.isoformat(), hi.isoformat()) in done:
+                continue  # stored by the interrupted run this one resumes
+            result = self._esearch(params, lo, hi)
+            if result.count <= CAP:
+                self._save(run_id, lo, hi, result)
+                continue
+            if lo == hi:
+                self._save(run_id, lo, hi, result)
+                self.errors.append(
+                    f"PubMed entered {result.count:,} matching records on {lo:%Y-%m-%d}, more "
+                    f"than the {CAP:,} it lets anyone page through; only {CAP:,} were harvested "
+                    "for that day. Narrow the query (for example by publication type) to get all."
+                )
+                continue
+            mid = lo + (hi - lo) // 2
+            stack.append((mid + timedelta(days=1), hi))
+            stack.append((lo, mid))
+
+    # -- fetch phase ----------------------------------------------------------------------------
+
+    def _fetch_phase(self, run_id: int) -> None:
+        self.store.link_stored_hits(run_id)
+        wanted = set(self.store.pending_hits(run_id))
+        total = sum(self.store.hit_counts(run_id).values())
+        self._report(run_id, total)
+        for piece in self.store.slices(run_id):
+            pending = self.store.pending_hits(run_id, piece["id"])
+            if not pending:
+                continue
+            where = f"search run {run_id}"
+            if (
+                piece["webenv"] in self.fresh_webenvs
+                and len(pending) == piece["count"]
+                and piece["count"] <= CAP
+            ):
+                self._fetch_history(run_id, piece, wanted, total, where)
+                pending = self.store.pending_hits(run_id, piece["id"])
+            self._fetch_ids(run_id, pending, wanted, total, where)
+        missing = self.store.pending_hits(run_id)
+        if missing:  # efetch left some out: one more try each, then say which
+            self._fetch_ids(run_id, missing, wanted, total, f"search run {run_id}, retry")
+            missing = self.store.pending_hits(run_id)
+        if missing:
+            shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+            self.errors.append(
+                f"PubMed listed {len(missing):,} PMIDs that efetch did not return ({shown}). "
+                "Run the search again later to fetch them."
+            )
+
+    def _fetch_history(self, run_id: int, piece: dict, wanted: set, total: int, where: str):
+        for retstart in range(0, piece["count"], self.page_size):
+            page = f"{where}, records {retstart + 1}-{retstart + self.page_size}"
+            try:
+                records = self.client.efetch_history(
+                    piece["webenv"], piece["query_key"], retstart, self.page_size, where=page
+                )
+            except HistoryExpired:
+                self.fresh_webenvs.discard(piece["webenv"])
+                return  # the caller fetches what is left by PMID
+            self._store(run_id, records, wanted, total)
+
+    def _fetch_ids(self, run_id: int, pmids: list[str], wanted: set, total: int, where: str):
+        for start in range(0, len(pmids), self.page_size):
+            batch = pmids[start : start + self.page_size]
+            page = f"{where}, PMIDs {batch[0]}..{batch[-1]}"
+            self._store(run_id, self.client.efetch_ids(batch, where=page), wanted, total)
+
+    def _store(self, run_id: int, records, wanted: set, total: int) -> None:
+        keep = [r for r in records if r.pmid in wanted and r.kind != "deleted"]
+        deleted = [r.pmid for r in records if r.kind == "deleted" and r.pmid in wanted]
+        self.store.store_pubmed_batch(run_id, keep, deleted)
+        wanted.difference_update(r.pmid for r in keep)
+        wanted.difference_update(deleted)
+        self._report(run_id, total, len(wanted))
+
+    def _report(self, run_id: int, total: int, pending: int | None = None) -> None:
+        if self.progress is not None:
+            if pending is None:
+                pending = len(self.store.pending_hits(run_id))
+            self.progress(total - pending, total)
+
+    # -- end ------------------------------------------------------------------------------------
+
+    def _finish(self, run_id: int, name: str) -> RunResult:
+        counts = self.store.hit_counts(run_id)
+        totals = self.store.run_totals(run_id)
+        run = self.store.run(run_id)
+        status = "incomplete" if self.errors and self._lost_records(run, counts) else "complete"
+        message = f"{totals['new']:,} new, {totals['present']:,} already in the review"
+        if counts.get("deleted"):
+            message += f", {counts['deleted']:,} deleted from PubMed"
+        self.store.finish_run(
+            run_id,
+            status,
+            retrieved=totals["linked"],
+            new_records=totals["new"],
+            already_present=totals["present"],
+            deleted=counts.get("deleted", 0),
+            warnings=self.warnings,
+            errors=self.errors,
+            message=message,
+        )
+        return RunResult(
+            run_id=run_id,
+            search=name,
+            status=status,
+            ncbi_count=run["ncbi_count"] or 0,
+            retrieved=totals["linked"],
+            new=totals["new"],
+            already_present=totals["present"],
+            deleted=counts.get("deleted", 0),
+            query_translation=run["query_translation"] or "",
+            warnings=tuple(self.warnings),
+            errors=tuple(self.errors),
+            message=message,
+        )
+
+    @staticmethod
+    def _lost_records(run: dict, counts: dict) -> bool:
+        """Whether the run holds fewer records than PubMed said it would."""
+        held = counts.get("stored", 0) + counts.get("deleted", 0)
+        return bool(counts.get("pending")) or held < (run["ncbi_count"] or 0)
+
+
+def run_search(store, client: EutilsClient, spec: SearchSpec, **options) -> RunResult:
+    kind = options.pop("kind", "search")
+    since = options.pop("since", None)
+    return Harvest(store, client, **options).run(spec, kind=kind, since=since)

@@ -1,0 +1,94 @@
+"""The bibliographic record as the rest of the toolkit sees it.
+
+A record is what one database said about one publication. It keeps the normalised fields that
+screening, deduplication and reports read, and the original text exactly as received so that a
+better parser can re-read it later without asking the database again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Author:
+    last_name: str = ""
+    fore_name: str = ""
+    initials: str = ""
+    collective: str = ""  # a group author ("The XYZ Trial Group") has no personal name
+
+    @property
+    def display(self) -> str:
+        if self.collective:
+            return self.collective
+        return f"{self.last_name} {self.initials}".strip()
+
+
+@dataclass(frozen=True)
+class AbstractSection:
+    """One part of a structured abstract; unstructured abstracts have one section, no label."""
+
+    text: str
+    label: str = ""
+    category: str = ""  # NLM's category (BACKGROUND, METHODS, RESULTS, CONCLUSIONS, ...)
+
+
+@dataclass(frozen=True)
+class MeshHeading:
+    descriptor: str
+    major: bool = False
+    qualifiers: tuple[str, ...] = ()
+    ui: str = ""
+
+
+@dataclass(frozen=True)
+class PubDate:
+    """A PubMed history date (received, accepted, entrez, pubmed, medline, ...)."""
+
+    status: str
+    date: str  # ISO 8601, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class Record:
+    """One publication as one source described it.
+
+    ``kind`` is ``article`` for PubmedArticle, ``book`` for PubmedBookArticle and ``deleted`` for a
+    DeleteCitation notice (which carries only its PMID). ``raw`` is the source's own text for this
+    record, byte for byte as received (decoded as UTF-8), and ``raw_format`` says how to re-read it.
+    """
+
+    kind: str = "article"
+    pmid: str = ""
+    doi: str = ""
+    pmcid: str = ""
+    title: str = ""
+    abstract_sections: tuple[AbstractSection, ...] = ()
+    authors: tuple[Author, ...] = ()
+    journal: str = ""
+    journal_abbrev: str = ""
+    year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    languages: tuple[str, ...] = ()
+    publication_types: tuple[str, ...] = ()
+    mesh_headings: tuple[MeshHeading, ...] = ()
+    keywords: tuple[str, ...] = ()
+    dates: tuple[PubDate, ...] = ()
+    raw: str = field(default="", repr=False)
+    raw_format: str = "pubmed-xml"
+
+    @property
+    def abstract(self) -> str:
+        """The abstract as one text, structured sections introduced by their labels."""
+        parts = []
+        for section in self.abstract_sections:
+            parts.append(f"{section.label}: {section.text}" if section.label else section.text)
+        return "\n\n".join(parts)
+
+    def date(self, status: str) -> str:
+        for d in self.dates:
+            if d.status == status:
+                return d.date
+        return ""

@@ -1,0 +1,20 @@
+"""The review database: one SQLite file per review; the only package in the toolkit with SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from review.store.base import BaseStore, now
+from review.store.records import RecordsMixin
+from review.store.searches import SearchesMixin
+
+
+class Store(RecordsMixin, SearchesMixin, BaseStore):
+    """A review database, with the operations the rest of the toolkit may ask of it."""
+
+
+def open_store(path: str | Path, *, create: bool = True) -> Store:
+    return Store(path, create=create)
+
+
+__all__ = ["Store", "open_store", "now"]

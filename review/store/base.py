@@ -1,0 +1,178 @@
+"""The connection to a review database and its migrations.
+
+The file is shared by the app (many reader threads), the CLI and a cron job, so it runs in WAL
+mode with a busy timeout, and every write is one short ``BEGIN IMMEDIATE`` transaction: a batch is
+stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from review.errors import DatabaseError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> DatabaseError:
+    text = str(exc)
+    if "disk is full" in text or "disk I/O error" in text:
+        hint = (
+            "free some disk space, then run the same command again; nothing half-written was kept"
+        )
+    elif "not a database" in text or "malformed" in text:
+        hint = "this file is not a review database (or it is damaged); give another path"
+    elif "readonly" in text or "unable to open" in text:
+        hint = "check that the file and its folder exist and that you may write to them"
+    elif "locked" in text or "busy" in text:
+        hint = "another program holds the database for too long; try again in a minute"
+    else:
+        hint = "check the file, then try again"
+    return DatabaseError(f"Review database {path}: {text}. What to do: {hint}.")
+
+
+class BaseStore:
+    """An open review database. Thread-safe: writes are serialised by one lock, as in datasette."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise DatabaseError(
+                f"Review database {self.path} does not exist. "
+                f"Create it with: review init {self.path}"
+            )
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from exc
+        except OSError as exc:
+            raise DatabaseError(
+                f"Review database {self.path}: {exc.strerror}. What to do: check the path."
+            ) from exc
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.migrate()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """One write transaction; rolled back whole on any error, including Ctrl-C."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _explain(self.path, exc) from exc
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise _explain(self.path, exc) from exc
+
+    def query(self, sql: str, params=()) -> list[dict]:
+        try:
+            with self._lock:
+                cursor = self.conn.execute(sql, params)
+                names = [c[0] for c in cursor.description or ()]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from exc
+
+    def scalar(self, sql: str, params=()):
+        rows = self.query(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    def write(self, sql: str, params=()) -> int:
+        """Run one statement in its own transaction; returns the new row id."""
+        with self.transaction() as conn:
+            try:
+                return conn.execute(sql, params).lastrowid
+            except sqlite3.Error as exc:
+                raise _explain(self.path, exc) from exc
+
+    # -- migrations -------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply the numbered migrations in db/ that this file has not had yet, each atomically."""
+        try:
+            with self._lock:
+                self.conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from exc
+        done = {row["version"] for row in self.query("SELECT version FROM schema_migrations")}
+        applied = []
+        for file in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+            version = int(file.name[:3])
+            if version in done:
+                continue
+            with self.transaction() as conn:
+                for statement in _statements(file.read_text(encoding="utf-8")):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, file.name, now()),
+                )
+            applied.append(file.name)
+        return applied
+
+    def schema_versions(self) -> list[str]:
+        return [r["name"] for r in self.query("SELECT name FROM schema_migrations ORDER BY 1")]
+
+    def audit(self, actor: str, action: str, **detail) -> None:
+        self.write(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+            (now(), actor, action, json.dumps(detail, sort_keys=True)),
+        )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements so each runs inside our own transaction."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,228 @@
+"""Records: stored once per (origin, identifier), linked to every run that found them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+from review.records import AbstractSection, Author, MeshHeading, PubDate, Record
+from review.store.base import now
+
+_COLUMNS = (
+    "origin, origin_id, kind, pmid, doi, pmcid, title, abstract, abstract_sections, authors, "
+    "journal, journal_abbrev, year, volume, issue, pages, languages, publication_types, "
+    "mesh_headings, keywords, dates, raw, raw_format, added_at"
+)
+_INSERT = (
+    f"INSERT INTO records ({_COLUMNS}) VALUES ({', '.join('?' * len(_COLUMNS.split(',')))}) "
+    "ON CONFLICT (origin, origin_id) DO NOTHING"
+)
+
+
+def _dump(items) -> str:
+    return json.dumps([asdict(i) if hasattr(i, "__dataclass_fields__") else i for i in items])
+
+
+def _row(record: Record, origin: str, origin_id: str, added_at: str) -> tuple:
+    return (
+        origin,
+        origin_id,
+        record.kind,
+        record.pmid or None,
+        record.doi or None,
+        record.pmcid or None,
+        record.title,
+        record.abstract,
+        _dump(record.abstract_sections),
+        _dump(record.authors),
+        record.journal,
+        record.journal_abbrev,
+        record.year,
+        record.volume,
+        record.issue,
+        record.pages,
+        _dump(record.languages),
+        _dump(record.publication_types),
+        _dump(record.mesh_headings),
+        _dump(record.keywords),
+        _dump(record.dates),
+        record.raw,
+        record.raw_format,
+        added_at,
+    )
+
+
+def record_from_row(row: dict) -> Record:
+    """Rebuild the domain object from a stored row (the database edge: dicts stop here)."""
+    return Record(
+        kind=row["kind"],
+        pmid=row["pmid"] or "",
+        doi=row["doi"] or "",
+        pmcid=row["pmcid"] or "",
+        title=row["title"],
+        abstract_sections=tuple(AbstractSection(**s) for s in json.loads(row["abstract_sections"])),
+        authors=tuple(Author(**a) for a in json.loads(row["authors"])),
+        journal=row["journal"],
+        journal_abbrev=row["journal_abbrev"],
+        year=row["year"],
+        volume=row["volume"],
+        issue=row["issue"],
+        pages=row["pages"],
+        languages=tuple(json.loads(row["languages"])),
+        publication_types=tuple(json.loads(row["publication_types"])),
+        mesh_headings=tuple(
+            MeshHeading(**{**m, "qualifiers": tuple(m["qualifiers"])})
+            for m in json.loads(row["mesh_headings"])
+        ),
+        keywords=tuple(json.loads(row["keywords"])),
+        dates=tuple(PubDate(**d) for d in json.loads(row["dates"])),
+        raw=row["raw"],
+        raw_format=row["raw_format"],
+    )
+
+
+class RecordsMixin:
+    def store_pubmed_batch(
+        self, run_id: int, records: Sequence[Record], deleted: Iterable[str] = ()
+    ) -> int:
+        """Store one efetch page for a run, atomically. Returns how many records were new.
+
+        A record already in the review (same PMID) is not touched, only linked to this run, so a
+        re-run or an overlapping page never duplicates a row or rewrites what was received first.
+        """
+        stamp = now()
+        rows = {
+            r.pmid: _row(r, "pubmed", r.pmid, stamp)
+            for r in records
+            if r.kind != "deleted" and r.pmid
+        }
+        with self.transaction() as conn:
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS batch (pmid TEXT PRIMARY KEY, is_new INTEGER)"
+            )
+            conn.execute("DELETE FROM temp.batch")
+            conn.executemany("INSERT INTO temp.batch (pmid) VALUES (?)", [(p,) for p in rows])
+            conn.execute(
+                "UPDATE temp.batch SET is_new = NOT EXISTS (SELECT 1 FROM records r "
+                "WHERE r.origin = 'pubmed' AND r.origin_id = temp.batch.pmid)"
+            )
+            fresh = [p for (p,) in conn.execute("SELECT pmid FROM temp.batch WHERE is_new")]
+            conn.executemany(_INSERT, [rows[p] for p in fresh])
+            conn.execute(
+                "INSERT OR IGNORE INTO record_sources (record_id, run_id, new, linked_at) "
+                "SELECT r.id, ?, b.is_new, ? FROM temp.batch b "
+                "JOIN records r ON r.origin = 'pubmed' AND r.origin_id = b.pmid",
+                (run_id, stamp),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO screening_queue (record_id, queued_at, run_id) "
+                "SELECT r.id, ?, ? FROM temp.batch b "
+                "JOIN records r ON r.origin = 'pubmed' AND r.origin_id = b.pmid WHERE b.is_new",
+                (stamp, run_id),
+            )
+            conn.execute(
+                "UPDATE search_hits SET status = 'stored' WHERE run_id = ? "
+                "AND pmid IN (SELECT pmid FROM temp.batch)",
+                (run_id,),
+            )
+            conn.executemany(
+                "UPDATE search_hits SET status = 'deleted' WHERE run_id = ? AND pmid = ?",
+                [(run_id, p) for p in deleted],
+            )
+        return len(fresh)
+
+    def add_records(self, origin: str, records: Sequence[tuple[str, Record]]) -> int:
+        """Store records keyed by their identifier at their origin, atomically; queue the new ones.
+
+        Used for records that no search run brought (the bundled demo review, for now).
+        """
+        stamp = now()
+        with self.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany(_INSERT, [_row(r, origin, key, stamp) for key, r in records])
+            added = conn.total_changes - before
+            conn.execute(
+                "INSERT OR IGNORE INTO screening_queue (record_id, queued_at) "
+                "SELECT id, ? FROM records WHERE origin = ? AND added_at = ?",
+                (stamp, origin, stamp),
+            )
+        return added
+
+    def link_stored_hits(self, run_id: int) -> int:
+        """Link records the review already had to a run that found them again."""
+        stamp = now()
+        with self.transaction() as conn:
+            linked = conn.execute(
+                "INSERT OR IGNORE INTO record_sources (record_id, run_id, new, linked_at) "
+                "SELECT r.id, h.run_id, 0, ? FROM search_hits h "
+                "JOIN records r ON r.origin = 'pubmed' AND r.origin_id = h.pmid "
+                "WHERE h.run_id = ?",
+                (stamp, run_id),
+            ).rowcount
+            conn.execute(
+                "UPDATE search_hits SET status = 'stored' WHERE run_id = ? AND status = 'pending' "
+                "AND pmid IN (SELECT origin_id FROM records WHERE origin = 'pubmed')",
+                (run_id,),
+            )
+        return linked
+
+    def stored_pmids(self, pmids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(pmids), 900):
+            chunk = list(pmids[start : start + 900])
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r["origin_id"]
+                for r in self.query(
+                    "SELECT origin_id FROM records WHERE origin = 'pubmed' "
+                    f"AND origin_id IN ({marks})",
+                    chunk,
+                )
+            )
+        return found
+
+    def record(self, record_id: int) -> Record | None:
+        rows = self.query("SELECT * FROM records WHERE id = ?", (record_id,))
+        return record_from_row(rows[0]) if rows else None
+
+    def record_by_pmid(self, pmid: str) -> Record | None:
+        rows = self.query(
+            "SELECT * FROM records WHERE origin = 'pubmed' AND origin_id = ?", (str(pmid),)
+        )
+        return record_from_row(rows[0]) if rows else None
+
+    def count_records(self) -> int:
+        return self.scalar("SELECT count(*) FROM records")
+
+    def all_pmids(self) -> list[str]:
+        return [
+            r["origin_id"]
+            for r in self.query("SELECT origin_id FROM records WHERE origin = 'pubmed' ORDER BY id")
+        ]
+
+    def record_rows(self, *, search: str = "", limit: int = 50, offset: int = 0) -> list[dict]:
+        """A page of records for listing, newest first, optionally filtered by a text."""
+        where, params = "", []
+        if search:
+            where = "WHERE title LIKE ? OR abstract LIKE ? OR pmid = ? OR doi = ?"
+            like = f"%{search}%"
+            params = [like, like, search, search]
+        return self.query(
+            "SELECT id, pmid, doi, title, journal, year, authors, added_at FROM records "
+            f"{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+
+    def count_matching(self, search: str = "") -> int:
+        if not search:
+            return self.count_records()
+        like = f"%{search}%"
+        return self.scalar(
+            "SELECT count(*) FROM records WHERE title LIKE ? OR abstract LIKE ? "
+            "OR pmid = ? OR doi = ?",
+            (like, like, search, search),
+        )
+
+    def queued_for_screening(self) -> int:
+        return self.scalar("SELECT count(*) FROM screening_queue")

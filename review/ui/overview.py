@@ -1,0 +1,41 @@
+"""Overview: what the review holds and where it came from."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review.ui.state import review_path, store
+
+
+def page() -> None:
+    db = store()
+    summary = db.review_summary()
+    st.title("Overview")
+    st.caption(f"Review database: {review_path()}")
+    left, middle, right = st.columns(3)
+    left.metric("Records", f"{summary['records']:,}")
+    middle.metric("Queued for screening", f"{summary['queued_for_screening']:,}")
+    right.metric("Saved searches", summary["searches"])
+    st.subheader("Search runs")
+    runs = db.runs()
+    if not runs:
+        st.text('No PubMed searches yet. Run: review search DB "QUERY" --name NAME')
+        return
+    st.dataframe(
+        [
+            {
+                "run": r["id"],
+                "search": r["search_name"],
+                "kind": r["kind"],
+                "started": r["started_at"],
+                "status": r["status"],
+                "PubMed count": r["ncbi_count"],
+                "records": r["retrieved"],
+                "new": r["new_records"],
+                "query": r["query"],
+                "PubMed searched": r["query_translation"],
+            }
+            for r in runs
+        ],
+        hide_index=True,
+    )

@@ -1,0 +1,55 @@
+"""Records: browse and search what the review holds. Record text is always shown as text."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from review.ui.state import store
+
+PAGE = 50
+
+
+def _authors(value: str) -> str:
+    names = [a.get("collective") or f"{a['last_name']} {a['initials']}" for a in json.loads(value)]
+    return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+
+
+def page() -> None:
+    db = store()
+    st.title("Records")
+    text = st.text_input("Search titles and abstracts, or a PMID/DOI", key="records_search")
+    total = db.count_matching(text)
+    pages = max(1, -(-total // PAGE))
+    number = st.number_input("Page", min_value=1, max_value=pages, value=1, key="records_page")
+    st.caption(f"{total:,} records; page {number} of {pages}")
+    rows = db.record_rows(search=text, limit=PAGE, offset=(number - 1) * PAGE)
+    st.dataframe(
+        [
+            {
+                "id": r["id"],
+                "PMID": r["pmid"] or "",
+                "title": r["title"],
+                "authors": _authors(r["authors"]),
+                "journal": r["journal"],
+                "year": r["year"],
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+    choices = [r["id"] for r in rows]
+    if not choices:
+        return
+    chosen = st.selectbox("Show record", choices, key="records_show")
+    record = db.record(chosen)
+    if record is None:
+        return
+    st.subheader("Record")
+    st.text(record.title)  # st.text never renders markup: titles may hold HTML or markdown
+    st.text(", ".join(a.display for a in record.authors))
+    st.text(" ".join(p for p in (record.journal, str(record.year or ""), record.volume) if p))
+    if record.abstract:
+        st.text(record.abstract)

@@ -1,0 +1,133 @@
+import sqlite3
+import threading
+
+import pytest
+
+from review.errors import DatabaseError, SearchError
+from review.records import AbstractSection, Author, MeshHeading, PubDate, Record
+from review.store import open_store
+
+
+def make_record(pmid: str, title: str = "A title") -> Record:
+    return Record(
+        pmid=pmid,
+        doi=f"10.1/{pmid}",
+        title=title,
+        abstract_sections=(AbstractSection("Why.", "BACKGROUND", "BACKGROUND"),),
+        authors=(Author("Smith", "Jane", "J"), Author(collective="The Trial Group")),
+        journal="Journal",
+        journal_abbrev="J",
+        year=2020,
+        languages=("eng",),
+        publication_types=("Journal Article",),
+        mesh_headings=(MeshHeading("Pain", True, ("therapy",), "D010146"),),
+        keywords=("cryoablation",),
+        dates=(PubDate("entrez", "2020-01-02"),),
+        raw=f"<PubmedArticle><PMID>{pmid}</PMID></PubmedArticle>",
+    )
+
+
+def new_run(store, name="s", pmids=("1", "2", "3")) -> int:
+    search_id = store.save_search(name, "q")
+    run_id = store.start_run(search_id, "search", {"term": "q"})
+    store.save_slice(run_id, None, None, len(pmids), list(pmids))
+    return run_id
+
+
+def test_migrations_are_applied_once_and_recorded(tmp_path):
+    path = tmp_path / "r.db"
+    with open_store(path) as store:
+        assert store.schema_versions() == ["001_initial.sql"]
+        assert store.scalar("PRAGMA journal_mode") == "wal"
+        assert store.scalar("PRAGMA busy_timeout") == 30000
+    with open_store(path) as store:
+        assert store.migrate() == []
+        assert store.scalar("SELECT count(*) FROM schema_migrations") == 1
+
+
+def test_batch_is_stored_once_linked_to_each_run_and_queued(tmp_path):
+    with open_store(tmp_path / "r.db") as store:
+        first = new_run(store, "a")
+        assert store.store_pubmed_batch(first, [make_record("1"), make_record("2")]) == 2
+        assert store.store_pubmed_batch(first, [make_record("2"), make_record("3")]) == 1
+        second = new_run(store, "b", ("2", "3"))
+        assert store.store_pubmed_batch(second, [make_record("2", "changed title")]) == 0
+        assert store.count_records() == 3
+        assert store.record_by_pmid("2").title == "A title"  # what was received first is kept
+        assert store.run_totals(first) == {"linked": 3, "new": 3, "present": 0}
+        assert store.link_stored_hits(second) == 1  # PMID 3 was already there
+        assert store.run_totals(second) == {"linked": 2, "new": 0, "present": 2}
+        assert store.queued_for_screening() == 3
+        assert store.pending_hits(first) == []
+
+
+def test_record_round_trips_through_the_database(tmp_path):
+    original = make_record("42")
+    with open_store(tmp_path / "r.db") as store:
+        store.store_pubmed_batch(new_run(store, pmids=("42",)), [original])
+        assert store.record_by_pmid("42") == original
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path):
+    with open_store(tmp_path / "r.db") as store:
+        run_id = new_run(store)
+        bad = make_record("2")
+        object.__setattr__(bad, "raw", None)  # NOT NULL violation in the middle of the batch
+        with pytest.raises(sqlite3.IntegrityError):
+            store.store_pubmed_batch(run_id, [make_record("1"), bad])
+        assert store.count_records() == 0
+        assert store.pending_hits(run_id) == ["1", "2", "3"]
+        assert store.queued_for_screening() == 0
+
+
+def test_deleted_pmids_are_marked_on_the_run(tmp_path):
+    with open_store(tmp_path / "r.db") as store:
+        run_id = new_run(store)
+        store.store_pubmed_batch(run_id, [make_record("1")], deleted=["2"])
+        assert store.hit_counts(run_id) == {"deleted": 1, "pending": 1, "stored": 1}
+
+
+def test_a_saved_search_keeps_its_query(tmp_path):
+    with open_store(tmp_path / "r.db") as store:
+        first = store.save_search("neuroma", "neuroma AND cryoablation")
+        assert store.save_search("neuroma", "neuroma AND cryoablation") == first
+        with pytest.raises(SearchError, match="already exists"):
+            store.save_search("neuroma", "something else")
+
+
+def test_a_file_that_is_not_a_database_is_named_in_the_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is a text file, not SQLite" * 100)
+    with pytest.raises(DatabaseError, match="notes.db.*not a review database"):
+        open_store(path)
+
+
+def test_a_missing_database_is_not_created_when_not_asked(tmp_path):
+    with pytest.raises(DatabaseError, match="review init"):
+        open_store(tmp_path / "missing.db", create=False)
+
+
+def test_threads_and_a_second_connection_write_at_once(tmp_path):
+    path = tmp_path / "r.db"
+    with open_store(path) as store, open_store(path) as other:
+        run_id = new_run(store, pmids=[str(i) for i in range(200)])
+        errors = []
+
+        def write(s, start):
+            try:
+                for i in range(start, 200, 4):
+                    s.store_pubmed_batch(run_id, [make_record(str(i))])
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=write, args=(s, k))
+            for k, s in enumerate((store, store, other, other))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert store.count_records() == 200
+        assert store.run_totals(run_id)["new"] == 200
