@@ -30,3 +30,7 @@ class NetworkError(SearchError):
 
 class AlreadyRunning(ReviewError):
     """Another update of the same review database is in progress."""
+
+
+class ConfigError(ReviewError):
+    """A setting (an environment variable or an option) has a value we cannot use."""

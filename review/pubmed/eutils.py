@@ -26,14 +26,19 @@ from typing import TypeVar
 from Bio import Entrez
 from Bio.Entrez import Parser as EntrezParser
 
-from review.errors import NetworkError, QueryError, ResponseError
-from review.pubmed.parse import parse_efetch
+from review.errors import ConfigError, NetworkError, QueryError, ResponseError
+from review.pubmed.parse import split_efetch
 from review.pubmed.ratelimit import limiter_for
-from review.records import Record
 
 NCBI_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 ENTREZ_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 T = TypeVar("T")
+Page = list[tuple[bytes, bytes]]  # an efetch answer's records: (element name, exact bytes)
+_TUNING = (
+    ("REVIEW_EUTILS_TIMEOUT", "timeout", float),
+    ("REVIEW_EUTILS_ATTEMPTS", "attempts", int),
+    ("REVIEW_EUTILS_BACKOFF", "backoff", float),
+)
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,22 @@ class EutilsConfig:
 
     @classmethod
     def from_env(cls, **overrides) -> EutilsConfig:
-        """Endpoint, key and e-mail from REVIEW_EUTILS_URL, NCBI_API_KEY and NCBI_EMAIL."""
-        values = {
-            "base_url": os.environ.get("REVIEW_EUTILS_URL") or NCBI_BASE,
-            "api_key": os.environ.get("NCBI_API_KEY", ""),
-            "email": os.environ.get("NCBI_EMAIL", ""),
+        """Endpoint, key and e-mail from REVIEW_EUTILS_URL, NCBI_API_KEY and NCBI_EMAIL.
+
+        REVIEW_EUTILS_TIMEOUT, _ATTEMPTS and _BACKOFF tune the retry policy.
+        """
+        env = os.environ
+        values: dict = {
+            "base_url": env.get("REVIEW_EUTILS_URL") or NCBI_BASE,
+            "api_key": env.get("NCBI_API_KEY", ""),
+            "email": env.get("NCBI_EMAIL", ""),
         }
+        for name, key, kind in _TUNING:
+            if env.get(name):
+                try:
+                    values[key] = kind(env[name])
+                except ValueError:
+                    raise ConfigError(f"{name}={env[name]!r} is not a number.") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         base = values["base_url"]
         values["base_url"] = base if base.endswith("/") else base + "/"
@@ -152,8 +167,10 @@ class EutilsClient:
 
         return self._retrying(once, f"esearch for {term!r}")
 
-    def efetch_ids(self, pmids: list[str], *, where: str = "") -> list[Record]:
-        def once() -> list[Record]:
+    def efetch_ids(self, pmids: list[str], *, where: str = "") -> Page:
+        """The records of these PMIDs, as checked (whole) but not yet built slices."""
+
+        def once() -> Page:
             handle = self._entrez(Entrez.efetch, db="pubmed", id=",".join(pmids), retmode="xml")
             return _read_efetch(handle, where)
 
@@ -161,12 +178,12 @@ class EutilsClient:
 
     def efetch_history(
         self, webenv: str, query_key: str, retstart: int, retmax: int, *, where: str = ""
-    ) -> list[Record]:
-        def once() -> list[Record]:
+    ) -> Page:
+        def once() -> Page:
             handle = self._entrez(
                 Entrez.efetch,
                 db="pubmed",
-                webenv=webenv,
+                WebEnv=webenv,
                 query_key=query_key,
                 retstart=retstart,
                 retmax=retmax,
@@ -273,9 +290,7 @@ def _read_esearch(handle: _Response, term: str) -> EsearchResult:
     warning_list = data.get("WarningList", {}) or {}
     problems = []
     for phrase in errors.get("PhraseNotFound", []):
-        problems.append(
-            f"PubMed found nothing for the term '{phrase}', and left it out of the search."
-        )
+        problems.append(f"PubMed found nothing for '{phrase}' and left it out of the search.")
     for field_name in errors.get("FieldNotFound", []):
         problems.append(
             f"PubMed does not know the field '{field_name}'; check the tag in brackets."
@@ -298,10 +313,10 @@ def _read_esearch(handle: _Response, term: str) -> EsearchResult:
     )
 
 
-def _read_efetch(handle: _Response, where: str) -> list[Record]:
+def _read_efetch(handle: _Response, where: str) -> Page:
     body = handle.read()
     try:
-        return parse_efetch(body, where=where)
+        return split_efetch(body, where=where)
     except ResponseError as exc:
         text = str(exc)
         if "Unable to obtain query" in text or "history" in text.lower() and "ERROR" in text:

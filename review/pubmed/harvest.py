@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from review.errors import NetworkError, SearchError
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
+from review.pubmed.writer import PageWriter, worker_processes
 
 CAP = 9999  # PubMed's esearch refuses retstart above 9998: only 9,999 hits can be paged
 PAGE_SIZE = 500
@@ -219,24 +220,38 @@ class Harvest:
         self.store.link_stored_hits(run_id)
         wanted = set(self.store.pending_hits(run_id))
         total = sum(self.store.hit_counts(run_id).values())
-        self._report(run_id, total)
-        for piece in self.store.slices(run_id):
-            pending = self.store.pending_hits(run_id, piece["id"])
-            if not pending:
-                continue
+        done = total - len(wanted)
+
+        def stored(count: int) -> None:  # on the writer thread, after each commit
+            nonlocal done
+            done += count
+            if self.progress is not None:
+                self.progress(done, total)
+
+        stored(0)
+        processes = worker_processes(len(wanted))
+        writing = PageWriter(self.store, run_id, wanted, processes=processes, on_stored=stored)
+        with writing as writer:
             where = f"search run {run_id}"
-            if (
-                piece["webenv"] in self.fresh_webenvs
-                and len(pending) == piece["count"]
-                and piece["count"] <= CAP
-            ):
-                self._fetch_history(run_id, piece, wanted, total, where)
+            for piece in self.store.slices(run_id):
                 pending = self.store.pending_hits(run_id, piece["id"])
-            self._fetch_ids(run_id, pending, wanted, total, where)
-        missing = self.store.pending_hits(run_id)
-        if missing:  # efetch left some out: one more try each, then say which
-            self._fetch_ids(run_id, missing, wanted, total, f"search run {run_id}, retry")
+                if not pending:
+                    continue
+                if (
+                    piece["webenv"] in self.fresh_webenvs
+                    and len(pending) == piece["count"]
+                    and piece["count"] <= CAP
+                ):
+                    self._fetch_history(writer, piece, where)
+                    writer.flush()
+                    pending = self.store.pending_hits(run_id, piece["id"])
+                self._fetch_ids(writer, pending, where)
+            writer.flush()
             missing = self.store.pending_hits(run_id)
+            if missing:  # efetch left some out: one more try each, then say which
+                self._fetch_ids(writer, missing, f"{where}, retry")
+                writer.flush()
+                missing = self.store.pending_hits(run_id)
         if missing:
             shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
             self.errors.append(
@@ -244,37 +259,23 @@ class Harvest:
                 "Run the search again later to fetch them."
             )
 
-    def _fetch_history(self, run_id: int, piece: dict, wanted: set, total: int, where: str):
+    def _fetch_history(self, writer: PageWriter, piece: dict, where: str) -> None:
         for retstart in range(0, piece["count"], self.page_size):
             page = f"{where}, records {retstart + 1}-{retstart + self.page_size}"
             try:
-                records = self.client.efetch_history(
+                chunks = self.client.efetch_history(
                     piece["webenv"], piece["query_key"], retstart, self.page_size, where=page
                 )
             except HistoryExpired:
                 self.fresh_webenvs.discard(piece["webenv"])
                 return  # the caller fetches what is left by PMID
-            self._store(run_id, records, wanted, total)
+            writer.put(chunks, page)
 
-    def _fetch_ids(self, run_id: int, pmids: list[str], wanted: set, total: int, where: str):
+    def _fetch_ids(self, writer: PageWriter, pmids: list[str], where: str) -> None:
         for start in range(0, len(pmids), self.page_size):
             batch = pmids[start : start + self.page_size]
             page = f"{where}, PMIDs {batch[0]}..{batch[-1]}"
-            self._store(run_id, self.client.efetch_ids(batch, where=page), wanted, total)
-
-    def _store(self, run_id: int, records, wanted: set, total: int) -> None:
-        keep = [r for r in records if r.pmid in wanted and r.kind != "deleted"]
-        deleted = [r.pmid for r in records if r.kind == "deleted" and r.pmid in wanted]
-        self.store.store_pubmed_batch(run_id, keep, deleted)
-        wanted.difference_update(r.pmid for r in keep)
-        wanted.difference_update(deleted)
-        self._report(run_id, total, len(wanted))
-
-    def _report(self, run_id: int, total: int, pending: int | None = None) -> None:
-        if self.progress is not None:
-            if pending is None:
-                pending = len(self.store.pending_hits(run_id))
-            self.progress(total - pending, total)
+            writer.put(self.client.efetch_ids(batch, where=page), page)
 
     # -- end ------------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+
+import orjson
 
 from review.records import AbstractSection, Author, MeshHeading, PubDate, Record
 from review.store.base import now
@@ -21,10 +22,16 @@ _INSERT = (
 
 
 def _dump(items) -> str:
-    return json.dumps([asdict(i) if hasattr(i, "__dataclass_fields__") else i for i in items])
+    # orjson writes dataclasses natively, several times faster than json + dataclasses.asdict:
+    # this runs for seven fields of every stored record.
+    return orjson.dumps(items).decode()
 
 
-def _row(record: Record, origin: str, origin_id: str, added_at: str) -> tuple:
+def record_row(record: Record, origin: str, origin_id: str) -> tuple:
+    """The record as the values of one records row, less added_at (set when stored).
+
+    Pure and picklable, so worker processes can prepare rows while the writer stores others.
+    """
     return (
         origin,
         origin_id,
@@ -49,7 +56,6 @@ def _row(record: Record, origin: str, origin_id: str, added_at: str) -> tuple:
         _dump(record.dates),
         record.raw,
         record.raw_format,
-        added_at,
     )
 
 
@@ -91,12 +97,13 @@ class RecordsMixin:
         A record already in the review (same PMID) is not touched, only linked to this run, so a
         re-run or an overlapping page never duplicates a row or rewrites what was received first.
         """
+        rows = [record_row(r, "pubmed", r.pmid) for r in records if r.kind != "deleted" and r.pmid]
+        return self.store_pubmed_rows(run_id, rows, deleted)
+
+    def store_pubmed_rows(self, run_id: int, rows: Sequence[tuple], deleted: Iterable[str] = ()):
+        """store_pubmed_batch for rows already made by record_row."""
         stamp = now()
-        rows = {
-            r.pmid: _row(r, "pubmed", r.pmid, stamp)
-            for r in records
-            if r.kind != "deleted" and r.pmid
-        }
+        rows = {row[1]: (*row, stamp) for row in rows}
         with self.transaction() as conn:
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS batch (pmid TEXT PRIMARY KEY, is_new INTEGER)"
@@ -140,7 +147,7 @@ class RecordsMixin:
         stamp = now()
         with self.transaction() as conn:
             before = conn.total_changes
-            conn.executemany(_INSERT, [_row(r, origin, key, stamp) for key, r in records])
+            conn.executemany(_INSERT, [(*record_row(r, origin, key), stamp) for key, r in records])
             added = conn.total_changes - before
             conn.execute(
                 "INSERT OR IGNORE INTO screening_queue (record_id, queued_at) "

@@ -1,0 +1,33 @@
+"""Shared fixtures: a fake NCBI on loopback and clients pointed at it."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.pubmed.eutils import EutilsClient, EutilsConfig
+from tests.fake_eutils import FakeEutils, make_corpus
+
+
+def client_for(fake: FakeEutils, *, key: bool = True, **config) -> EutilsClient:
+    """A client for the fake. With a key the limit is 10 requests/s, which keeps tests quick."""
+    settings = {
+        "base_url": fake.base_url,
+        "api_key": "test-key" if key else "",
+        "email": "tests@example.org",
+        "timeout": 2.0,
+        "backoff": 0.05,
+        "backoff_max": 1.0,
+        **config,
+    }
+    return EutilsClient(EutilsConfig(**settings))
+
+
+@pytest.fixture(scope="session")
+def small_corpus():
+    return make_corpus(1200, topic="cryoablation", seed=1)
+
+
+@pytest.fixture
+def fake(small_corpus):
+    with FakeEutils(list(small_corpus)) as server:
+        yield server

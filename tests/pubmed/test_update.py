@@ -1,0 +1,65 @@
+"""Scheduled updates: only what PubMed added since the last run, once, and one update at a time."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from review.errors import AlreadyRunning
+from review.pubmed.harvest import RunResult, SearchSpec, run_search
+from review.pubmed.update import since_for, update_lock, update_review
+from review.store import open_store
+from tests.conftest import client_for
+from tests.fake_eutils import make_corpus
+
+
+def today() -> datetime.date:
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+def test_update_adds_exactly_the_new_records_once(tmp_path, fake, small_corpus):
+    with open_store(tmp_path / "r.db") as store:
+        client = client_for(fake)
+        run_search(store, client, SearchSpec("cryo", "cryoablation"))
+        run_search(store, client, SearchSpec("renal", "cryoablation AND renal"))
+
+        first = update_review(store, client)
+        assert [(name, r.new) for name, r in first] == [("cryo", 0), ("renal", 0)]
+        assert all(isinstance(r, RunResult) and r.status == "complete" for _, r in first)
+
+        fresh = make_corpus(7, topic="cryoablation", seed=99, start=today(), end=today(),
+                            first_pmid=41_000_000)  # fmt: skip
+        fake.add_records(fresh)
+        fake.log.clear()
+        second = dict(update_review(store, client))
+        assert second["cryo"].new == 7 and second["cryo"].already_present == 0
+        assert {r.pmid for r in fresh} <= set(store.all_pmids())
+        assert store.count_records() == len(small_corpus) + 7
+        # only the new records were fetched, by an update limited to recent entry dates
+        fetched = [e for e in fake.log if e.endpoint == "efetch"]
+        assert len(fetched) == 1
+        assert all("[EDAT]" in e.params["term"] for e in fake.log if e.endpoint == "esearch")
+        renal_new = second["renal"].new + second["renal"].already_present
+        assert renal_new == sum("renal" in r.text for r in fresh)
+
+        third = dict(update_review(store, client))
+        assert third["cryo"].new == 0 and third["cryo"].already_present == 7
+        queued = store.queued_for_screening()
+        assert queued == len(small_corpus) + 7
+        kinds = [r["kind"] for r in store.runs()]
+        assert kinds.count("update") == 6
+
+
+def test_the_update_window_overlaps_the_last_successful_run():
+    last = {"started_at": "2026-03-10T02:00:00+00:00", "params": {}}
+    assert since_for(last, 7) == datetime.date(2026, 3, 3)
+    assert since_for(None) is None  # never completed: search everything
+
+
+def test_a_second_update_is_refused_while_one_runs(tmp_path, fake):
+    with open_store(tmp_path / "r.db") as store:
+        run_search(store, client_for(fake), SearchSpec("cryo", "cryoablation"))
+        with update_lock(store.path), pytest.raises(AlreadyRunning, match="already running .*pid"):
+            update_review(store, client_for(fake))
+        assert [r.new for _, r in update_review(store, client_for(fake))] == [0]
