@@ -114,9 +114,7 @@ def test_esearch_shape_matches_real_ncbi(fake):
     real = etree.parse(str(REAL / "esearch2.xml")).getroot()
     ours = etree.fromstring(body)
     assert [c.tag for c in ours] == [c.tag for c in real]
-    assert (
-        body.splitlines()[1] == (REAL / "esearch2.xml").read_bytes().splitlines()[1]
-    )
+    assert body.splitlines()[1] == (REAL / "esearch2.xml").read_bytes().splitlines()[1]
     assert res["Count"] == "12000" and res["RetMax"] == "100" and res["WebEnv"].startswith("MCID_")
     ids = [int(x) for x in res["IdList"]]
     assert ids == sorted(ids, reverse=True)
