@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import asdict
@@ -205,11 +204,11 @@ def app(db: Path | None, host: str, port: int) -> None:
     command = [
         sys.executable, "-m", "streamlit", "run", str(entry),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.address", host, "--server.port", str(port),
+        "--server.address", host, "--server.port", str(port), "--client.toolbarMode", "minimal",
     ]  # fmt: skip
-    click.echo(f"Serving {db} on http://{host}:{port}/")
-    env = {**os.environ, "REVIEW_DB": str(db)}
-    sys.exit(subprocess.call(command, env=env))
+    click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
+    env = {**os.environ, "REVIEW_DB": str(db.resolve())}
+    os.execve(sys.executable, command, env)  # become the server: signals reach it directly
 
 
 def main() -> None:

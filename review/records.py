@@ -43,7 +43,8 @@ class MeshHeading:
 
 @dataclass(frozen=True)
 class PubDate:
-    """A PubMed history date (received, accepted, entrez, pubmed, medline, ...)."""
+    """A PubMed date: a history status (received, revised, accepted, entrez, pubmed, medline,
+    ...) or the MEDLINE record's own dates, "completed" and "last-revised"."""
 
     status: str
     date: str  # ISO 8601, as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from review.pubmed.eutils import EutilsClient, EutilsConfig
@@ -31,3 +33,9 @@ def small_corpus():
 def fake(small_corpus):
     with FakeEutils(list(small_corpus)) as server:
         yield server
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _rate_state(tmp_path_factory):
+    """Keep the machine-wide rate-limit files of the tests out of the user's cache."""
+    os.environ["REVIEW_RATE_DIR"] = str(tmp_path_factory.mktemp("ratelimit"))

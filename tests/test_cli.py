@@ -6,9 +6,11 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -120,3 +122,30 @@ def test_killed_at_random_points_and_re_run_ends_with_the_same_records(tmp_path,
         assert len(runs) == 1 and runs[0]["status"] == "complete"
         asked = {p for e in fake.log if "id" in e.params for p in e.params["id"].split(",")}
         assert not asked & before  # nothing stored before the last restart was fetched again
+
+
+def test_app_serves_a_review(tmp_path):
+    db = tmp_path / "r.db"
+    review("init", db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "review.cli", "app", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as r:
+                    assert r.read() == b"ok"
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the app did not start"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
+    finally:
+        server.terminate()
+        assert server.wait(timeout=30) is not None

@@ -139,7 +139,7 @@ class EutilsClient:
 
     def __init__(self, config: EutilsConfig | None = None, *, sleep=time.sleep, on_retry=None):
         self.config = config or EutilsConfig.from_env()
-        self.limiter = limiter_for(self.config.base_url, bool(self.config.api_key))
+        self.limiter = limiter_for(self.config.base_url, self.config.api_key)
         self._sleep = sleep
         self.on_retry: Callable[[str, float], None] | None = on_retry
         self.requests = 0

@@ -9,11 +9,12 @@ interrupted run resumes by fetching only what is still missing.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from review.errors import NetworkError, SearchError
+from review.errors import DatabaseError, NetworkError, SearchError
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
 from review.pubmed.writer import PageWriter, worker_processes
 
@@ -112,10 +113,11 @@ class Harvest:
             if run["phase"] == "searching":
                 self._search_phase(run_id, params)
             self._fetch_phase(run_id)
-        except (KeyboardInterrupt, NetworkError) as exc:
+        except (KeyboardInterrupt, NetworkError, DatabaseError) as exc:
             # Left resumable: the next run of this search continues from what is stored.
             reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
-            self.store.update_run(run_id, status="interrupted", message=reason)
+            with contextlib.suppress(DatabaseError):  # a full disk may refuse this too
+                self.store.update_run(run_id, status="interrupted", message=reason)
             raise
         except SearchError as exc:
             self.errors.append(str(exc))

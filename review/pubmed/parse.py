@@ -447,7 +447,7 @@ def _article(elem, raw: str) -> Record:
     if completed:
         dates.append(PubDate("completed", completed))
     if revised:
-        dates.append(PubDate("revised", revised))
+        dates.append(PubDate("last-revised", revised))
 
     return Record(
         kind="article",
@@ -504,7 +504,7 @@ def _book(elem, raw: str) -> Record:
                 _ids(c, ids)
     revised = doc.find("DateRevised")
     if revised is not None and _date(revised):
-        dates.append(PubDate("revised", _date(revised)))
+        dates.append(PubDate("last-revised", _date(revised)))
 
     return Record(
         kind="book",

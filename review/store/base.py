@@ -94,15 +94,23 @@ class BaseStore:
                 raise _explain(self.path, exc) from exc
             try:
                 yield self.conn
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise _explain(self.path, exc) from exc
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                with contextlib.suppress(sqlite3.Error):
-                    self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise _explain(self.path, exc) from exc
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back by itself after some errors (a full disk, say).
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def query(self, sql: str, params=()) -> list[dict]:
         try:
@@ -120,10 +128,7 @@ class BaseStore:
     def write(self, sql: str, params=()) -> int:
         """Run one statement in its own transaction; returns the new row id."""
         with self.transaction() as conn:
-            try:
-                return conn.execute(sql, params).lastrowid
-            except sqlite3.Error as exc:
-                raise _explain(self.path, exc) from exc
+            return conn.execute(sql, params).lastrowid
 
     # -- migrations -------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ def test_pubmed1_two_records_mesh_keywords_dates():
         PubDate("medline", "2002-07-16"),
         PubDate("entrez", "1990-04-01"),
         PubDate("completed", "1991-01-22"),
-        PubDate("revised", "2007-11-15"),
+        PubDate("last-revised", "2007-11-15"),
     )
     assert second.doi == "10.1016/0005-2795(76)90109-4"
     assert second.year == 1976
@@ -135,10 +135,11 @@ def test_structured_abstract_labels_and_inline_markup_removed():
     assert record.mesh_headings[0] == MeshHeading(
         "Adenocarcinoma", False, ("epidemiology", "genetics"), "D000230"
     )
-    # History's "revised" (manuscript) comes before DateRevised (the MEDLINE record).
+    # History's "revised" is the manuscript's; DateRevised (the MEDLINE record's) is "last-revised".
     assert record.date("received") == "2016-06-27"
     assert record.date("completed") == "2017-08-03"
-    assert record.dates[-1] == PubDate("revised", "2018-04-17")
+    assert record.dates[-1] == PubDate("last-revised", "2018-04-17")
+    assert record.date("revised") != "2018-04-17"
 
 
 def test_nlm_categories():

@@ -1,4 +1,3 @@
-import sqlite3
 import threading
 
 import pytest
@@ -73,7 +72,7 @@ def test_a_failing_batch_leaves_nothing_behind(tmp_path):
         run_id = new_run(store)
         bad = make_record("2")
         object.__setattr__(bad, "raw", None)  # NOT NULL violation in the middle of the batch
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(DatabaseError, match="NOT NULL"):
             store.store_pubmed_batch(run_id, [make_record("1"), bad])
         assert store.count_records() == 0
         assert store.pending_hits(run_id) == ["1", "2", "3"]
@@ -131,3 +130,18 @@ def test_threads_and_a_second_connection_write_at_once(tmp_path):
         assert errors == []
         assert store.count_records() == 200
         assert store.run_totals(run_id)["new"] == 200
+
+
+def test_a_full_disk_fails_the_batch_whole_and_says_what_to_do(tmp_path):
+    path = tmp_path / "r.db"
+    with open_store(path) as store:
+        run_id = new_run(store, pmids=[str(i) for i in range(50)])
+        store.store_pubmed_batch(run_id, [make_record("0")])
+        pages = store.scalar("PRAGMA page_count")
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's "disk is full"
+        big = [make_record(str(i), title="x" * 20_000) for i in range(1, 50)]
+        with pytest.raises(DatabaseError, match="full.*free some disk space"):
+            store.store_pubmed_batch(run_id, big)
+        assert store.count_records() == 1
+        assert len(store.pending_hits(run_id)) == 49
+        assert store.scalar("PRAGMA integrity_check") == "ok"
