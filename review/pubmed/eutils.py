@@ -15,6 +15,7 @@ import http.client
 import io
 import os
 import random
+import re
 import threading
 import time
 import urllib.error
@@ -34,6 +35,10 @@ NCBI_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 ENTREZ_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 T = TypeVar("T")
 Page = list[tuple[bytes, bytes]]  # an efetch answer's records: (element name, exact bytes)
+# NCBI's words when a WebEnv has expired, and when its backend stumbled (worth another try).
+_LOST_HISTORY = re.compile(r"unable to obtain query|history data|webenv", re.IGNORECASE)
+_ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
+_BACKEND_HICCUP = re.compile(r"backend failed|temporarily unavailable|timed? ?out", re.I)
 _TUNING = (
     ("REVIEW_EUTILS_TIMEOUT", "timeout", float),
     ("REVIEW_EUTILS_ATTEMPTS", "attempts", int),
@@ -248,10 +253,6 @@ class EutilsClient:
                 return once()
             except _Transient as exc:
                 last, advice = str(exc), exc.retry_after
-            except ResponseError as exc:
-                if not getattr(exc, "transient", False):
-                    raise
-                last, advice = str(exc), None
             if attempt == self.config.attempts - 1:
                 break
             pause = min(self.config.backoff_max, self.config.backoff * 2**attempt)
@@ -277,15 +278,16 @@ def _endpoint(url: str) -> str:
 def _read_esearch(handle: _Response, term: str) -> EsearchResult:
     try:
         data = Entrez.read(handle)
-    except RuntimeError as exc:  # an <ERROR> element: NCBI rejected the query itself
+    except RuntimeError as exc:  # an <ERROR> element
+        text = str(exc)
+        if _BACKEND_HICCUP.search(text) and "retstart" not in text:
+            raise _Transient(f"PubMed's search backend failed ({text})") from exc
         raise QueryError(
-            f"PubMed rejected the search {term!r}: {exc}. Check the query syntax in PubMed's "
+            f"PubMed rejected the search {term!r}: {text}. Check the query syntax in PubMed's "
             "Advanced Search, then try again."
         ) from exc
     except (EntrezParser.CorruptedXMLError, EntrezParser.NotXMLError, ValueError) as exc:
-        error = ResponseError(f"esearch answer for {term!r} could not be read ({exc})")
-        error.transient = True
-        raise error from exc
+        raise _Transient(f"the esearch answer could not be read ({exc})") from exc
     errors = data.get("ErrorList", {}) or {}
     warning_list = data.get("WarningList", {}) or {}
     problems = []
@@ -318,10 +320,10 @@ def _read_efetch(handle: _Response, where: str) -> Page:
     try:
         return split_efetch(body, where=where)
     except ResponseError as exc:
-        text = str(exc)
-        if "Unable to obtain query" in text or "history" in text.lower() and "ERROR" in text:
-            raise HistoryExpired(text) from exc
-        if b"<ERROR>" in body[:2000]:
-            raise
-        exc.transient = True  # cut off or unreadable: asking again usually cures it
-        raise
+        ncbi = _ERROR.search(body[:4000])
+        said = ncbi.group(1).decode("utf-8", "replace") if ncbi else ""
+        if said and _LOST_HISTORY.search(said):
+            raise HistoryExpired(str(exc)) from exc
+        if said and not _BACKEND_HICCUP.search(said):
+            raise  # NCBI's own, considered answer: asking again would not change it
+        raise _Transient(str(exc)) from exc  # cut off or unreadable: asking again usually cures it
