@@ -73,6 +73,10 @@ def _print_run(result: RunResult) -> None:
         click.echo(f"  Problem: {text}")
 
 
+def _count(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="review")
 def cli() -> None:
@@ -185,8 +189,7 @@ def status(db: Path, as_json: bool) -> None:
     for run in runs:
         click.echo(
             f"  run {run['id']} {run['search_name']!r} ({run['kind']}) {run['started_at']}: "
-            f"{run['status']}, count {run['ncbi_count'] if run['ncbi_count'] is not None else '?'}"
-            f", {run['message'] or ''}"
+            f"{run['status']}, PubMed count {_count(run['ncbi_count'])}, {run['message'] or ''}"
         )
 
 

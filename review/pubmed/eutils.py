@@ -299,7 +299,8 @@ def _read_esearch(handle: _Response, term: str) -> EsearchResult:
         )
     warnings = []
     for phrase in warning_list.get("QuotedPhraseNotFound", []):
-        warnings.append(f"PubMed does not know the quoted phrase {phrase}; it matched nothing.")
+        quoted = '"' + str(phrase).strip('"') + '"'
+        warnings.append(f"PubMed does not know the quoted phrase {quoted}; it matched nothing.")
     for phrase in warning_list.get("PhraseIgnored", []):
         warnings.append(f"PubMed ignored '{phrase}' (a word too common to search for).")
     for message in warning_list.get("OutputMessage", []):
