@@ -34,3 +34,7 @@ class AlreadyRunning(ReviewError):
 
 class ConfigError(ReviewError):
     """A setting (an environment variable or an option) has a value we cannot use."""
+
+
+class ImportFileError(ReviewError):
+    """A file to import cannot be read; the message names the file and line, and what to do."""
