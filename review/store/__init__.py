@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from review.store.base import BaseStore, now
+from review.store.duplicates import DuplicatesMixin
+from review.store.imports import ImportsMixin
 from review.store.records import RecordsMixin
 from review.store.searches import SearchesMixin
 
 
-class Store(RecordsMixin, SearchesMixin, BaseStore):
+class Store(RecordsMixin, SearchesMixin, ImportsMixin, DuplicatesMixin, BaseStore):
     """A review database, with the operations the rest of the toolkit may ask of it."""
 
 

@@ -174,21 +174,6 @@ class RecordsMixin:
             )
         return linked
 
-    def stored_pmids(self, pmids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(pmids), 900):
-            chunk = list(pmids[start : start + 900])
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                r["origin_id"]
-                for r in self.query(
-                    "SELECT origin_id FROM records WHERE origin = 'pubmed' "
-                    f"AND origin_id IN ({marks})",
-                    chunk,
-                )
-            )
-        return found
-
     def record(self, record_id: int) -> Record | None:
         rows = self.query("SELECT * FROM records WHERE id = ?", (record_id,))
         return record_from_row(rows[0]) if rows else None

@@ -16,6 +16,28 @@ def page() -> None:
     left.metric("Records", f"{summary['records']:,}")
     middle.metric("Queued for screening", f"{summary['queued_for_screening']:,}")
     right.metric("Saved searches", summary["searches"])
+    duplicates = db.duplicate_summary()
+    st.caption(
+        f"Duplicates: {duplicates['removed']:,} records marked as duplicates of another; "
+        f"{duplicates.get('pending', 0):,} possible duplicates waiting for a reviewer."
+    )
+    imports = db.imports()
+    if imports:
+        st.subheader("Imported files")
+        st.dataframe(
+            [
+                {
+                    "file": i["file_name"],
+                    "source": i["source"],
+                    "format": i["format"],
+                    "records": i["record_count"],
+                    "imported": i["imported_at"],
+                    "by": i["imported_by"],
+                }
+                for i in imports
+            ],
+            hide_index=True,
+        )
     st.subheader("Search runs")
     runs = db.runs()
     if not runs:

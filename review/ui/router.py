@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.ui import overview, records
+from review.ui import duplicates, overview, records
 
 
 def main() -> None:
@@ -12,5 +12,6 @@ def main() -> None:
     pages = [
         st.Page(overview.page, title="Overview", url_path="overview", default=True),
         st.Page(records.page, title="Records", url_path="records"),
+        st.Page(duplicates.page, title="Possible duplicates", url_path="duplicates"),
     ]
     st.navigation(pages).run()

@@ -64,3 +64,36 @@ def test_records_page_search_filters(review_db):
     at.text_input(key="records_search").set_value("neuroma").run(timeout=30)
     assert not at.exception
     assert "1 records" in at.caption[0].value
+
+
+def _duplicates_page():
+    from review.ui import duplicates
+
+    duplicates.page()
+
+
+def test_possible_duplicates_page_decides_a_pair(review_db):
+    from collections import namedtuple
+
+    Match = namedtuple("Match", "a b score verdict reasons")
+    with open_store(review_db) as store:
+        store.save_matches([Match(1, 2, 0.8, "possible", ("title 0.90",))], "review")
+    at = AppTest.from_function(_duplicates_page).run(timeout=30)
+    assert not at.exception
+    assert "1 pairs waiting" in at.caption[0].value
+    assert at.button(key="dup_merge").disabled  # a decision needs a name
+    at.sidebar.text_input(key="reviewer_name").set_value("ann").run(timeout=30)
+    at.button(key="dup_merge").click().run(timeout=30)
+    assert not at.exception
+    with open_store(review_db) as store:
+        assert store.pairs()[0]["status"] == "confirmed"
+        assert store.pairs()[0]["decided_by"] == "ann"
+    assert "No possible duplicates are waiting." in [t.value for t in at.text]
+
+
+def test_the_side_by_side_view_escapes_record_text():
+    from review.ui.duplicates import comparison
+
+    shown = comparison(Record(title=HOSTILE), Record(title="Cryoablation of neuroma"))
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert "<mark>Cryoablation of neuroma</mark>" in shown

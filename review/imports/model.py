@@ -1,0 +1,58 @@
+"""What a reader returns, and the text helpers every reader shares.
+
+Kept apart from ``__init__`` so that the readers can build these without importing the package
+that dispatches to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from review.errors import ImportFileError
+from review.records import Record
+
+
+@dataclass(frozen=True)
+class ImportedRecord:
+    """One record of an import file, with where it stood, so messages can point at it."""
+
+    record: Record
+    position: int  # 1-based order of the record in the file
+    line: int  # 1-based line where the record starts
+    original_id: str  # the file's own identifier for the record, "" if it has none
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    path: str
+    format: str
+    encoding: str  # "utf-8", "utf-8-sig" or "latin-1"
+    records: tuple[ImportedRecord, ...]
+    warnings: tuple[str, ...]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings kept, split at "\\n" only.
+
+    str.splitlines also splits at form feeds, \\u2028 and other characters that turn up inside
+    abstracts; raw text must come back exactly, so only real line ends count.
+    """
+    if "\n" not in text and "\r" in text:  # old Mac line ends
+        parts = text.split("\r")
+        sep = "\r"
+    else:
+        parts = text.split("\n")
+        sep = "\n"
+    lines = [p + sep for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def bare(line: str) -> str:
+    """A line without its line end (and without a stray BOM where files were concatenated)."""
+    return line.rstrip("\r\n").lstrip("\ufeff")
+
+
+def fail(path: str, problem: str, advice: str) -> ImportFileError:
+    return ImportFileError(f"{path}: {problem}. {advice}")

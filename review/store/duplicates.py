@@ -1,0 +1,202 @@
+"""Duplicate pairs, their decisions as events, and the groups they make.
+
+A duplicate is marked, never deleted: every record stays with its source and original text, and
+``duplicate_groups`` says which record of a group stands for it. The groups are derived from the
+pairs' current status, so undoing a merge is changing one pair and deriving again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from review.errors import ReviewError
+from review.store.base import now
+from review.store.records import record_from_row
+
+MERGING = ("merged", "confirmed")
+_MATCH_COLUMNS = (
+    "id, kind, pmid, doi, pmcid, title, abstract_sections, authors, journal, journal_abbrev, "
+    "year, volume, issue, pages, languages, publication_types, mesh_headings, keywords, dates, "
+    "'' AS raw, raw_format"
+)
+
+
+class DuplicatesMixin:
+    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, object]]:
+        """(id, Record) of every record (or of ``ids``), without the bulky original text."""
+        sql = f"SELECT {_MATCH_COLUMNS} FROM records"
+        if ids is None:
+            rows = self.query(sql + " ORDER BY id")
+        else:
+            wanted = sorted(set(ids))
+            rows = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.query(f"{sql} WHERE id IN ({marks}) ORDER BY id", chunk)
+        return [(r["id"], record_from_row(r)) for r in rows]
+
+    def max_record_id(self) -> int:
+        return self.scalar("SELECT coalesce(max(id), 0) FROM records")
+
+    def last_dedupe_run(self) -> dict | None:
+        rows = self.query("SELECT * FROM dedupe_runs ORDER BY id DESC LIMIT 1")
+        return rows[0] if rows else None
+
+    def add_dedupe_run(self, **fields) -> None:
+        names = ", ".join(fields)
+        marks = ", ".join("?" * len(fields))
+        self.write(f"INSERT INTO dedupe_runs ({names}) VALUES ({marks})", tuple(fields.values()))
+
+    def save_matches(self, matches: Sequence, actor: str) -> tuple[int, int]:
+        """Record new pairs (a decided pair is never re-opened); merge the sure ones at once.
+
+        Returns (pairs merged automatically, pairs waiting for a reviewer).
+        """
+        stamp = now()
+        merged = possible = 0
+        with self.transaction() as conn:
+            for m in matches:
+                status = "merged" if m.verdict == "duplicate" else "pending"
+                inserted = conn.execute(
+                    "INSERT OR IGNORE INTO duplicate_pairs (a, b, score, verdict, reasons, status, "
+                    "found_at, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        m.a,
+                        m.b,
+                        m.score,
+                        m.verdict,
+                        json.dumps(list(m.reasons)),
+                        status,
+                        stamp,
+                        actor if status == "merged" else None,
+                        stamp if status == "merged" else None,
+                    ),
+                ).rowcount
+                if not inserted:
+                    continue
+                merged += status == "merged"
+                possible += status == "pending"
+                conn.execute(
+                    "INSERT INTO duplicate_events (at, actor, action, a, b, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        stamp,
+                        actor,
+                        "merged" if status == "merged" else "found",
+                        m.a,
+                        m.b,
+                        json.dumps({"score": round(m.score, 4), "reasons": list(m.reasons)}),
+                    ),
+                )
+            self._derive_groups(conn)
+        return merged, possible
+
+    def decide_pair(self, a: int, b: int, action: str, actor: str, note: str = "") -> None:
+        """A reviewer's decision on a pair: confirm (merge), reject (keep apart) or undo a merge."""
+        a, b = sorted((int(a), int(b)))
+        status = {"confirm": "confirmed", "reject": "rejected", "undo": "undone"}.get(action)
+        if status is None:
+            raise ReviewError(f"Unknown decision {action!r}: use confirm, reject or undo.")
+        rows = self.query("SELECT status FROM duplicate_pairs WHERE a = ? AND b = ?", (a, b))
+        if not rows:
+            raise ReviewError(
+                f"Records {a} and {b} are not a pair that deduplication found; "
+                "list the pairs with: review duplicates DB --all"
+            )
+        if action == "undo" and rows[0]["status"] not in MERGING:
+            raise ReviewError(f"Records {a} and {b} are not merged ({rows[0]['status']}).")
+        stamp = now()
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE duplicate_pairs SET status = ?, decided_by = ?, decided_at = ? "
+                "WHERE a = ? AND b = ?",
+                (status, actor, stamp, a, b),
+            )
+            conn.execute(
+                "INSERT INTO duplicate_events (at, actor, action, a, b, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (stamp, actor, status, a, b, json.dumps({"note": note, "was": rows[0]["status"]})),
+            )
+            self._derive_groups(conn)
+
+    def _derive_groups(self, conn) -> None:
+        """Rebuild duplicate_groups from the merging pairs (union-find), inside the caller's
+        transaction. The primary is the most complete record: an abstract, a PMID, a DOI, then
+        the most filled fields, then the oldest id."""
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        marks = ",".join("?" * len(MERGING))
+        for a, b in conn.execute(
+            f"SELECT a, b FROM duplicate_pairs WHERE status IN ({marks})", MERGING
+        ):
+            parent[find(a)] = find(b)
+        groups: dict[int, list[int]] = {}
+        for x in parent:
+            groups.setdefault(find(x), []).append(x)
+        conn.execute("DELETE FROM duplicate_groups")
+        if not groups:
+            return
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS members (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.members")
+        conn.executemany("INSERT INTO temp.members VALUES (?)", [(x,) for x in parent])
+        completeness = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "SELECT id, abstract != '', pmid IS NOT NULL, doi IS NOT NULL, "
+                "(title != '') + (authors != '[]') + (journal != '') + (year IS NOT NULL) "
+                "+ (volume != '') + (issue != '') + (pages != '') + (keywords != '[]'), -id "
+                "FROM records WHERE id IN (SELECT id FROM temp.members)"
+            )
+        }
+        rows = []
+        for members in groups.values():
+            primary = max(members, key=lambda x: completeness.get(x, (0, 0, 0, 0, -x)))
+            rows.extend((x, primary) for x in members)
+        conn.executemany("INSERT INTO duplicate_groups VALUES (?, ?)", rows)
+
+    def pairs(self, status: str | None = None) -> list[dict]:
+        sql = "SELECT * FROM duplicate_pairs"
+        params: tuple = ()
+        if status:
+            sql += " WHERE status = ?"
+            params = (status,)
+        rows = self.query(sql + " ORDER BY score DESC, a, b", params)
+        for row in rows:
+            row["reasons"] = json.loads(row["reasons"])
+        return rows
+
+    def duplicate_of(self) -> dict[int, int]:
+        """record id -> its group's primary, for every record that is not a primary itself."""
+        return {
+            r["record_id"]: r["primary_id"]
+            for r in self.query(
+                "SELECT record_id, primary_id FROM duplicate_groups WHERE record_id != primary_id"
+            )
+        }
+
+    def group_members(self, record_id: int) -> list[int]:
+        rows = self.query(
+            "SELECT record_id FROM duplicate_groups WHERE primary_id = "
+            "(SELECT primary_id FROM duplicate_groups WHERE record_id = ?) ORDER BY record_id",
+            (record_id,),
+        )
+        return [r["record_id"] for r in rows] or [record_id]
+
+    def duplicate_summary(self) -> dict[str, int]:
+        counts = {
+            r["status"]: r["n"]
+            for r in self.query("SELECT status, count(*) AS n FROM duplicate_pairs GROUP BY 1")
+        }
+        counts["removed"] = self.scalar(
+            "SELECT count(*) FROM duplicate_groups WHERE record_id != primary_id"
+        )
+        return counts

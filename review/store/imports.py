@@ -1,0 +1,99 @@
+"""Imported files: each a source, its records stored as given, with their place in the file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from review.records import Record
+from review.store.base import now
+from review.store.records import _INSERT, record_row
+
+
+class ImportsMixin:
+    def import_by_sha256(self, sha256: str) -> dict | None:
+        rows = self.query("SELECT * FROM imports WHERE sha256 = ?", (sha256,))
+        return rows[0] if rows else None
+
+    def add_import(
+        self,
+        meta: dict,
+        entries: Sequence[tuple[int, int, str, Record]],
+    ) -> tuple[int, list[int]]:
+        """Store a whole file's records in one transaction: all of it, or nothing.
+
+        ``meta`` holds path, file_name, sha256, source, format, encoding, warnings, imported_by;
+        ``entries`` are (position, line, original_id, record). Returns the import's id and the ids
+        of the records it added, which deduplication then checks against the whole review.
+        """
+        stamp = now()
+        origin = f"import:{meta['sha256']}"
+        with self.transaction() as conn:
+            import_id = conn.execute(
+                "INSERT INTO imports (path, file_name, sha256, source, format, encoding, "
+                "record_count, warnings, imported_at, imported_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    meta["path"],
+                    meta["file_name"],
+                    meta["sha256"],
+                    meta["source"],
+                    meta["format"],
+                    meta["encoding"],
+                    len(entries),
+                    json.dumps(list(meta.get("warnings", ()))),
+                    stamp,
+                    meta.get("imported_by", "review"),
+                ),
+            ).lastrowid
+            conn.executemany(
+                _INSERT,
+                [(*record_row(rec, origin, str(pos)), stamp) for pos, _line, _oid, rec in entries],
+            )
+            ids = dict(
+                conn.execute(
+                    "SELECT origin_id, id FROM records WHERE origin = ?", (origin,)
+                ).fetchall()
+            )
+            conn.executemany(
+                "INSERT INTO record_imports (import_id, position, record_id, line, original_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(import_id, pos, ids[str(pos)], line, oid) for pos, line, oid, _r in entries],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO screening_queue (record_id, queued_at) VALUES (?, ?)",
+                [(ids[str(pos)], stamp) for pos, *_ in entries],
+            )
+        return import_id, sorted(ids.values())
+
+    def imports(self) -> list[dict]:
+        rows = self.query("SELECT * FROM imports ORDER BY id")
+        for row in rows:
+            row["warnings"] = json.loads(row["warnings"])
+        return rows
+
+    def record_provenance(self) -> dict[int, dict[str, list[str]]]:
+        """For every record: its sources (search names, import sources) and original ids."""
+        found: dict[int, dict[str, list[str]]] = {}
+        for row in self.query(
+            "SELECT rs.record_id, s.name AS source, r.origin_id FROM record_sources rs "
+            "JOIN search_runs sr ON sr.id = rs.run_id JOIN searches s ON s.id = sr.search_id "
+            "JOIN records r ON r.id = rs.record_id ORDER BY rs.record_id, sr.id"
+        ):
+            entry = found.setdefault(row["record_id"], {"sources": [], "ids": []})
+            _add(entry["sources"], f"PubMed: {row['source']}")
+            _add(entry["ids"], f"PMID {row['origin_id']}")
+        for row in self.query(
+            "SELECT ri.record_id, i.source, i.file_name, ri.original_id FROM record_imports ri "
+            "JOIN imports i ON i.id = ri.import_id ORDER BY ri.record_id, i.id"
+        ):
+            entry = found.setdefault(row["record_id"], {"sources": [], "ids": []})
+            _add(entry["sources"], f"{row['source']}: {row['file_name']}")
+            if row["original_id"]:
+                _add(entry["ids"], row["original_id"])
+        return found
+
+
+def _add(values: list[str], value: str) -> None:
+    if value not in values:
+        values.append(value)
