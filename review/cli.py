@@ -11,7 +11,11 @@ from pathlib import Path
 
 import click
 
+from review.dedupe.run import DedupeResult, dedupe
 from review.errors import ReviewError
+from review.exports import export
+from review.imports import FORMATS
+from review.imports.load import import_file
 from review.pubmed.eutils import EutilsClient, EutilsConfig
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
 from review.pubmed.update import update_review
@@ -73,6 +77,14 @@ def _print_run(result: RunResult) -> None:
         click.echo(f"  Problem: {text}")
 
 
+def _print_duplicates(result: DedupeResult | None) -> None:
+    if result is not None and (result.merged or result.possible):
+        click.echo(
+            f"  Duplicates: {result.merged} merged automatically, {result.possible} possible "
+            "duplicates to check (review duplicates DB)."
+        )
+
+
 def _count(value: int | None) -> str:
     return "?" if value is None else f"{value:,}"
 
@@ -120,10 +132,12 @@ def search(db, query, name, mindate, maxdate, datetype, page_size, quiet, as_jso
         bar = Bar(f"{name}:", not (quiet or as_json))
         client = _client(quiet or as_json)
         result = run_search(store, client, spec, page_size=page_size, progress=bar)
+        checked = dedupe(store) if result.new else None
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2))
     elif not quiet:
         _print_run(result)
+        _print_duplicates(checked)
     if result.status != "complete":
         sys.exit(1)
 
@@ -143,6 +157,8 @@ def update(db: Path, overlap_days: int, quiet: bool, as_json: bool) -> None:
         bar = Bar("update:", not (quiet or as_json))
         client = _client(quiet or as_json)
         outcomes = update_review(store, client, overlap_days=overlap_days, progress=bar)
+        if any(isinstance(r, RunResult) and r.new for _, r in outcomes):
+            dedupe(store)  # the new records against the whole review
     failed = [
         name for name, r in outcomes if not isinstance(r, RunResult) or r.status != "complete"
     ]
@@ -191,6 +207,115 @@ def status(db: Path, as_json: bool) -> None:
             f"  run {run['id']} {run['search_name']!r} ({run['kind']}) {run['started_at']}: "
             f"{run['status']}, PubMed count {_count(run['ncbi_count'])}, {run['message'] or ''}"
         )
+
+
+@cli.command("import")
+@DB
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default="", help="The database the files came from (Embase, ...).")
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", *FORMATS]),
+    help="The files' format; detected from their content when auto.",
+)
+@click.option("--no-dedupe", is_flag=True, help="Do not check the new records for duplicates.")
+@QUIET
+@JSON
+def import_(db, files, source, fmt, no_dedupe, quiet, as_json) -> None:
+    """Import exports of other databases: RIS, PubMed MEDLINE (.nbib), PubMed XML, CSV, WoS.
+
+    Each file is stored whole or not at all; the same file imported twice is skipped.
+    """
+    results = []
+    with open_store(db) as store:
+        for path in files:
+            results.append(import_file(store, path, source=source, format=fmt))
+            if not (quiet or as_json):
+                r = results[-1]
+                state = f"skipped, imported {r.already_imported_at}" if r.already_imported_at else (
+                    f"{r.new} records added"
+                )  # fmt: skip
+                click.echo(f"{r.path}: {r.format} ({r.encoding}), {r.records} records, {state}")
+                for warning in r.warnings:
+                    click.echo(f"  Warning: {warning}")
+        checked = None if no_dedupe or not any(r.new for r in results) else dedupe(store)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in results], indent=2))
+    elif not quiet:
+        _print_duplicates(checked)
+
+
+@cli.command("dedupe")
+@DB
+@click.option("--all", "everything", is_flag=True, help="Compare all records again, not only new.")
+@click.option("--reviewer", default="review", help="Whose name the automatic merges carry.")
+@QUIET
+@JSON
+def dedupe_command(db, everything, reviewer, quiet, as_json) -> None:
+    """Find duplicate records: merge the sure ones, queue the uncertain ones for a reviewer."""
+    with open_store(db, create=False) as store:
+        result = dedupe(store, actor=reviewer, everything=everything)
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2))
+    elif not quiet:
+        click.echo(
+            f"{db}: compared {result.compared} of {result.records:,} records in "
+            f"{result.seconds:.1f} s: {result.merged} pairs merged automatically, "
+            f"{result.possible} new possible duplicates; {result.pending} waiting for a "
+            f"reviewer; {result.removed} records are duplicates of another."
+        )
+
+
+@cli.command()
+@DB
+@click.option("--merge", nargs=2, type=int, metavar="A B", help="These two are the same study.")
+@click.option("--keep-apart", nargs=2, type=int, metavar="A B", help="These two are different.")
+@click.option("--undo", nargs=2, type=int, metavar="A B", help="Take back a merge of A and B.")
+@click.option("--all", "show_all", is_flag=True, help="List every pair, decided or not.")
+@click.option("--reviewer", default=lambda: os.environ.get("USER", "reviewer"), help="Your name.")
+@JSON
+def duplicates(db, merge, keep_apart, undo, show_all, reviewer, as_json) -> None:
+    """List possible duplicates, or decide one: --merge, --keep-apart or --undo A B."""
+    with open_store(db, create=False) as store:
+        for pair, action, done in (
+            (merge, "confirm", "merged"),
+            (keep_apart, "reject", "kept apart"),
+            (undo, "undo", "merge undone"),
+        ):
+            if pair:
+                store.decide_pair(*pair, action, reviewer)
+                click.echo(f"Records {pair[0]} and {pair[1]}: {done} by {reviewer}.")
+                return
+        pairs = store.pairs(None if show_all else "pending")
+        records = dict(store.records_for_matching({p[k] for p in pairs for k in ("a", "b")}))
+    if as_json:
+        click.echo(json.dumps(pairs, indent=2))
+        return
+    if not pairs:
+        click.echo("No possible duplicates are waiting." if not show_all else "No pairs found.")
+    for p in pairs:
+        click.echo(f"\n{p['a']} ~ {p['b']}  score {p['score']:.2f}  {p['status']}: "
+                   f"{'; '.join(p['reasons'])}")  # fmt: skip
+        for key in ("a", "b"):
+            r = records[p[key]]
+            click.echo(f"  {p[key]:>6}  {r.title[:90]}")
+            click.echo(f"          {', '.join(a.display for a in r.authors[:3])} | {r.journal} "
+                       f"{r.year or ''};{r.volume}:{r.pages} | doi {r.doi or '-'} | PMID "
+                       f"{r.pmid or '-'}")  # fmt: skip
+
+
+@cli.command("export")
+@DB
+@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "xlsx"]), required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_command(db, fmt, output) -> None:
+    """Export every record, duplicates marked with duplicate_of, to CSV, RIS or XLSX."""
+    with open_store(db, create=False) as store:
+        count = export(store, output, fmt)
+    click.echo(f"{output}: {count:,} records.")
 
 
 @cli.command()

@@ -1,0 +1,77 @@
+"""`review import`, `dedupe`, `duplicates` and `export` as a user runs them, on real exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from review.imports import read_file
+from review.store import open_store
+from tests.test_cli import review
+
+DATA = Path(__file__).parent / "data" / "imports"
+
+
+def test_import_is_all_or_nothing_and_repeatable(tmp_path):
+    db = tmp_path / "r.db"
+    out = review("import", db, DATA / "embase.ris", DATA / "scopus.ris", "--source", "Test").stdout
+    assert "embase.ris: ris (utf-8-sig), 6 records, 6 records added" in out
+    again = review("import", db, DATA / "embase.ris").stdout
+    assert "skipped, imported" in again
+    broken = tmp_path / "broken.ris"
+    broken.write_text(
+        (DATA / "scopus.ris").read_text(encoding="utf-8").rsplit("ER  -", 1)[0], encoding="utf-8"
+    )
+    failed = review("import", db, broken, check=False)
+    assert failed.returncode == 2 and "broken.ris" in failed.stderr and "line" in failed.stderr
+    with open_store(db) as store:
+        assert store.count_records() == 12  # the broken file added nothing
+        assert [i["source"] for i in store.imports()] == ["Test", "Test"]
+        first = store.query(
+            "SELECT ri.position, ri.line, ri.original_id, r.raw FROM record_imports ri "
+            "JOIN records r ON r.id = ri.record_id ORDER BY ri.import_id, ri.position LIMIT 1"
+        )[0]
+    assert first["position"] == 1 and first["line"] == 1
+    assert first["raw"].startswith("TY  - JOUR") and first["raw"].rstrip().endswith("ER  -")
+
+
+def test_the_same_records_from_two_databases_are_merged_and_exported_marked(tmp_path):
+    db = tmp_path / "r.db"
+    out = review("import", db, DATA / "embase.ris", DATA / "embase.csv").stdout
+    assert "Duplicates: 6 merged automatically" in out
+    status = json.loads(review("dedupe", db, "--json").stdout)
+    assert status["removed"] == 6 and status["compared"] == "0 new"
+    review("export", db, "--format", "csv", "-o", tmp_path / "out.csv")
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert len(rows) == 12
+    assert sum(1 for r in rows if r["duplicate_of"]) == 6
+    assert all("Embase" in r["sources"] or "CSV" in r["sources"] for r in rows)
+
+
+def test_a_reviewer_decides_and_undoes_on_the_command_line(tmp_path):
+    db = tmp_path / "r.db"
+    review("import", db, DATA / "embase.ris", DATA / "embase.csv")
+    with open_store(db) as store:
+        pair = store.pairs("merged")[0]
+    done = review("duplicates", db, "--undo", pair["a"], pair["b"], "--reviewer", "ann").stdout
+    assert done.strip() == f"Records {pair['a']} and {pair['b']}: merge undone by ann."
+    listed = review("duplicates", db, "--all").stdout
+    assert f"{pair['a']} ~ {pair['b']}" in listed and "undone" in listed
+    with open_store(db) as store:
+        assert len(store.duplicate_of()) == 5
+
+
+def test_exported_ris_reads_back_with_the_same_records(tmp_path):
+    db = tmp_path / "r.db"
+    review("import", db, DATA / "pubmed_zotero.ris", DATA / "scopus.ris", "--no-dedupe")
+    review("export", db, "--format", "ris", "-o", tmp_path / "out.ris")
+    back = read_file(tmp_path / "out.ris")
+    with open_store(db) as store:
+        stored = [r for _, r in store.records_for_matching()]
+    assert len(back.records) == len(stored) == 12
+    for original, again in zip(stored, (i.record for i in back.records), strict=True):
+        assert again.title == " ".join(original.title.split())
+        assert again.doi == original.doi and again.year == original.year
+        assert [a.last_name for a in again.authors] == [a.last_name for a in original.authors]
+        assert again.pages.replace(" ", "") == original.pages.replace(" ", "")
