@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from review.dedupe.run import fill_gaps
 from review.errors import ReviewError
 from review.records import Record
 
@@ -78,9 +79,17 @@ class ExportRow:
 
 
 def export_rows(store) -> Iterator[ExportRow]:
+    """Every record as stored; a group's primary with its gaps filled from its duplicates."""
     provenance = store.record_provenance()
     duplicate_of = store.duplicate_of()
-    for record_id, record in store.records_for_matching():
+    records = store.records_for_matching()
+    members: dict[int, list[Record]] = {}
+    by_id = dict(records)
+    for member, primary in duplicate_of.items():
+        members.setdefault(primary, []).append(by_id[member])
+    for record_id, record in records:
+        if record_id in members:
+            record = fill_gaps(record, members[record_id])
         found = provenance.get(record_id, {"sources": [], "ids": []})
         yield ExportRow(
             record_id,

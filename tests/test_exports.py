@@ -58,6 +58,21 @@ def test_csv_marks_duplicates_and_neutralises_formulas(db, tmp_path):
     assert rows[2]["title"] == "'" + EVIL and rows[2]["abstract"] == "'-1 + 2"
 
 
+def test_a_primary_is_exported_with_its_gaps_filled_from_its_duplicates(db, tmp_path):
+    with open_store(db) as store:
+        store.decide_pair(1, 2, "undo", "ann")
+        store.add_records(
+            "more", [("4", Record(title="Cryoablation", journal="Pain Med", raw="4"))]
+        )
+        store.add_records("more", [("5", Record(title="Cryoablation", issue="7", raw="5"))])
+        store.save_matches([Match(4, 5, 0.99, "duplicate", ())], "review")
+        export(store, tmp_path / "out.csv", "csv")
+    rows = {r["record_id"]: r for r in csv.DictReader((tmp_path / "out.csv").open())}
+    primary = rows["4"] if rows["5"]["duplicate_of"] == "4" else rows["5"]
+    assert (primary["journal"], primary["issue"]) == ("Pain Med", "7")
+    assert rows["1"]["duplicate_of"] == rows["2"]["duplicate_of"] == ""  # the undone merge
+
+
 def test_xlsx_cells_are_text_never_formulas(db, tmp_path):
     with open_store(db) as store:
         export(store, tmp_path / "out.xlsx", "xlsx")

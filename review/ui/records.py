@@ -48,6 +48,9 @@ def page() -> None:
     if record is None:
         return
     st.subheader("Record")
+    primary = db.duplicate_of().get(chosen)
+    if primary is not None:
+        st.caption(f"A duplicate of record {primary}: it is screened and reported as that record.")
     st.text(record.title)  # st.text never renders markup: titles may hold HTML or markdown
     st.text(", ".join(a.display for a in record.authors))
     st.text(" ".join(p for p in (record.journal, str(record.year or ""), record.volume) if p))
