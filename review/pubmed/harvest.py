@@ -177,9 +177,11 @@ class Harvest:
 
     def _save(self, run_id: int, start, end, result: EsearchResult) -> None:
         if len(result.pmids) < min(result.count, CAP):
-            raise SearchError(
-                f"esearch promised {result.count} PMIDs but listed {len(result.pmids)}; "
-                "run the search again."
+            # NCBI's count and its list can disagree by a record or two (a record withdrawn in
+            # between); the completeness check at the end of the search phase reports it.
+            span = f" entered {start} to {end}" if start else ""
+            self.warnings.append(
+                f"PubMed counted {result.count:,} records{span} but listed {len(result.pmids):,}."
             )
         self.store.save_slice(
             run_id,

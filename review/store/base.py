@@ -14,8 +14,6 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from review.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
@@ -70,7 +68,6 @@ class BaseStore:
                 f"Review database {self.path}: {exc.strerror}. What to do: check the path."
             ) from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.migrate()
 
     # -- plumbing ---------------------------------------------------------------------------
