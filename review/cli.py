@@ -19,6 +19,10 @@ from review.imports.load import import_file
 from review.pubmed.eutils import EutilsClient, EutilsConfig
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
 from review.pubmed.update import update_review
+from review.screening.decisions import agreement, progress
+from review.screening.model import ROLES, STAGE_LABELS, STAGES
+from review.screening.reviewers import add_reviewer
+from review.screening.transfer import export_decisions, import_decisions
 from review.store import open_store
 
 DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
@@ -192,15 +196,32 @@ def update(db: Path, overlap_days: int, quiet: bool, as_json: bool) -> None:
 @DB
 @JSON
 def status(db: Path, as_json: bool) -> None:
-    """Summarise the review: records, saved searches and their runs."""
+    """Summarise the review: records, duplicates, screening, saved searches and their runs."""
     with open_store(db, create=False) as store:
         summary = store.review_summary()
         runs = store.runs()
+        duplicates = store.duplicate_summary()
+        stages = {s: (progress(store, "", s), agreement(store, s)) for s in STAGES}
     if as_json:
-        click.echo(json.dumps({**summary, "runs": runs}, indent=2, default=str))
+        screening = {s: {**asdict(p), "agreement": asdict(a)} for s, (p, a) in stages.items()}
+        data = {**summary, "duplicates": duplicates, "screening": screening, "runs": runs}
+        click.echo(json.dumps(data, indent=2, default=str))
         return
     click.echo(f"{db}")
     click.echo(f"  records: {summary['records']:,} ({summary['queued_for_screening']:,} queued)")
+    click.echo(
+        f"  duplicates: {duplicates['removed']:,} marked, {duplicates.get('pending', 0):,} "
+        "possible ones waiting"
+    )
+    for stage, (p, a) in stages.items():
+        line = (
+            f"  {STAGE_LABELS[stage]} screening: {p.decided:,} of {p.total:,} decided, "
+            f"{p.included:,} included, {p.excluded:,} excluded, {p.conflicts:,} conflicts"
+        )
+        if a.records:
+            kappa = "undefined" if a.kappa is None else f"{a.kappa:.2f}"
+            line += f"; agreement {a.percent:.0f}% over {a.records:,}, Cohen's kappa {kappa}"
+        click.echo(line)
     click.echo(f"  saved searches: {summary['searches']}, search runs: {summary['search_runs']}")
     for run in runs:
         click.echo(
@@ -316,6 +337,52 @@ def export_command(db, fmt, output) -> None:
     with open_store(db, create=False) as store:
         count = export(store, output, fmt)
     click.echo(f"{output}: {count:,} records.")
+
+
+@cli.group()
+def reviewer() -> None:
+    """Reviewer accounts (a review without any is single-reviewer and local only)."""
+
+
+@reviewer.command("add")
+@DB
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
+def reviewer_add(db: Path, name: str, role: str) -> None:
+    """Add a reviewer (or reset their password). The password is read without echo, or from
+    standard input when that is not a terminal."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with open_store(db) as store:
+        added = add_reviewer(store, name, role, password)
+    click.echo(f"{db}: {added.name} can sign in as {added.role}.")
+
+
+@cli.group()
+def decisions() -> None:
+    """Screening decisions in and out as CSV (record_id, reviewer, stage, decision, reason)."""
+
+
+@decisions.command("import")
+@DB
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def decisions_import(db: Path, file: Path) -> None:
+    """Add decisions from a CSV file: all of them, or none if any line is wrong."""
+    with open_store(db, create=False) as store:
+        count = import_decisions(store, file)
+    click.echo(f"{file}: {count} decisions added.")
+
+
+@decisions.command("export")
+@DB
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def decisions_export(db: Path, output: Path) -> None:
+    """Write every decision ever made (the whole history, undos included) to CSV."""
+    with open_store(db, create=False) as store:
+        count = export_decisions(store, output)
+    click.echo(f"{output}: {count} decisions.")
 
 
 @cli.command()

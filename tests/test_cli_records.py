@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from review.imports import read_file
@@ -75,3 +77,29 @@ def test_exported_ris_reads_back_with_the_same_records(tmp_path):
         assert again.doi == original.doi and again.year == original.year
         assert [a.last_name for a in again.authors] == [a.last_name for a in original.authors]
         assert again.pages.replace(" ", "") == original.pages.replace(" ", "")
+
+
+def test_reviewers_and_decisions_on_the_command_line(tmp_path):
+    db = tmp_path / "r.db"
+    review("import", db, DATA / "embase.ris", "--no-dedupe")
+    done = subprocess.run(
+        [sys.executable, "-m", "review.cli", "reviewer", "add", str(db), "ann", "--role", "lead"],
+        input="a-long-password\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and "ann can sign in as lead" in done.stdout
+    with open_store(db) as store:
+        assert store.reviewer_row("ann")["password_hash"].startswith("scrypt$")
+    source = tmp_path / "d.csv"
+    source.write_text(
+        "record_id,reviewer,stage,decision,reason\n1,ann,ta,include,\n2,bob,ta,include,\n"
+        "1,bob,ta,exclude,Wrong population\n",
+        encoding="utf-8",
+    )
+    assert "3 decisions added" in review("decisions", "import", db, source).stdout
+    status = review("status", db).stdout
+    # single screening: the latest decision on record 1 (bob's exclusion) stands
+    assert "title/abstract screening: 2 of 6 decided, 1 included, 1 excluded" in status
+    assert "agreement 0% over 1, Cohen's kappa" in status
+    review("decisions", "export", db, "-o", tmp_path / "out.csv")
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["reviewer"] for r in rows] == ["ann", "bob", "bob"]

@@ -42,19 +42,23 @@ def test_a_database_made_by_an_older_version_is_brought_up_to_date(tmp_path):
             "DELETE FROM schema_migrations WHERE version = 2;"
         )
     with open_store(path) as store:
-        assert store.schema_versions()[-1] == "002_imports_and_duplicates.sql"
+        assert "002_imports_and_duplicates.sql" in store.schema_versions()
         assert store.scalar("SELECT count(*) FROM imports") == 0
 
 
 def test_migrations_are_applied_once_and_recorded(tmp_path):
     path = tmp_path / "r.db"
     with open_store(path) as store:
-        assert store.schema_versions() == ["001_initial.sql", "002_imports_and_duplicates.sql"]
+        assert store.schema_versions() == [
+            "001_initial.sql",
+            "002_imports_and_duplicates.sql",
+            "003_screening.sql",
+        ]
         assert store.scalar("PRAGMA journal_mode") == "wal"
         assert store.scalar("PRAGMA busy_timeout") == 30000
     with open_store(path) as store:
         assert store.migrate() == []
-        assert store.scalar("SELECT count(*) FROM schema_migrations") == 2
+        assert store.scalar("SELECT count(*) FROM schema_migrations") == 3
 
 
 def test_batch_is_stored_once_linked_to_each_run_and_queued(tmp_path):

@@ -1,0 +1,1 @@
+"""Screening: reviewers, decisions as events, single or dual screening, conflicts, agreement."""

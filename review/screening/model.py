@@ -1,0 +1,84 @@
+"""The screening domain: stages, decisions, reviewers, settings, conflicts, agreement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAGES = ("title_abstract", "full_text")
+STAGE_LABELS = {"title_abstract": "title/abstract", "full_text": "full-text"}
+DECISIONS = ("include", "exclude", "maybe")
+ROLES = ("lead", "reviewer")
+DEFAULT_REASONS = (
+    "Wrong population",
+    "Wrong intervention",
+    "Wrong outcomes",
+    "Wrong publication type",
+    "Wrong study design",
+    "Not in English",
+    "Duplicate",
+    "Full text not available",
+)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    name: str
+    role: str = "reviewer"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == "lead"
+
+
+@dataclass(frozen=True)
+class Decision:
+    record_id: int  # the record decided on (its group's primary is the unit screened)
+    reviewer: str
+    stage: str
+    decision: str
+    reason: str = ""
+    note: str = ""
+    at: str = ""
+    kind: str = "screening"  # or "resolution": a lead settling a conflict
+
+
+@dataclass(frozen=True)
+class Settings:
+    question: str = ""
+    criteria: str = ""
+    exclusion_reasons: tuple[str, ...] = DEFAULT_REASONS
+    include_terms: tuple[str, ...] = ()
+    exclude_terms: tuple[str, ...] = ()
+    dual: bool = False
+
+
+@dataclass(frozen=True)
+class Conflict:
+    record_id: int
+    stage: str
+    decisions: tuple[Decision, ...]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement of two reviewers over the records both decided at a stage."""
+
+    records: int
+    agreed: int
+    kappa: float | None  # Cohen's kappa; None when undefined (no records, or one category)
+    reviewers: tuple[str, ...] = field(default=())
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.agreed / self.records if self.records else None
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str
+    total: int  # records to screen at this stage
+    decided: int  # records with a final (consensus or resolved) decision
+    included: int
+    excluded: int
+    conflicts: int
+    mine: int  # decided by the reviewer asking

@@ -1,0 +1,101 @@
+"""Reviewers, settings and screening decisions (events, appended, never changed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from review.store.base import now
+
+
+class ScreeningMixin:
+    # -- reviewers ------------------------------------------------------------------------------
+
+    def add_reviewer(self, name: str, role: str, password_hash: str) -> None:
+        self.write(
+            "INSERT INTO reviewers (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
+            "password_hash = excluded.password_hash, active = 1",
+            (name, role, password_hash, now()),
+        )
+
+    def reviewer_row(self, name: str) -> dict | None:
+        rows = self.query("SELECT * FROM reviewers WHERE name = ? AND active = 1", (name,))
+        return rows[0] if rows else None
+
+    def reviewer_rows(self) -> list[dict]:
+        return self.query(
+            "SELECT name, role, created_at FROM reviewers WHERE active = 1 ORDER BY 1"
+        )
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def settings_values(self) -> dict:
+        return {r["key"]: json.loads(r["value"]) for r in self.query("SELECT * FROM settings")}
+
+    def set_settings(self, values: dict, by: str) -> None:
+        stamp = now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO settings (key, value, changed_at, changed_by) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+                [(k, json.dumps(v), stamp, by) for k, v in values.items()],
+            )
+            conn.execute(
+                "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, 'settings', ?)",
+                (stamp, by, json.dumps(values, sort_keys=True)),
+            )
+
+    # -- decisions ------------------------------------------------------------------------------
+
+    def add_decisions(self, rows: Sequence[dict]) -> int:
+        """Append decision events in one transaction (all of a CSV import, or one click)."""
+        stamp = now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO decisions (record_id, reviewer, stage, kind, decision, reason, note, "
+                "at, source) VALUES (:record_id, :reviewer, :stage, :kind, :decision, :reason, "
+                ":note, :at, :source)",
+                [
+                    {"kind": "screening", "reason": "", "note": "", "source": "app", "at": stamp}
+                    | row
+                    for row in rows
+                ],
+            )
+        return len(rows)
+
+    def decision_rows(self, stage: str | None = None) -> list[dict]:
+        """Every decision event (of a stage), oldest first, with the record's group primary."""
+        sql = (
+            "SELECT d.*, coalesce(g.primary_id, d.record_id) AS unit FROM decisions d "
+            "LEFT JOIN duplicate_groups g ON g.record_id = d.record_id"
+        )
+        params: tuple = ()
+        if stage:
+            sql += " WHERE d.stage = ?"
+            params = (stage,)
+        return self.query(sql + " ORDER BY d.id", params)
+
+    def screening_units(self) -> list[int]:
+        """Records to screen, in the order they arrived: duplicates count once, as their primary."""
+        return [
+            r["record_id"]
+            for r in self.query(
+                "SELECT q.record_id FROM screening_queue q "
+                "LEFT JOIN duplicate_groups g ON g.record_id = q.record_id "
+                "WHERE g.record_id IS NULL OR g.primary_id = q.record_id "
+                "ORDER BY q.queued_at, q.record_id"
+            )
+        ]
+
+    def existing_record_ids(self, ids: Sequence[int]) -> set[int]:
+        found: set[int] = set()
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r["id"] for r in self.query(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
+            )
+        return found
