@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 
@@ -99,3 +100,19 @@ class ScreeningMixin:
                 r["id"] for r in self.query(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
             )
         return found
+
+    # -- full texts -----------------------------------------------------------------------------
+
+    def save_full_text(self, record_id: int, file_name: str, content: bytes, by: str) -> None:
+        self.write(
+            "INSERT INTO full_texts (record_id, file_name, content, sha256, uploaded_by, "
+            "uploaded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+            "file_name = excluded.file_name, content = excluded.content, "
+            "sha256 = excluded.sha256, uploaded_by = excluded.uploaded_by, "
+            "uploaded_at = excluded.uploaded_at",
+            (record_id, file_name, content, hashlib.sha256(content).hexdigest(), by, now()),
+        )
+
+    def full_text(self, record_id: int) -> dict | None:
+        rows = self.query("SELECT * FROM full_texts WHERE record_id = ?", (record_id,))
+        return rows[0] if rows else None

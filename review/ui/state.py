@@ -1,4 +1,4 @@
-"""Which review the app serves, and its one shared database connection."""
+"""Which review the app serves, its one shared database connection, and who is signed in."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from review.screening.model import Reviewer
+from review.screening.reviewers import reviewers
 from review.store import Store, open_store
+
+SOLO = Reviewer("reviewer", "lead")  # a review without accounts: one person, who leads it
 
 
 def review_path() -> Path:
@@ -28,3 +32,21 @@ def _store(path: str) -> Store:
 
 def store() -> Store:
     return _store(str(review_path()))
+
+
+def has_accounts() -> bool:
+    return bool(reviewers(store()))
+
+
+def current_reviewer() -> Reviewer | None:
+    """The signed-in reviewer; the single reviewer of a review without accounts."""
+    if not has_accounts():
+        return SOLO
+    return st.session_state.get("reviewer")
+
+
+def me() -> Reviewer:
+    reviewer = current_reviewer()
+    if reviewer is None:  # the router shows only the sign-in page until someone signs in
+        st.stop()
+    return reviewer

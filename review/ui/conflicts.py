@@ -1,0 +1,88 @@
+"""Conflicts: where two reviewers disagreed; a lead settles each, and agreement is reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import streamlit as st
+
+from review.errors import ReviewError
+from review.screening.decisions import agreement, conflicts, resolve, settings
+from review.screening.model import STAGE_LABELS, STAGES
+from review.ui.render import record_html
+from review.ui.state import me, store
+
+CHOICES = (("Include", "include"), ("Exclude", "exclude"), ("Maybe", "maybe"))
+
+
+def _resolve(stage: str, record_id: int, decision: str) -> None:
+    reason = st.session_state.get(f"resolve_reason_{stage}_{record_id}") or ""
+    try:
+        resolve(store(), me(), record_id, stage, decision, reason)
+    except ReviewError as exc:
+        st.session_state["conflict_error"] = str(exc)
+
+
+def page() -> None:
+    db, lead = store(), me()
+    st.title("Conflicts")
+    if not lead.is_lead:
+        st.text("Only a lead resolves conflicts.")
+        return
+    error = st.session_state.pop("conflict_error", None)
+    if error:
+        st.error(error)
+    rules = settings(db)
+    for stage in STAGES:
+        found = conflicts(db, stage)
+        agreed = agreement(db, stage)
+        st.subheader(f"{STAGE_LABELS[stage].capitalize()}: {len(found)} conflicts")
+        if agreed.records:
+            kappa = "undefined" if agreed.kappa is None else f"{agreed.kappa:.2f}"
+            st.caption(
+                f"Agreement over {agreed.records:,} records decided by two reviewers: "
+                f"{agreed.percent:.1f}%, Cohen's kappa {kappa}."
+            )
+            st.download_button(
+                "Download agreement (CSV)",
+                _agreement_csv(stage, agreed),
+                file_name=f"agreement-{stage}.csv",
+                key=f"agreement_{stage}",
+            )
+        for conflict in found:
+            rid = conflict.record_id
+            with st.container(border=True):
+                st.html(record_html(rid, db.record(rid), rules.include_terms, rules.exclude_terms))
+                for d in conflict.decisions:
+                    st.text(f"{d.reviewer}: {d.decision}" + (f" ({d.reason})" if d.reason else ""))
+                st.selectbox(
+                    "Exclusion reason",
+                    ["", *rules.exclusion_reasons],
+                    key=f"resolve_reason_{stage}_{rid}",
+                )
+                columns = st.columns(3)
+                for column, (label, decision) in zip(columns, CHOICES, strict=True):
+                    column.button(
+                        label,
+                        key=f"resolve_{stage}_{rid}_{decision}",
+                        on_click=_resolve,
+                        args=(stage, rid, decision),
+                    )
+
+
+def _agreement_csv(stage: str, agreed) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["stage", "reviewers", "records", "agreed", "percent", "kappa"])
+    writer.writerow(
+        [
+            stage,
+            " & ".join(agreed.reviewers),
+            agreed.records,
+            agreed.agreed,
+            f"{agreed.percent:.1f}",
+            "" if agreed.kappa is None else f"{agreed.kappa:.4f}",
+        ]
+    )
+    return out.getvalue()

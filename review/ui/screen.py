@@ -1,0 +1,132 @@
+"""Screen and Full text: one record at a time, one key press per decision, nothing lost.
+
+Every decision is written to the database the moment it is made (in the button's callback,
+before the page reruns), so a refresh, a closed tab or a killed server loses nothing. The record
+on show is kept in the session so that another reviewer's work never swaps it mid-read.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review.errors import ReviewError
+from review.screening.decisions import StageState, decide, next_record, progress, settings
+from review.screening.decisions import undo_last as undo_decision
+from review.screening.model import STAGE_LABELS
+from review.ui.render import record_html
+from review.ui.state import me, store
+
+BUTTONS = (("Include", "include", "i"), ("Exclude", "exclude", "e"), ("Maybe", "maybe", "m"))
+
+
+def _current_key(stage: str) -> str:
+    return f"screen_current_{stage}"
+
+
+def _decide(stage: str, record_id: int, decision: str) -> None:
+    reason = st.session_state.get(f"{stage}_reason") or ""
+    note = st.session_state.get(f"{stage}_note") or ""
+    try:
+        decide(store(), me().name, record_id, stage, decision, reason, note)
+    except ReviewError as exc:
+        st.session_state[f"{stage}_error"] = str(exc)
+        return
+    st.session_state[f"{stage}_note"] = ""
+    st.session_state[f"{stage}_reason"] = ""
+    st.session_state.pop(_current_key(stage), None)
+
+
+def _undo(stage: str) -> None:
+    record_id = undo_decision(store(), me().name, stage)
+    if record_id is None:
+        st.session_state[f"{stage}_error"] = "There is no decision of yours to undo."
+        return
+    st.session_state[_current_key(stage)] = record_id
+
+
+def screen(stage: str) -> None:
+    db, reviewer = store(), me()
+    rules = settings(db)
+    done = progress(db, reviewer.name, stage)
+    st.caption(
+        f"{STAGE_LABELS[stage].capitalize()}: you have screened {done.mine:,} of {done.total:,}"
+        f" · {done.decided:,} decided · {done.included:,} included so far"
+        + (f" · {done.conflicts:,} conflicts" if done.conflicts else "")
+    )
+    st.progress(done.mine / done.total if done.total else 0.0)
+    error = st.session_state.pop(f"{stage}_error", None)
+    if error:
+        st.error(error)
+
+    key = _current_key(stage)
+    record_id = st.session_state.get(key) or next_record(db, reviewer.name, stage)
+    if record_id is None:
+        st.text("Nothing left to screen at this stage.")
+        return
+    st.session_state[key] = record_id
+    record = db.record(record_id)
+    st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms))
+    mine = StageState(db.decision_rows(stage)).of(record_id, reviewer.name)
+    if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
+        st.caption(f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else ""))
+
+    reasons = ["", *rules.exclusion_reasons]
+    left, right = st.columns(2)
+    left.selectbox(
+        "Exclusion reason" + (" (required)" if stage == "full_text" else ""),
+        reasons,
+        key=f"{stage}_reason",
+    )
+    right.text_input("Note", key=f"{stage}_note")
+    columns = st.columns(4)
+    for column, (label, decision, shortcut) in zip(columns, BUTTONS, strict=False):
+        column.button(
+            label,
+            key=f"{stage}_{decision}",
+            shortcut=shortcut,
+            on_click=_decide,
+            args=(stage, record_id, decision),
+            use_container_width=True,
+        )
+    columns[3].button(
+        "Undo", key=f"{stage}_undo", shortcut="u", on_click=_undo, args=(stage,),
+        use_container_width=True,
+    )  # fmt: skip
+    if stage == "full_text":
+        _full_text_file(db, record_id, reviewer.name)
+    _go_to(stage)
+
+
+def _full_text_file(db, record_id: int, who: str) -> None:
+    kept = db.full_text(record_id)
+    if kept:
+        st.download_button(
+            f"Download {kept['file_name']}", kept["content"], file_name=kept["file_name"],
+            key=f"pdf_download_{record_id}",
+        )  # fmt: skip
+    upload = st.file_uploader("Keep the full text (PDF) with the review", type=["pdf"],
+                              key=f"pdf_upload_{record_id}")  # fmt: skip
+    if upload is not None and (kept is None or kept["file_name"] != upload.name):
+        db.save_full_text(record_id, upload.name, upload.getvalue(), who)
+        st.success(f"{upload.name} kept with record {record_id}.")
+
+
+def _go_to(stage: str) -> None:
+    with st.expander("Go to a record (to look again or change a decision)"):
+        wanted = st.number_input("Record id", min_value=1, step=1, key=f"{stage}_goto")
+        if st.button("Show", key=f"{stage}_goto_button"):
+            if store().record(int(wanted)) is None:
+                st.error(f"There is no record {int(wanted)}.")
+            else:
+                st.session_state[_current_key(stage)] = int(wanted)
+                st.rerun()
+
+
+def title_abstract_page() -> None:
+    st.title("Screen")
+    screen("title_abstract")
+
+
+def full_text_page() -> None:
+    st.title("Full text")
+    screen("full_text")
