@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from review.screening.decisions import progress
 from review.ui.state import review_path, store
 
 
@@ -20,6 +21,29 @@ def page() -> None:
     st.caption(
         f"Duplicates: {duplicates['removed']:,} records marked as duplicates of another; "
         f"{duplicates.get('pending', 0):,} possible duplicates waiting for a reviewer."
+    )
+    st.subheader("The review so far (PRISMA)")
+    title_abstract = progress(db, "", "title_abstract")
+    full_text = progress(db, "", "full_text")
+    st.dataframe(
+        [
+            {"step": "Records identified", "records": summary["records"]},
+            {"step": "Duplicates removed", "records": duplicates["removed"]},
+            {"step": "Records screened (title/abstract)", "records": title_abstract.decided},
+            {"step": "Records excluded (title/abstract)", "records": title_abstract.excluded},
+            {
+                "step": "Waiting for title/abstract screening",
+                "records": title_abstract.total - title_abstract.decided,
+            },  # fmt: skip
+            {"step": "Reports assessed (full text)", "records": full_text.decided},
+            {"step": "Reports excluded (full text)", "records": full_text.excluded},
+            {"step": "Studies included", "records": full_text.included},
+            {
+                "step": "Conflicts waiting for a lead",
+                "records": title_abstract.conflicts + full_text.conflicts,
+            },  # fmt: skip
+        ],
+        hide_index=True,
     )
     imports = db.imports()
     if imports:

@@ -112,13 +112,24 @@ def _full_text_file(db, record_id: int, who: str) -> None:
 
 
 def _go_to(stage: str) -> None:
-    with st.expander("Go to a record (to look again or change a decision)"):
-        wanted = st.number_input("Record id", min_value=1, step=1, key=f"{stage}_goto")
-        if st.button("Show", key=f"{stage}_goto_button"):
-            if store().record(int(wanted)) is None:
-                st.error(f"There is no record {int(wanted)}.")
-            else:
-                st.session_state[_current_key(stage)] = int(wanted)
+    with st.expander("Find a record (to look again or change a decision)"):
+        words = st.text_input(
+            "Words of the title or abstract, a PMID or a DOI", key=f"{stage}_find"
+        )
+        found = store().record_rows(search=words.strip(), limit=20) if words.strip() else []
+        if words.strip() and not found:
+            st.text("No record matches.")
+        if found:
+            choice = st.selectbox(
+                "Matching records",
+                [r["id"] for r in found],
+                format_func=lambda rid: next(
+                    f"{r['id']}: {r['title'][:110]}" for r in found if r["id"] == rid
+                ),
+                key=f"{stage}_found",
+            )
+            if st.button("Show", key=f"{stage}_goto_button"):
+                st.session_state[_current_key(stage)] = int(choice)
                 st.rerun()
 
 

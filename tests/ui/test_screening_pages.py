@@ -124,3 +124,10 @@ def test_a_review_with_accounts_asks_who_you_are(review_db):
     assert not at.exception
     assert at.title[0].value == "Overview"
     assert "Signed in as ann (reviewer)" in [t.value for t in at.sidebar.text]
+
+
+def test_screen_page_finds_a_record_to_look_at_again(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    at.text_input(key="title_abstract_find").set_value("study 3").run(timeout=30)
+    at.button(key="title_abstract_goto_button").click().run(timeout=30)
+    assert at.session_state["screen_current_title_abstract"] == 3
