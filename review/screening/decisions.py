@@ -10,7 +10,6 @@ resolves it. A reviewer is never shown another's decision before making their ow
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from review.errors import ReviewError
 from review.screening.model import (
@@ -23,6 +22,7 @@ from review.screening.model import (
     Reviewer,
     Settings,
 )
+from review.screening.state import current_state, current_units
 
 SETTING_KEYS = ("question", "criteria", "exclusion_reasons", "include_terms", "exclude_terms")
 # A record moves to full-text screening when its title/abstract decision is one of these: a
@@ -82,7 +82,7 @@ def decide(
 
 def undo_last(store, reviewer: str, stage: str) -> int | None:
     """Withdraw the reviewer's latest standing decision at a stage; returns its record."""
-    current = StageState(store.decision_rows(stage))
+    current = current_state(store, stage)
     record_id = current.last_of(reviewer)
     if record_id is None:
         return None
@@ -111,78 +111,13 @@ def resolve(store, lead: Reviewer, record_id: int, stage: str, decision: str, re
     )
 
 
-@dataclass
-class StageState:
-    """The current decisions of one stage, folded from its events (oldest first)."""
-
-    rows: list[dict]
-    mine: dict[int, dict[str, Decision]] = field(default_factory=dict)  # unit -> reviewer -> dec
-    resolved: dict[int, Decision] = field(default_factory=dict)
-    order: list[tuple[str, int]] = field(default_factory=list)  # (reviewer, unit), as decided
-    when: dict[tuple[int, str], int] = field(default_factory=dict)  # standing decision's place
-
-    def __post_init__(self) -> None:
-        stacks: dict[tuple[int, str, str], list[tuple[int, Decision]]] = {}
-        for position, row in enumerate(self.rows):
-            key = (row["unit"], row["reviewer"], row["kind"])
-            stack = stacks.setdefault(key, [])
-            if row["decision"] == "undo":
-                if stack:
-                    stack.pop()
-                continue
-            decision = Decision(
-                row["unit"],
-                row["reviewer"],
-                row["stage"],
-                row["decision"],
-                row["reason"],
-                row["note"],
-                row["at"],
-                row["kind"],
-            )
-            stack.append((position, decision))
-            self.order.append((row["reviewer"], row["unit"]))
-        for (unit, reviewer, kind), stack in stacks.items():
-            if not stack:
-                continue
-            position, decision = stack[-1]
-            if kind == "resolution":
-                self.resolved[unit] = decision
-            else:
-                self.mine.setdefault(unit, {})[reviewer] = decision
-                self.when[(unit, reviewer)] = position
-
-    def of(self, unit: int, reviewer: str) -> Decision | None:
-        return self.mine.get(unit, {}).get(reviewer)
-
-    def last_of(self, reviewer: str) -> int | None:
-        for who, unit in reversed(self.order):
-            if who == reviewer and self.of(unit, reviewer) is not None:
-                return unit
-        return None
-
-    def final(self, unit: int, dual: bool) -> str | None:
-        """include / exclude / maybe, "conflict", or None while decisions are missing."""
-        if unit in self.resolved:
-            return self.resolved[unit].decision
-        decided = self.mine.get(unit, {})
-        if not decided:
-            return None
-        if not dual:  # the latest standing decision, whoever made it
-            return max(decided.values(), key=lambda d: self.when[(unit, d.reviewer)]).decision
-        if len(decided) < 2:
-            return None
-        kinds = {d.decision for d in decided.values()}
-        return kinds.pop() if len(kinds) == 1 else "conflict"
-
-
 def stage_units(store, stage: str, dual: bool | None = None) -> list[int]:
     """The records (group primaries) to screen at a stage, in arrival order."""
-    units = store.screening_units()
+    units = current_units(store)
     if stage == "title_abstract":
         return units
     dual = settings(store).dual if dual is None else dual
-    first = StageState(store.decision_rows("title_abstract"))
+    first = current_state(store, "title_abstract")
     return [u for u in units if first.final(u, dual) in TO_FULL_TEXT]
 
 
@@ -193,7 +128,7 @@ def next_record(store, reviewer: str, stage: str, *, skip: tuple[int, ...] = ())
     fewer than two reviewers have.
     """
     dual = settings(store).dual
-    state = StageState(store.decision_rows(stage))
+    state = current_state(store, stage)
     for unit in stage_units(store, stage, dual):
         if unit in skip or unit in state.resolved:
             continue
@@ -207,7 +142,7 @@ def next_record(store, reviewer: str, stage: str, *, skip: tuple[int, ...] = ())
 
 
 def conflicts(store, stage: str) -> list[Conflict]:
-    state = StageState(store.decision_rows(stage))
+    state = current_state(store, stage)
     return [
         Conflict(unit, stage, tuple(sorted(state.mine[unit].values(), key=lambda d: d.reviewer)))
         for unit in stage_units(store, stage)
@@ -217,7 +152,7 @@ def conflicts(store, stage: str) -> list[Conflict]:
 
 def agreement(store, stage: str) -> Agreement:
     """Percentage agreement and Cohen's kappa over records two reviewers both decided."""
-    state = StageState(store.decision_rows(stage))
+    state = current_state(store, stage)
     pairs = []
     names: set[str] = set()
     for decided in state.mine.values():
@@ -237,7 +172,7 @@ def agreement(store, stage: str) -> Agreement:
 
 def progress(store, reviewer: str, stage: str) -> Progress:
     dual = settings(store).dual
-    state = StageState(store.decision_rows(stage))
+    state = current_state(store, stage)
     units = stage_units(store, stage, dual)
     finals = Counter(state.final(u, dual) for u in units)
     return Progress(

@@ -66,17 +66,28 @@ class ScreeningMixin:
             )
         return len(rows)
 
-    def decision_rows(self, stage: str | None = None) -> list[dict]:
-        """Every decision event (of a stage), oldest first, with the record's group primary."""
+    def decision_rows(self, stage: str | None = None, *, after_id: int = 0) -> list[dict]:
+        """Decision events (of a stage, after an event id), oldest first, each with the record's
+        group primary as ``unit``."""
         sql = (
             "SELECT d.*, coalesce(g.primary_id, d.record_id) AS unit FROM decisions d "
-            "LEFT JOIN duplicate_groups g ON g.record_id = d.record_id"
+            "LEFT JOIN duplicate_groups g ON g.record_id = d.record_id WHERE d.id > ?"
         )
-        params: tuple = ()
+        params: tuple = (after_id,)
         if stage:
-            sql += " WHERE d.stage = ?"
-            params = (stage,)
+            sql += " AND d.stage = ?"
+            params += (stage,)
         return self.query(sql + " ORDER BY d.id", params)
+
+    def groups_signature(self) -> str:
+        """Changes whenever the duplicate groups do (cached screening state depends on them), and
+        differs between two databases made one after the other at the same path."""
+        row = self.query(
+            "SELECT count(*) AS n, coalesce(sum(record_id * 31 + primary_id), 0) AS s, "
+            "(SELECT applied_at FROM schema_migrations WHERE version = 1) AS made "
+            "FROM duplicate_groups"
+        )[0]
+        return f"{row['made']}|{row['n']}:{row['s']}"
 
     def screening_units(self) -> list[int]:
         """Records to screen, in the order they arrived: duplicates count once, as their primary."""
@@ -89,6 +100,12 @@ class ScreeningMixin:
                 "ORDER BY q.queued_at, q.record_id"
             )
         ]
+
+    def queue_signature(self) -> tuple[int, int]:
+        row = self.query(
+            "SELECT count(*) AS n, coalesce(max(record_id), 0) AS top FROM screening_queue"
+        )[0]
+        return row["n"], row["top"]
 
     def existing_record_ids(self, ids: Sequence[int]) -> set[int]:
         found: set[int] = set()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from review.errors import ReviewError
-from review.screening.decisions import StageState, decide, next_record, progress, settings
+from review.screening.decisions import decide, next_record, progress, settings
 from review.screening.decisions import undo_last as undo_decision
 from review.screening.model import STAGE_LABELS
+from review.screening.state import current_state
 from review.ui.render import record_html
 from review.ui.state import me, store
 
@@ -66,7 +67,7 @@ def screen(stage: str) -> None:
     st.session_state[key] = record_id
     record = db.record(record_id)
     st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms))
-    mine = StageState(db.decision_rows(stage)).of(record_id, reviewer.name)
+    mine = current_state(db, stage).of(record_id, reviewer.name)
     if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
         st.caption(f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else ""))
 
