@@ -12,24 +12,46 @@ from review.ui import conflicts, duplicates, overview, records, screen, settings
 from review.ui.state import current_reviewer, has_accounts
 
 
+def _pages(reviewer) -> list[tuple]:
+    """(function, title, url path) of the pages this reviewer may open, the first the default."""
+    pages = [
+        (overview.page, "Overview", "overview"),
+        (screen.title_abstract_page, "Screen", "screen"),
+        (screen.full_text_page, "Full text", "full-text"),
+        (conflicts.page, "Conflicts", "conflicts"),
+        (duplicates.page, "Possible duplicates", "duplicates"),
+        (records.page, "Records", "records"),
+        (settings.page, "Settings", "settings"),
+    ]
+    if reviewer is not None and not reviewer.is_lead:
+        pages = [p for p in pages if p[2] != "conflicts"]
+    return pages
+
+
+def _signing_in(path: str):
+    def page() -> None:
+        signin.page()
+
+    page.__name__ = f"sign_in_{path.replace('-', '_')}"  # one page per address
+    return page
+
+
 def main() -> None:
     st.set_page_config(page_title="review", layout="wide")
     reviewer = current_reviewer()
     if reviewer is None:
-        st.navigation([st.Page(signin.page, title="Sign in", url_path="signin")]).run()
+        # Every address answers with the sign-in form, and after signing in the same address
+        # shows the page that was asked for.
+        hidden = [
+            st.Page(_signing_in(path), title="Sign in", url_path=path, default=(i == 0))
+            for i, (_function, _title, path) in enumerate(_pages(None))
+        ]
+        st.navigation(hidden, position="hidden").run()
         return
-    pages = [
-        st.Page(overview.page, title="Overview", url_path="overview", default=True),
-        st.Page(screen.title_abstract_page, title="Screen", url_path="screen"),
-        st.Page(screen.full_text_page, title="Full text", url_path="full-text"),
-    ]
-    if reviewer.is_lead:
-        pages.append(st.Page(conflicts.page, title="Conflicts", url_path="conflicts"))
-    pages += [
-        st.Page(duplicates.page, title="Possible duplicates", url_path="duplicates"),
-        st.Page(records.page, title="Records", url_path="records"),
-        st.Page(settings.page, title="Settings", url_path="settings"),
-    ]
     if has_accounts():
         signin.sidebar(reviewer)
+    pages = [
+        st.Page(function, title=title, url_path=path, default=(i == 0))
+        for i, (function, title, path) in enumerate(_pages(reviewer))
+    ]
     st.navigation(pages).run()

@@ -1,0 +1,121 @@
+"""Screening speed in a real browser: from pressing Include to the next record on screen.
+
+Run from the repository root: ``.venv/bin/python benchmarks/screening.py [--decisions 100]``.
+
+Builds a review of 20,000 records (one reviewer, no accounts) with the library, serves it with
+``streamlit run app.py`` and drives Debian's Chromium through Playwright (``bash scripts/setup
+--browser`` installs both). For each decision it times, inside the page, the interval from the
+click on Include to the moment the next record's ``h3.record-title`` (a new ``data-record-id``)
+is in the page and visible; Playwright's own view of the same interval (its round trips included)
+is shown for comparison. A few decisions first warm the server and the browser and are not
+counted; after each decision the page is left to settle, so every press starts from a ready page.
+Target: p95 under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.browser.harness import build_review, button, launch, serve, shown_record  # noqa: E402
+
+TARGET_P95_MS = 300
+
+# Notes the time of the next click (capture phase, before Streamlit sees it) and the time the
+# Screen page first shows a record other than ``previous``, checked on every change to the page.
+ARM = """(previous) => {
+    window.__pressed = null;
+    window.__shown = null;
+    document.addEventListener("click", () => { window.__pressed = performance.now(); },
+                              {capture: true, once: true});
+    const check = () => {
+        const title = document.querySelector("h3.record-title");
+        if (window.__pressed !== null && title && title.dataset.recordId !== String(previous)
+                && title.checkVisibility()) {
+            window.__shown = performance.now();
+            observer.disconnect();
+        }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body,
+                     {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
+def titles(n: int) -> list[str]:
+    topics = ("cryoablation", "radiofrequency ablation", "nerve block", "steroid injection")
+    sites = ("knee", "Morton neuroma", "lumbar facet joint", "plantar fascia", "shoulder")
+    return [f"{topics[i % 4].capitalize()} for {sites[i % 5]} pain: study {i}" for i in range(n)]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), interpolated between the nearest ranks."""
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def measure(base: str, decisions: int, warmup: int) -> tuple[list[float], list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    in_page: list[float] = []
+    observed: list[float] = []
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{base}/screen")
+        include = button(page, "Include")
+        for n in range(warmup + decisions):
+            previous = shown_record(page)  # waits until the page is ready for the next press
+            page.evaluate(ARM, previous)
+            start = time.perf_counter()
+            include.click()
+            page.wait_for_function("window.__shown !== null", polling="raf")
+            elapsed = (time.perf_counter() - start) * 1000
+            if n >= warmup:
+                in_page.append(page.evaluate("window.__shown - window.__pressed"))
+                observed.append(elapsed)
+        browser.close()
+    return in_page, observed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--decisions", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        db = build_review(Path(folder) / "review.db", titles(args.records))
+        print(f"review of {args.records:,} records built in {time.perf_counter() - started:.1f} s")
+        with serve(db) as base:
+            in_page, observed = measure(base, args.decisions, args.warmup)
+
+    print(f"decisions timed: {len(in_page)} (after {args.warmup} not counted)")
+    for name, values in (("in the page", in_page), ("seen by Playwright", observed)):
+        print(
+            f"Include -> next record ({name}): p50 {percentile(values, 50):.0f} ms, "
+            f"p95 {percentile(values, 95):.0f} ms, max {max(values):.0f} ms, "
+            f"mean {statistics.fmean(values):.0f} ms"
+        )
+    p95 = percentile(in_page, 95)
+    verdict = "meets" if p95 < TARGET_P95_MS else "misses"
+    print(f"p95 {p95:.0f} ms {verdict} the {TARGET_P95_MS} ms target")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
