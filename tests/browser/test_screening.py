@@ -6,13 +6,17 @@ for an element of the page, not a pause.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from review.screening.decisions import conflicts, progress
 from review.store import open_store
+from tests.browser import harness
 from tests.browser.harness import (
     NOTHING_LEFT,
     STAGE,
@@ -198,3 +202,34 @@ def test_a_refresh_loses_no_decision(tmp_path, serve, new_page):
     assert list(current(db, 1).values()) == ["include"]
     assert list(current(db, 2).values()) == ["exclude"]
     assert current(db, 3) == {}
+
+
+def _kill_server(base: str) -> None:
+    """SIGKILL the streamlit process serving ``base``: no shutdown code runs."""
+    port = base.rsplit(":", 1)[1]
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(args) and port.encode() in args:
+            os.kill(int(cmdline.parent.name), signal.SIGKILL)
+            return
+    raise AssertionError(f"no streamlit process serves {base}")
+
+
+def test_a_killed_server_loses_no_decision(tmp_path, new_page):
+    db = build_review(tmp_path / "review.db", TITLES)
+    with harness.serve(db) as base:
+        page = new_page()
+        page.goto(f"{base}/screen")
+        assert click_decision(page, "Include") == 2
+        assert click_decision(page, "Exclude") == 3
+        _kill_server(base)
+    with harness.serve(db) as base:  # the server started again on the same review
+        page = new_page()
+        page.goto(f"{base}/screen")
+        main_area(page).get_by_role("heading", name="Screen").wait_for()
+        assert shown_record(page) == 3
+    assert list(current(db, 1).values()) == ["include"]
+    assert list(current(db, 2).values()) == ["exclude"]

@@ -170,26 +170,37 @@ def test_an_interrupted_harvest_resumes_without_downloading_again(tmp_path, fake
 
 
 def test_an_expired_history_falls_back_to_fetching_by_pmid(tmp_path, fake, small_corpus):
-    def expire_once(done, total):
-        if done == 500:
-            fake.expire_history()
+    client = client_for(fake)
+    first_page = client.efetch_history
 
+    def then_expire(*args, **kwargs):  # NCBI forgets the WebEnv right after the first page
+        page = first_page(*args, **kwargs)
+        fake.expire_history()
+        return page
+
+    client.efetch_history = then_expire
     with open_store(tmp_path / "r.db") as store:
-        result = run_search(
-            store, client_for(fake), SearchSpec("c", "cryoablation"), progress=expire_once
-        )
+        result = run_search(store, client, SearchSpec("c", "cryoablation"))
         assert result.status == "complete" and store.count_records() == len(small_corpus)
-        assert any("id" in e.params for e in fake.log if e.endpoint == "efetch")
+    fetches = [e.params for e in fake.log if e.endpoint == "efetch"]
+    assert "webenv" in fetches[0] and "id" in fetches[-1]  # history first, then by PMID
 
 
 def test_deleted_citations_are_counted_not_stored(tmp_path, fake, small_corpus):
-    fake.delete(small_corpus[5].pmid)
+    gone = small_corpus[5].pmid
+    client = client_for(fake)
+    fetch = client.efetch_history
+
+    def delete_first(*args, **kwargs):  # PubMed deletes a record between esearch and efetch
+        fake.delete(gone)
+        return fetch(*args, **kwargs)
+
+    client.efetch_history = delete_first
     with open_store(tmp_path / "r.db") as store:
-        # A deleted PMID still listed by esearch comes back from efetch as <DeleteCitation>.
-        result = run_search(store, client_for(fake), SearchSpec("c", "cryoablation"))
-        assert result.deleted in (0, 1)
-        assert store.record_by_pmid(small_corpus[5].pmid) is None
-        assert result.status == "complete"
+        result = run_search(store, client, SearchSpec("c", "cryoablation"))
+        assert result.deleted == 1 and result.status == "complete"
+        assert result.retrieved == len(small_corpus) - 1
+        assert store.record_by_pmid(gone) is None
 
 
 def test_phrase_not_found_is_reported_in_plain_words(tmp_path, fake):
