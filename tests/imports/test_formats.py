@@ -8,7 +8,7 @@ from review.errors import ImportFileError
 from review.imports import csvfile, medline, read_file, wos
 from review.pubmed.parse import parse_record as parse_xml_record
 from review.records import Author, MeshHeading
-from tests.imports.samples import DATA, parsed, text_of
+from tests.imports.samples import parsed, sample, text_of
 
 
 def _exact(name: str, item) -> None:
@@ -193,7 +193,7 @@ def test_pubmed_xml(name, pmids, kinds):
     assert result.format == "pubmed-xml"
     assert [x.original_id for x in result.records] == pmids
     assert [x.record.kind for x in result.records] == kinds
-    data = (DATA / name).read_bytes()
+    data = sample(name).read_bytes()
     for item in result.records:
         assert item.record.raw_format == "pubmed-xml"
         assert item.record.raw.encode() in data
@@ -205,7 +205,7 @@ def test_pubmed_xml(name, pmids, kinds):
 
 
 def test_pubmed_xml_cut_off(tmp_path):
-    data = (DATA / "pubmed1.xml").read_bytes()
+    data = sample("pubmed1.xml").read_bytes()
     path = tmp_path / "pubmed.xml"
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ImportFileError) as err:
@@ -216,6 +216,6 @@ def test_pubmed_xml_cut_off(tmp_path):
 
 def test_not_pubmed_xml(tmp_path):
     path = tmp_path / "page.xml"
-    path.write_bytes((DATA / "pubmed3.html").read_bytes())
+    path.write_bytes(sample("pubmed3.html").read_bytes())
     with pytest.raises(ImportFileError, match="page.xml"):
         read_file(path)

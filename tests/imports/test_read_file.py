@@ -9,7 +9,7 @@ import pytest
 from review.errors import ImportFileError
 from review.imports import FORMATS, ImportedRecord, ParsedFile, detect_format, fields, read_file
 from review.records import Author
-from tests.imports.samples import DATA, parsed, text_of
+from tests.imports.samples import DATA, parsed, sample, text_of
 
 
 def test_public_api():
@@ -45,7 +45,7 @@ def test_content_wins_over_extension(tmp_path):
         ("example_basic.ris", "basic.nbib", "ris"),
     ]:
         path = tmp_path / fake
-        path.write_bytes((DATA / source).read_bytes())
+        path.write_bytes(sample(source).read_bytes())
         result = read_file(path)
         assert result.format == fmt
         if fake.endswith(".txt"):
