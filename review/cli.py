@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -16,6 +17,8 @@ from review.errors import ReviewError
 from review.exports import export
 from review.imports import FORMATS
 from review.imports.load import import_file
+from review.prioritise.progress import screening_progress
+from review.prioritise.simulation import simulate_file
 from review.pubmed.eutils import EutilsClient, EutilsConfig
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
 from review.pubmed.update import update_review
@@ -383,6 +386,61 @@ def decisions_export(db: Path, output: Path) -> None:
     with open_store(db, create=False) as store:
         count = export_decisions(store, output)
     click.echo(f"{output}: {count} decisions.")
+
+
+@cli.command("progress")
+@DB
+@click.option("--recall", default=0.95, show_default=True, help="The recall target.")
+@click.option("--confidence", default=0.95, show_default=True)
+@JSON
+def progress_command(db: Path, recall: float, confidence: float, as_json: bool) -> None:
+    """How far title/abstract screening has gone, and whether it is safe to stop."""
+    with open_store(db, create=False) as store:
+        found = screening_progress(store, recall_target=recall, confidence=confidence)
+    if as_json:
+        click.echo(json.dumps(asdict(found), indent=2))
+        return
+    a = found.advice
+    click.echo(
+        f"{db}: {found.screened:,} of {found.total:,} records screened, "
+        f"{found.relevant_found:,} relevant found."
+    )
+    click.echo(f"  {a.message}")
+    click.echo(f"  Method: {a.method}")
+    for assumption in a.assumptions:
+        click.echo(f"  Assumes: {assumption}")
+
+
+@cli.command()
+@click.argument("labelled", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--label-column", default="included", show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--prior-included", default=1, show_default=True)
+@click.option("--prior-excluded", default=1, show_default=True)
+@JSON
+def simulate(labelled, output, label_column, seed, prior_included, prior_excluded, as_json):
+    """Replay a screening with known labels; write the order shown and print work saved."""
+    shown, scores = simulate_file(
+        labelled,
+        label_column=label_column,
+        seed=seed,
+        prior_included=prior_included,
+        prior_excluded=prior_excluded,
+    )
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "rank", "label"])
+        writer.writerows(shown)
+    if as_json:
+        click.echo(json.dumps(scores, indent=2))
+        return
+    click.echo(
+        f"{labelled}: {len(shown):,} records, {sum(label for *_, label in shown):,} relevant. "
+        f"WSS@95 {scores['wss@95']:.3f}, WSS@100 {scores['wss@100']:.3f}, recall after 10% "
+        f"{scores['recall@10%']:.3f}, after 25% {scores['recall@25%']:.3f}; "
+        f"{scores['screened_to_95']:,} records screened to reach 95% recall."
+    )
 
 
 @cli.command()

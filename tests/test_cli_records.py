@@ -103,3 +103,32 @@ def test_reviewers_and_decisions_on_the_command_line(tmp_path):
     review("decisions", "export", db, "-o", tmp_path / "out.csv")
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [r["reviewer"] for r in rows] == ["ann", "bob", "bob"]
+
+
+def test_simulate_is_deterministic_and_says_what_it_saved(tmp_path):
+    labelled = Path(__file__).parent / "data" / "prioritise" / "Bannach-Brown_2019.csv"
+    args = ("simulate", labelled, "--label-column", "label_included", "--seed", "3")
+    first = review(*args, "-o", tmp_path / "a.csv", "--json")
+    again = review(*args, "-o", tmp_path / "b.csv", "--json")
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    scores = json.loads(first.stdout)
+    assert scores == json.loads(again.stdout) and scores["wss@95"] > 0.3
+    rows = list(csv.DictReader((tmp_path / "a.csv").open()))
+    assert len(rows) == 1993 and [r["rank"] for r in rows[:3]] == ["1", "2", "3"]
+    wrong = review("simulate", labelled, "-o", tmp_path / "c.csv", check=False)
+    assert wrong.returncode == 2 and "columns included are missing" in wrong.stderr
+
+
+def test_progress_gives_the_stopping_advice_with_its_method(tmp_path):
+    db = tmp_path / "r.db"
+    review("import", db, DATA / "_baseline.ris", "--no-dedupe")
+    source = tmp_path / "d.csv"
+    source.write_text(
+        "record_id,reviewer,stage,decision\n"
+        + "".join(f"{i},ann,ta,{'include' if i % 5 == 0 else 'exclude'}\n" for i in range(1, 41)),
+        encoding="utf-8",
+    )
+    review("decisions", "import", db, source)
+    out = review("progress", db).stdout
+    assert "40 of 100 records screened, 8 relevant found." in out
+    assert "Keep screening" in out and "Callaghan" in out and "Assumes:" in out

@@ -92,3 +92,42 @@ def metrics(order_labels: Sequence[int]) -> dict[str, float]:
         "recall@25%": int(cum[math.ceil(0.25 * n - 1e-9) - 1]) / total,
         "screened_to_95": to95,
     }
+
+
+def simulate_file(
+    path, *, label_column: str = "included", seed: int = 0, prior_included=1, prior_excluded=1
+) -> tuple[list[tuple[str, int, int]], dict[str, float]]:
+    """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column): the order shown,
+    as (record_id, rank, label), and its metrics."""
+    import csv
+    from pathlib import Path
+
+    from review.errors import ImportFileError
+
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"{path}: cannot be read as UTF-8 CSV ({exc}).") from exc
+    header = set(rows[0]) if rows else set()
+    missing = [c for c in ("record_id", "title", label_column) if c not in header]
+    if missing:
+        raise ImportFileError(
+            f"{path}, line 1: the columns {', '.join(missing)} are missing; a labelled set needs "
+            f"record_id, title, abstract and a 0/1 column (--label-column, now {label_column!r})."
+        )
+    labels = []
+    for line, row in enumerate(rows, start=2):
+        value = (row[label_column] or "").strip()
+        if value not in ("0", "1"):
+            raise ImportFileError(
+                f"{path}, line {line}, column {label_column}: {value!r} is not 0 or 1."
+            )
+        labels.append(int(value))
+    texts = [f"{r.get('title') or ''}\n{r.get('abstract') or ''}" for r in rows]
+    order = simulate(
+        texts, labels, prior_included=prior_included, prior_excluded=prior_excluded, seed=seed
+    )
+    shown = [(rows[i]["record_id"], rank, labels[i]) for rank, i in enumerate(order, start=1)]
+    return shown, metrics([labels[i] for i in order])
