@@ -30,17 +30,19 @@ def dedupe(store, *, actor: str = "review", everything: bool = False) -> DedupeR
     started = time.perf_counter()
     last = None if everything else store.last_dedupe_run()
     top = store.max_record_id()
-    items = store.records_for_matching()
+    nothing_new = last is not None and top <= last["max_record_id"]
+    items = [] if nothing_new else store.records_for_matching()  # skip loading 50k records
     new = None
     if last is not None:
         new = [i for i, _ in items if i > last["max_record_id"]]
     matches = find_matches(items, new=new) if new is None or new else []
+    count = store.count_records() if nothing_new else len(items)
     merged, possible = store.save_matches(matches, actor)
     seconds = time.perf_counter() - started
     store.add_dedupe_run(
         at=now(),
         actor=actor,
-        records=len(items),
+        records=count,
         compared_from=None if last is None else last["max_record_id"],
         max_record_id=top,
         merged=merged,
@@ -49,7 +51,7 @@ def dedupe(store, *, actor: str = "review", everything: bool = False) -> DedupeR
     )
     summary = store.duplicate_summary()
     return DedupeResult(
-        records=len(items),
+        records=count,
         compared="all" if new is None else f"{len(new)} new",
         merged=merged,
         possible=possible,

@@ -25,12 +25,6 @@ class StageState:
     stacks: dict[tuple[int, str, str], list[tuple[int, Decision]]] = field(default_factory=dict)
     last_id: int = 0
 
-    @classmethod
-    def of_rows(cls, rows: list[dict]) -> StageState:
-        state = cls()
-        state.add(rows)
-        return state
-
     def add(self, rows: list[dict]) -> None:
         """Fold events (oldest first): a decision goes on its reviewer's stack, an undo pops it."""
         for row in rows:

@@ -48,10 +48,6 @@ class SearchesMixin:
     def searches(self) -> list[dict]:
         return self.query("SELECT * FROM searches ORDER BY id")
 
-    def search_by_name(self, name: str) -> dict | None:
-        rows = self.query("SELECT * FROM searches WHERE name = ?", (name,))
-        return rows[0] if rows else None
-
     # -- runs -----------------------------------------------------------------------------------
 
     def start_run(self, search_id: int, kind: str, params: dict) -> int:
