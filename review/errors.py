@@ -38,3 +38,12 @@ class ConfigError(ReviewError):
 
 class ImportFileError(ReviewError):
     """A file to import cannot be read; the message names the file and line, and what to do."""
+
+
+class ProtocolError(ReviewError):
+    """A protocol file cannot be used; the message names the file and the setting to fix."""
+
+
+class ExtractionError(ReviewError):
+    """Extracted data cannot be stored as given; the message names the study and the field (or
+    the sheet, row and column) and says what is expected."""

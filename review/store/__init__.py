@@ -6,13 +6,23 @@ from pathlib import Path
 
 from review.store.base import BaseStore, now
 from review.store.duplicates import DuplicatesMixin
+from review.store.flow import FlowStore
+from review.store.extraction import ExtractionMixin
 from review.store.imports import ImportsMixin
 from review.store.records import RecordsMixin
 from review.store.screening import ScreeningMixin
 from review.store.searches import SearchesMixin
 
 
-class Store(RecordsMixin, SearchesMixin, ImportsMixin, DuplicatesMixin, ScreeningMixin, BaseStore):
+class Store(
+    RecordsMixin,
+    SearchesMixin,
+    ImportsMixin,
+    DuplicatesMixin,
+    ScreeningMixin,
+    ExtractionMixin,
+    BaseStore,
+):
     """A review database, with the operations the rest of the toolkit may ask of it."""
 
 

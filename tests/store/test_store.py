@@ -53,6 +53,7 @@ def test_migrations_are_applied_once_and_recorded(tmp_path):
             "001_initial.sql",
             "002_imports_and_duplicates.sql",
             "003_screening.sql",
+            "004_extraction.sql",
         ]
         assert store.scalar("PRAGMA journal_mode") == "wal"
         assert store.scalar("PRAGMA busy_timeout") == 30000

@@ -1,0 +1,1 @@
+"""Extraction: the protocol, studies and their efficacy and safety findings."""

@@ -1,0 +1,171 @@
+"""Studies, the records that report them, and their extracted findings.
+
+The tables hold the current extraction; ``extraction_events`` keeps every change (who, when, the
+new state), so an edit never loses what was there before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from review.store.base import now
+
+EFFICACY_COLUMNS = (
+    "outcome", "measure", "timepoint", "position", "analysed", "value", "spread_kind", "spread",
+    "n", "total", "p_value", "note",
+)  # fmt: skip
+SAFETY_COLUMNS = ("event", "timepoint", "position", "n", "total", "unit", "severity", "note")
+STUDY_FIELDS = ("label", "role", "position", "details", "appendix")
+
+
+def _decode(row: dict) -> dict:
+    row["details"] = json.loads(row["details"])
+    row["appendix"] = json.loads(row["appendix"])
+    return row
+
+
+class ExtractionMixin:
+    # -- reading --------------------------------------------------------------------------------
+
+    def study_rows(self) -> list[dict]:
+        return [_decode(r) for r in self.query("SELECT * FROM studies ORDER BY id")]
+
+    def study_row(self, study_id: int) -> dict | None:
+        rows = self.query("SELECT * FROM studies WHERE id = ?", (study_id,))
+        return _decode(rows[0]) if rows else None
+
+    def study_record_rows(self) -> list[dict]:
+        return self.query("SELECT * FROM study_records ORDER BY study_id, main DESC, record_id")
+
+    def efficacy_rows(self, study_id: int | None = None) -> list[dict]:
+        where, args = ("WHERE study_id = ?", (study_id,)) if study_id is not None else ("", ())
+        return self.query(
+            f"SELECT * FROM efficacy_findings {where} ORDER BY study_id, position, id", args
+        )
+
+    def safety_rows(self, study_id: int | None = None) -> list[dict]:
+        where, args = ("WHERE study_id = ?", (study_id,)) if study_id is not None else ("", ())
+        return self.query(
+            f"SELECT * FROM safety_findings {where} ORDER BY study_id, position, id", args
+        )
+
+    def extraction_event_rows(self, study_id: int | None = None) -> list[dict]:
+        where, args = ("WHERE study_id = ?", (study_id,)) if study_id is not None else ("", ())
+        rows = self.query(f"SELECT * FROM extraction_events {where} ORDER BY id", args)
+        for row in rows:
+            row["detail"] = json.loads(row["detail"])
+        return rows
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def create_studies(self, studies: Sequence[dict], by: str, source: str = "app") -> list[int]:
+        """Create studies, each ``{"label", "record_ids", "main"}``; their records leave any study
+        they were in. One transaction for the lot."""
+        stamp = now()
+        ids = []
+        with self.transaction() as conn:
+            for study in studies:
+                cursor = conn.execute(
+                    "INSERT INTO studies (label, created_at, created_by, updated_at, updated_by) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (study["label"], stamp, by, stamp, by),
+                )
+                study_id = cursor.lastrowid
+                ids.append(study_id)
+                self._move_records(conn, study_id, study["record_ids"], study.get("main"))
+                self._event(conn, stamp, by, study_id, "create", study, source)
+        return ids
+
+    def move_records(
+        self, study_id: int, record_ids: Sequence[int], by: str, *, main: int | None = None
+    ) -> list[int]:
+        """Make the records report ``study_id``; returns the studies this left without records,
+        which are deleted (the caller checks first that they hold no findings)."""
+        stamp = now()
+        with self.transaction() as conn:
+            before = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT DISTINCT study_id FROM study_records WHERE record_id IN "
+                    f"({','.join('?' * len(record_ids))})",
+                    tuple(record_ids),
+                )
+            }
+            self._move_records(conn, study_id, record_ids, main)
+            emptied = [
+                s
+                for s in sorted(before - {study_id})
+                if not conn.execute(
+                    "SELECT 1 FROM study_records WHERE study_id = ?", (s,)
+                ).fetchone()
+            ]
+            for s in emptied:
+                conn.execute("DELETE FROM studies WHERE id = ?", (s,))
+                self._event(conn, stamp, by, s, "delete", {"merged_into": study_id}, "app")
+            detail = {"record_ids": list(record_ids), "main": main}
+            self._event(conn, stamp, by, study_id, "link", detail, "app")
+        return emptied
+
+    def _move_records(self, conn, study_id: int, record_ids: Sequence[int], main: int | None):
+        conn.executemany(
+            "INSERT INTO study_records (record_id, study_id, main) VALUES (?, ?, 0) "
+            "ON CONFLICT (record_id) DO UPDATE SET study_id = excluded.study_id, main = 0",
+            [(r, study_id) for r in record_ids],
+        )
+        if main is not None:
+            conn.execute("UPDATE study_records SET main = (record_id = ?) WHERE study_id = ?",
+                         (main, study_id))  # fmt: skip
+        elif not conn.execute(
+            "SELECT 1 FROM study_records WHERE study_id = ? AND main = 1", (study_id,)
+        ).fetchone():
+            conn.execute(
+                "UPDATE study_records SET main = 1 WHERE record_id = (SELECT MIN(record_id) "
+                "FROM study_records WHERE study_id = ?)",
+                (study_id,),
+            )
+
+    def save_extraction(self, changes: Sequence[dict], by: str, source: str = "app") -> None:
+        """Apply changes to studies in one transaction. Each change has ``study_id`` and any of:
+        ``fields`` (label, role, position, details, appendix), ``efficacy`` and ``safety`` (the
+        study's complete new list of findings, replacing the old)."""
+        stamp = now()
+        with self.transaction() as conn:
+            for change in changes:
+                study_id = change["study_id"]
+                fields = change.get("fields") or {}
+                unknown = set(fields) - set(STUDY_FIELDS)
+                if unknown:
+                    raise ValueError(f"not study fields: {sorted(unknown)}")
+                if fields:
+                    values = {
+                        k: json.dumps(v, sort_keys=True) if k in ("details", "appendix") else v
+                        for k, v in fields.items()
+                    }
+                    assignments = ", ".join(f"{k} = :{k}" for k in values)
+                    conn.execute(
+                        f"UPDATE studies SET {assignments}, updated_at = :at, updated_by = :by "
+                        "WHERE id = :id",
+                        {**values, "at": stamp, "by": by, "id": study_id},
+                    )
+                for table, columns, key in (
+                    ("efficacy_findings", EFFICACY_COLUMNS, "efficacy"),
+                    ("safety_findings", SAFETY_COLUMNS, "safety"),
+                ):
+                    if key not in change:
+                        continue
+                    conn.execute(f"DELETE FROM {table} WHERE study_id = ?", (study_id,))
+                    conn.executemany(
+                        f"INSERT INTO {table} (study_id, {', '.join(columns)}) VALUES "
+                        f"(:study_id, {', '.join(':' + c for c in columns)})",
+                        [{**{c: row.get(c) for c in columns}, "study_id": study_id}
+                         for row in change[key]],
+                    )  # fmt: skip
+                self._event(conn, stamp, by, study_id, "save", change, source)
+
+    def _event(self, conn, stamp, by, study_id, action, detail, source) -> None:
+        conn.execute(
+            "INSERT INTO extraction_events (at, actor, study_id, action, detail, source) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (stamp, by, study_id, action, json.dumps(detail, sort_keys=True, default=str), source),
+        )
