@@ -59,7 +59,7 @@ def test_migrations_are_applied_once_and_recorded(tmp_path):
         assert store.scalar("PRAGMA busy_timeout") == 30000
     with open_store(path) as store:
         assert store.migrate() == []
-        assert store.scalar("SELECT count(*) FROM schema_migrations") == 3
+        assert store.scalar("SELECT count(*) FROM schema_migrations") == 4
 
 
 def test_batch_is_stored_once_linked_to_each_run_and_queued(tmp_path):
