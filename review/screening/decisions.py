@@ -9,7 +9,9 @@ resolves it. A reviewer is never shown another's decision before making their ow
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Sequence
 
 from review.errors import ReviewError
 from review.screening.model import (
@@ -121,15 +123,27 @@ def stage_units(store, stage: str, dual: bool | None = None) -> list[int]:
     return [u for u in units if first.final(u, dual) in TO_FULL_TEXT]
 
 
-def next_record(store, reviewer: str, stage: str, *, skip: tuple[int, ...] = ()) -> int | None:
+def next_record(
+    store,
+    reviewer: str,
+    stage: str,
+    *,
+    skip: tuple[int, ...] = (),
+    order: Sequence[int] | None = None,
+) -> int | None:
     """The next record this reviewer should decide, or None when they are done.
 
     Single screening: records nobody has decided. Dual: records the reviewer has not decided that
-    fewer than two reviewers have.
+    fewer than two reviewers have. ``order`` (a ranking, a random order) comes first; records it
+    does not list follow in arrival order, so a stale ranking never hides a record.
     """
     dual = settings(store).dual
     state = current_state(store, stage)
-    for unit in stage_units(store, stage, dual):
+    units = stage_units(store, stage, dual)
+    if order is not None:
+        known = set(units)
+        units = itertools.chain((u for u in order if u in known), units)
+    for unit in units:
         if unit in skip or unit in state.resolved:
             continue
         decided = state.mine.get(unit, {})

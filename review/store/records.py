@@ -178,6 +178,20 @@ class RecordsMixin:
         rows = self.query("SELECT * FROM records WHERE id = ?", (record_id,))
         return record_from_row(rows[0]) if rows else None
 
+    def records_by_id(self, ids: Sequence[int]) -> dict[int, Record]:
+        """Many records at once (for ranking a whole review), without their raw text."""
+        found: dict[int, Record] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            chunk = ids[start : start + 900]
+            rows = self.query(
+                f"SELECT * FROM records WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
+            for row in rows:
+                row["raw"] = ""
+                found[row["id"]] = record_from_row(row)
+        return found
+
     def record_by_pmid(self, pmid: str) -> Record | None:
         rows = self.query(
             "SELECT * FROM records WHERE origin = 'pubmed' AND origin_id = ?", (str(pmid),)

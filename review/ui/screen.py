@@ -14,6 +14,7 @@ from review.screening.decisions import decide, next_record, progress, settings
 from review.screening.decisions import undo_last as undo_decision
 from review.screening.model import STAGE_LABELS
 from review.screening.state import current_state
+from review.ui.prioritise import screening_order, stopping_panel, why_ranked
 from review.ui.render import record_html
 from review.ui.state import me, store
 
@@ -59,14 +60,22 @@ def screen(stage: str) -> None:
     if error:
         st.error(error)
 
+    order = ranking = None
+    if stage == "title_abstract":
+        order, about_order, ranking = screening_order()
+        st.caption(about_order)
     key = _current_key(stage)
-    record_id = st.session_state.get(key) or next_record(db, reviewer.name, stage)
+    record_id = st.session_state.get(key) or next_record(db, reviewer.name, stage, order=order)
     if record_id is None:
         st.text("Nothing left to screen at this stage.")
+        if stage == "title_abstract":
+            stopping_panel()
         return
     st.session_state[key] = record_id
     record = db.record(record_id)
     st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms))
+    if stage == "title_abstract":
+        why_ranked(record_id, ranking)
     mine = current_state(db, stage).of(record_id, reviewer.name)
     if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
         st.caption(f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else ""))
@@ -96,6 +105,8 @@ def screen(stage: str) -> None:
     if stage == "full_text":
         _full_text_file(db, record_id, reviewer.name)
     _go_to(stage)
+    if stage == "title_abstract":
+        stopping_panel()
 
 
 def _full_text_file(db, record_id: int, who: str) -> None:

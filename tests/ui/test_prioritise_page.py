@@ -1,0 +1,82 @@
+"""The Screen page's order (ranked, random, import), top terms, and the stopping panel."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from review.prioritise.live import latest_ranking
+from review.prioritise.progress import stopping_sample
+from review.records import AbstractSection, Record
+from review.screening.decisions import decide
+from review.store import open_store
+
+TA = "title_abstract"
+TOPICS = ["cryoablation of neuroma pain", "knee replacement outcomes", "statin trial cholesterol"]
+
+
+@pytest.fixture
+def review_db(tmp_path, monkeypatch):
+    """60 records on three topics, in arrival order topic 0, 1, 2, 0, 1, 2 ..."""
+    path = tmp_path / "review.db"
+    with open_store(path) as store:
+        store.add_records(
+            "t",
+            [
+                (str(i), Record(title=f"{TOPICS[i % 3]} study {i}",
+                                abstract_sections=(AbstractSection(TOPICS[i % 3]),), raw=str(i)))
+                for i in range(60)
+            ],
+        )  # fmt: skip
+    monkeypatch.setenv("REVIEW_DB", str(path))
+    return path
+
+
+def _screen_page():
+    from review.ui import screen
+
+    screen.title_abstract_page()
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_ranked_order_puts_records_like_the_includes_first(review_db):
+    with open_store(review_db) as store:
+        # include two statin records, exclude a neuroma and a knee record
+        for record_id, decision in ((3, "include"), (6, "include"), (1, "exclude"), (2, "exclude")):
+            decide(
+                store, "ann", record_id, TA, decision, "Wrong population" * (decision == "exclude")
+            )
+        ranking = latest_ranking(store, wait=120)  # the worker's retrain, finished
+    assert ranking is not None and not ranking.cold
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    assert not at.exception
+    shown = at.session_state["screen_current_title_abstract"]
+    with open_store(review_db) as store:
+        assert "statin" in store.record(shown).title  # not record 4, the next in arrival order
+    assert "Most likely relevant first" in _captions(at)
+    assert "Ranked high for:" in _captions(at)
+
+    at.segmented_control(key="screen_order_mode").set_value("import").run(timeout=30)
+    assert not at.exception
+    assert at.session_state["screen_current_title_abstract"] == 4
+    assert "in the order they arrived" in _captions(at)
+
+
+def test_stopping_panel_and_sample(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    assert not at.exception
+    at.toggle(key="stopping_shown").set_value(True).run(timeout=30)
+    assert not at.exception
+    assert any("Callaghan" in c.value for c in at.caption)  # the method is named
+    assert any("random" in m.value.lower() for m in at.markdown)  # and its assumptions shown
+    start = next(b for b in at.button if b.key == "stopping_start")
+    start.click().run(timeout=30)
+    assert not at.exception
+    with open_store(review_db) as store:
+        sample = stopping_sample(store)
+    assert sample is not None and sample.pool == 60
+    assert at.session_state["screen_current_title_abstract"] == sample.records[0]
+    assert "Stopping sample" in _captions(at)
