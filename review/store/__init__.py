@@ -6,8 +6,8 @@ from pathlib import Path
 
 from review.store.base import BaseStore, now
 from review.store.duplicates import DuplicatesMixin
-from review.store.flow import FlowStore
 from review.store.extraction import ExtractionMixin
+from review.store.flow import FlowStore
 from review.store.imports import ImportsMixin
 from review.store.records import RecordsMixin
 from review.store.screening import ScreeningMixin
@@ -21,6 +21,7 @@ class Store(
     DuplicatesMixin,
     ScreeningMixin,
     ExtractionMixin,
+    FlowStore,
     BaseStore,
 ):
     """A review database, with the operations the rest of the toolkit may ask of it."""

@@ -1,0 +1,1 @@
+"""Reports built from a review database."""

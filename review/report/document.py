@@ -1,0 +1,489 @@
+"""The NICE-style overview report: gathered once from the review, then written as Word, HTML or
+Markdown.
+
+``build_report`` collects everything the report prints into frozen dataclasses; ``blocks`` lays
+that out as a flat list of headings, paragraphs, tables and images in NICE's section order; each
+writer (docx.py, html.py, markdown.py) only maps those blocks, so the three formats cannot drift
+apart in content or order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from review.errors import ReviewError
+from review.extraction.model import ANALYSIS_PARTS, CRITERIA_ROWS, DESIGNS, DETAIL_ROWS, Study
+from review.extraction.protocol import protocol
+from review.extraction.studies import appendix_studies, key_studies, studies
+from review.report.summary import Summaries, summaries
+from review.screening.decisions import progress
+
+FORMATS = ("docx", "html", "md")
+SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+Cell = str | tuple[str, ...]  # a tuple prints as a bulleted list; "\n" separates lines
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class KeyStudy:
+    number: int
+    heading: str  # "Study 1 Cazzato RL (2016)"
+    citations: tuple[str, ...]  # the main record's first
+    details: Table  # DETAIL_ROWS, in NICE's order
+    analysed: int | None
+    efficacy: tuple[Table, ...]  # one per outcome: a row per measure, a column per time point
+    safety: Table | None
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    date: str
+    outcome_measures: tuple[tuple[str, str], ...]  # (outcome, what its measure means)
+    summaries: Summaries
+    method: tuple[str, ...]  # how the review was done, with its counts
+    criteria: Table
+    evidence_base: str  # "This overview is based on 90 patients from 5 studies."
+    prisma_png: bytes | None
+    prisma_note: str  # why there is no diagram, when there is none
+    key_studies: tuple[KeyStudy, ...]
+    validity: tuple[str, ...]
+    sources: Table
+    strategies: tuple[tuple[str, str], ...]  # (search, its query and PubMed's translation)
+    appendix: Table
+
+
+# -- gathering ----------------------------------------------------------------------------------
+
+
+def build_report(store, *, today: date | None = None) -> Report:
+    p = protocol(store)
+    keys = key_studies(store)
+    png, note = _prisma(store)
+    day = today or date.today()
+    return Report(
+        title=p.title or "Untitled review",
+        date=f"{day.day} {day:%B %Y}",
+        outcome_measures=tuple(
+            (o.name, o.description) for o in (*p.efficacy, *p.safety) if o.description.strip()
+        ),
+        summaries=summaries(store),
+        method=_method(store, p, keys),
+        criteria=Table(
+            ("Characteristic", "Criteria"),
+            tuple((label, getattr(p.criteria, key)) for key, label in CRITERIA_ROWS),
+            "Table 1 Inclusion criteria for identification of relevant studies",
+        ),
+        evidence_base=evidence_base(keys),
+        prisma_png=png,
+        prisma_note=note,
+        key_studies=tuple(_key_study(i, s, p) for i, s in enumerate(keys, 1)),
+        validity=validity(keys),
+        sources=_sources(store),
+        strategies=_strategies(store),
+        appendix=Table(
+            (
+                "Article",
+                "Number of patients/follow up",
+                "Direction of conclusions",
+                "Reason for non-inclusion",
+            ),
+            tuple(
+                (
+                    "\n".join(r.citation for r in _records(s)) or s.label,
+                    s.appendix.patients_follow_up,
+                    s.appendix.direction,
+                    s.appendix.reason,
+                )
+                for s in appendix_studies(store)
+            ),
+            "Additional papers identified",
+        ),
+    )
+
+
+def _records(s: Study):
+    main = s.main_record
+    return [main, *(r for r in s.records if r is not main)] if main else []
+
+
+def _prisma(store) -> tuple[bytes | None, str]:
+    """The PRISMA diagram as PNG, when the PRISMA module is installed; else why not."""
+    try:
+        prisma = importlib.import_module("review.report.prisma")
+        try:
+            counts = prisma.prisma_counts(store, studies_included=len(studies(store)))
+        except ReviewError:  # studies linked to records no longer included: count reports
+            counts = prisma.prisma_counts(store)
+        with tempfile.TemporaryDirectory() as folder:
+            path = prisma.write_prisma(counts, Path(folder) / "prisma.png")
+            return Path(path).read_bytes(), ""
+    except ImportError as exc:  # the PRISMA module, or matplotlib, is not installed
+        return None, f"The study selection diagram is not available here ({exc})."
+
+
+def _method(store, p, keys: list[Study]) -> tuple[str, ...]:
+    first, full = progress(store, "", "title_abstract"), progress(store, "", "full_text")
+    searches, files = len(store.searches()), len(store.imports())
+    everything = studies(store)
+    appendix = sum(1 for s in everything if s.role == "appendix")
+    lines = [
+        f"Records came from {_count(searches, 'saved PubMed search', 'saved PubMed searches')} and "
+        f"{_count(files, 'imported file')} (see Literature search). "
+        f"{_count(store.count_records(), 'record')} were identified; after duplicates were "
+        f"removed, {first.total:,} were screened on title and abstract and "
+        f"{first.excluded:,} excluded. {_count(full.total, 'full-text report')} were assessed "
+        f"and {full.included:,} included, reporting {_count(len(everything), 'study', 'studies')}."
+        f" {_count(len(keys), 'study', 'studies')} are summarised as key evidence and "
+        f"{appendix:,} listed in the appendix.",
+    ]
+    for role, outcomes in (("efficacy", p.efficacy), ("safety", p.safety)):
+        if outcomes:
+            names = ", ".join(o.name.lower() for o in outcomes)
+            lines.append(f"Key {role} outcomes: {names}.")
+    return tuple(lines)
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def _names(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def evidence_base(keys: list[Study]) -> str:
+    """NICE's "based on N patients from M studies", naming studies whose size is not recorded
+    rather than guessing it."""
+    if not keys:
+        return "No studies have been chosen as key evidence yet."
+    known = [s.details.patients for s in keys if s.details.patients is not None]
+    missing = [s.label for s in keys if s.details.patients is None]
+    studies_ = _count(len(keys), "study", "studies")
+    if not missing:
+        return f"This overview is based on {sum(known):,} patients from {studies_}."
+    if not known:
+        return (
+            f"This overview is based on {studies_}; the number of patients is not recorded for "
+            f"any of them."
+        )
+    return (
+        f"This overview is based on at least {sum(known):,} patients from {studies_} (the "
+        f"number of patients is not recorded for {_names(missing)})."
+    )
+
+
+def _key_study(number: int, s: Study, p) -> KeyStudy:
+    d = s.details
+    rows = []
+    for key, label in DETAIL_ROWS:
+        if key == "analysis":
+            value: Cell = tuple(
+                f"{part}: {getattr(d, k)}" for k, part in ANALYSIS_PARTS if getattr(d, k).strip()
+            )
+        else:
+            value = getattr(d, key)
+        rows.append((label, value))
+    analysed = d.analysed
+    if analysed is None:
+        counts = [f.analysed for f in s.efficacy if f.analysed is not None]
+        analysed = max(counts) if counts else None
+    return KeyStudy(
+        number=number,
+        heading=f"Study {number} {s.heading_name}",
+        citations=tuple(r.citation for r in _records(s)),
+        details=Table(("Study component", "Description"), tuple(rows)),
+        analysed=analysed,
+        efficacy=_efficacy_tables(s, [o.name for o in p.efficacy]),
+        safety=_safety_table(s),
+    )
+
+
+def _first_seen(values) -> list[str]:
+    seen: dict[str, str] = {}
+    for v in values:
+        seen.setdefault(v.strip().casefold(), v.strip())
+    return list(seen.values())
+
+
+def _efficacy_tables(s: Study, protocol_order: list[str]) -> tuple[Table, ...]:
+    found = _first_seen(f.outcome for f in s.efficacy)
+    ordered = [o for o in protocol_order if o.casefold() in {f.casefold() for f in found}]
+    ordered += [f for f in found if f.casefold() not in {o.casefold() for o in ordered}]
+    tables = []
+    for outcome in ordered:
+        findings = [f for f in s.efficacy if f.outcome.strip().casefold() == outcome.casefold()]
+        times = _first_seen(f.timepoint for f in findings)
+        measures = _first_seen(f.measure for f in findings)
+        cells = {
+            (f.measure.strip().casefold(), f.timepoint.strip().casefold()): "\n".join(
+                t for t in (f.cell, f.note.strip()) if t
+            )
+            for f in findings
+        }
+        rows = tuple(
+            (m, *(cells.get((m.casefold(), t.casefold()), "") for t in times)) for m in measures
+        )
+        tables.append(Table(("Measure", *times), rows, outcome))
+    return tuple(tables)
+
+
+def _safety_table(s: Study) -> Table | None:
+    if not s.safety:
+        return None
+    timed = any(f.timepoint.strip() for f in s.safety)
+    header = ("Adverse event", "n (%)", "Unit", "Severity") + (("Time point",) if timed else ())
+    rows = []
+    for f in s.safety:
+        cell = f.cell if f.n is None or not f.note.strip() else f"{f.cell}\n{f.note.strip()}"
+        row = (f.event, cell, f"per {f.unit}", f.severity)
+        rows.append(row + ((f.timepoint,) if timed else ()))
+    return Table(header, tuple(rows))
+
+
+def validity(keys: list[Study]) -> tuple[str, ...]:
+    """Facts about the key evidence that NICE's validity section weighs, computed, not judged."""
+    if not keys:
+        return ("No studies have been chosen as key evidence yet.",)
+    points = []
+    designs = Counter(s.details.design if s.details.design in DESIGNS else "" for s in keys)
+    order = [*DESIGNS, ""]
+    parts = [_design(d, n) for d, n in sorted(designs.items(), key=lambda x: order.index(x[0]))]
+    points.append(f"The key evidence is {_count(len(keys), 'study', 'studies')}: {_names(parts)}.")
+    if "randomised controlled trial" not in designs:
+        points.append("There are no randomised controlled trials in the key evidence.")
+    sized = [(s.details.patients, s.label) for s in keys if s.details.patients is not None]
+    unsized = [s.label for s in keys if s.details.patients is None]
+    if sized:
+        low, high = min(sized), max(sized)
+        text = (
+            f"Sample sizes ranged from {low[0]} ({low[1]}) to {high[0]} patients ({high[1]})."
+            if low[0] != high[0]
+            else f"Each study with a recorded size had {low[0]} patients."
+        )
+        if unsized:
+            text += f" Not recorded for {_names(unsized)}."
+        points.append(text)
+    retro = [s.label for s in keys if s.details.retrospective]
+    unknown = [s.label for s in keys if s.details.retrospective is None]
+    text = f"{len(retro)} of {len(keys)} studies were retrospective"
+    text += f" ({_names(retro)})." if retro else "."
+    if unknown:
+        text += f" Not recorded for {_names(unknown)}."
+    points.append(text)
+    timed = [(s.details.follow_up_months, s.label) for s in keys if s.details.follow_up_months]
+    if timed:
+        months, label = max(timed)
+        points.append(f"The longest follow-up was {months:g} months ({label}).")
+    lost = [s for s in keys if s.details.lost_to_follow_up is not None]
+    if lost:
+        losses = [
+            f"{s.details.lost_to_follow_up}"
+            + (f" of {s.details.patients}" if s.details.patients is not None else "")
+            + f" patients ({s.label})"
+            for s in lost
+        ]
+        points.append(f"Losses to follow-up: {_names(losses)}.")
+    else:
+        points.append("No study's losses to follow-up have been extracted.")
+    countries = _first_seen(c for s in keys for c in _split_countries(s.details.country))
+    if countries:
+        points.append(f"The studies were done in {_names(countries)}.")
+    return tuple(points)
+
+
+def _design(design: str, n: int) -> str:
+    if not design:
+        return f"{n} whose design is not recorded"
+    if design == "other":
+        return f"{n} of another design"
+    if n == 1 or design.endswith("series"):
+        return f"{n} {design}"
+    return f"{n} {design[:-1]}ies" if design.endswith("y") else f"{n} {design}s"
+
+
+def _split_countries(text: str) -> list[str]:
+    parts = text.replace(";", ",").replace(" and ", ",").split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _day(stamp: str | None) -> str:
+    return (stamp or "")[:10]
+
+
+def _sources(store) -> Table:
+    rows = []
+    runs = store.runs()
+    for search in store.searches():
+        done = [r for r in runs if r["search_id"] == search["id"] and r["status"] == "complete"]
+        dates = ", ".join(_day(r["finished_at"]) for r in done) or "not run to completion yet"
+        cover = f"{search['mindate'] or 'inception'} to {search['maxdate'] or 'date searched'}"
+        if done and done[-1]["ncbi_count"] is not None:
+            cover += f"; PubMed's count at the last run: {done[-1]['ncbi_count']:,}"
+        rows.append((f"PubMed: {search['name']}", dates, cover))
+    for item in store.imports():
+        records = _count(item["record_count"], "record")
+        rows.append((item["source"], _day(item["imported_at"]), f"{item['file_name']}: {records}"))
+    return Table(("Database", "Date searched", "Coverage"), tuple(rows), "Sources searched")
+
+
+def _strategies(store) -> tuple[tuple[str, str], ...]:
+    result = []
+    runs = store.runs()
+    for search in store.searches():
+        mine = [r for r in runs if r["search_id"] == search["id"] and r["query_translation"]]
+        text = f"Query: {search['query']}"
+        if mine:
+            text += f"\nPubMed searched: {mine[-1]['query_translation']}"
+        result.append((f"PubMed search {search['name']!r}", text))
+    return tuple(result)
+
+
+# -- layout -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 0 is the title
+    text: str
+    new_page: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = ""  # "subtitle", "note" or "" (body)
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Image:
+    png: bytes
+    alt: str
+
+
+Block = Heading | Paragraph | Bullets | Table | Image
+
+
+def _text(text: str, style: str = "") -> list[Block]:
+    return [Paragraph(line.strip(), style) for line in text.splitlines() if line.strip()]
+
+
+def _summary(heading: str, section, empty: str) -> list[Block]:
+    out: list[Block] = [Heading(1, heading)]
+    for title, text in section:
+        out += [Heading(2, title), *_text(text)]
+    return out if section else [*out, Paragraph(empty, "note")]
+
+
+def blocks(r: Report) -> tuple[Block, ...]:
+    """The report in NICE's section order, as far as the review's data goes."""
+    out: list[Block] = [
+        Heading(0, r.title),
+        Paragraph(f"Interventional procedures overview. Rapid review: {r.date}", "subtitle"),
+    ]
+    if r.outcome_measures:
+        out.append(Heading(1, "Outcome measures"))
+        out += [Paragraph(f"{name}: {text}") for name, text in r.outcome_measures]
+    none = "No findings have been extracted from the key studies yet."
+    out += _summary("Efficacy summary", r.summaries.efficacy, none)
+    out += _summary("Safety summary", r.summaries.safety, none)
+    out += [Heading(1, "The evidence assessed"), Heading(2, "Rapid review of literature")]
+    out += [Paragraph(line) for line in r.method]
+    out += [r.criteria, Paragraph(r.evidence_base), Heading(2, "Study selection")]
+    if r.prisma_png:
+        out.append(Image(r.prisma_png, "PRISMA 2020 flow diagram of study selection"))
+    else:
+        out.append(Paragraph(r.prisma_note, "note"))
+    out.append(Heading(1, "Summary of key evidence", new_page=True))
+    if not r.key_studies:
+        out.append(Paragraph("No studies have been chosen as key evidence yet.", "note"))
+    for k in r.key_studies:
+        out += [Heading(2, k.heading, new_page=k.number > 1), *(Paragraph(c) for c in k.citations)]
+        out += [Heading(3, "Study details"), k.details, Heading(3, "Key efficacy findings")]
+        n = k.analysed if k.analysed is not None else "not recorded"
+        out.append(Paragraph(f"Number of patients analysed: {n}"))
+        out += list(k.efficacy) or [Paragraph("No efficacy findings extracted.", "note")]
+        out.append(Heading(3, "Key safety findings"))
+        out.append(k.safety or Paragraph("No safety findings extracted.", "note"))
+    out += [Heading(1, "Validity and generalisability", new_page=True), Bullets(r.validity)]
+    out += [Heading(1, "Literature search"), r.sources]
+    if not r.sources.rows:
+        out.append(Paragraph("No searches or imported files are recorded.", "note"))
+    for name, text in r.strategies:
+        out += [Heading(3, name), *_text(text)]
+    out += [Heading(1, "Appendix", new_page=True), r.appendix]
+    if not r.appendix.rows:
+        out.append(Paragraph("No studies have been listed in the appendix.", "note"))
+    return tuple(out)
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def render_html(report: Report) -> str:
+    from review.report.html import render_html as render
+
+    return render(report)
+
+
+def render_markdown(report: Report, image: str | None = None) -> str:
+    from review.report.markdown import render_markdown as render
+
+    return render(report, image)
+
+
+def report_format(path: str | Path, fmt: str | None = None) -> str:
+    """The format asked for, or the one the file's suffix names; anything else is an error."""
+    chosen = (fmt or SUFFIXES.get(Path(path).suffix.lower(), Path(path).suffix)).lower()
+    chosen = chosen.lstrip(".")
+    if chosen not in FORMATS:
+        what = f"the format {chosen!r}" if chosen else f"{Path(path).name} (it has no suffix)"
+        raise ReviewError(
+            f"Cannot write a report as {what}: choose one of {', '.join(FORMATS)} "
+            f"(with --format, or a file name ending in .docx, .html or .md)."
+        )
+    return chosen
+
+
+def write_report(store, path: str | Path, fmt: str | None = None) -> Path:
+    """Write the report as Word, HTML or Markdown (a Markdown report's diagram goes beside it)."""
+    path = Path(path)
+    chosen = report_format(path, fmt)
+    report = build_report(store)
+    try:
+        if chosen == "docx":
+            from review.report.docx import write_docx
+
+            write_docx(report, path)
+        elif chosen == "html":
+            path.write_text(render_html(report), encoding="utf-8")
+        else:
+            image = None
+            if report.prisma_png:
+                picture = path.with_name(f"{path.stem}-prisma.png")
+                picture.write_bytes(report.prisma_png)
+                image = picture.name
+            path.write_text(render_markdown(report, image), encoding="utf-8")
+    except OSError as exc:
+        raise ReviewError(
+            f"Cannot write {path}: {exc.strerror or exc}. Check that its folder exists and that "
+            "you may write there."
+        ) from exc
+    return path

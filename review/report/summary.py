@@ -1,0 +1,224 @@
+"""The efficacy and safety summaries, drafted in NICE's sentence pattern and edited by reviewers.
+
+The draft is written from the key studies' extracted findings, one sentence per study under each
+key outcome ("In a case series of 21 patients with ..., mean pain score decreased from ... (Prologo
+2017)."), so the committee reads numbers quoted exactly as extracted. Reviewers then rewrite the
+prose in the app; their text is one setting of the review and wins over the draft, except for
+outcomes that gained findings since it was saved, which get their draft rather than nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from review.errors import ReviewError
+from review.extraction.model import EfficacyFinding, SafetyFinding, Study, p_text
+from review.extraction.protocol import protocol
+from review.extraction.studies import key_studies
+
+KEY = "report_summaries"
+BASELINE = re.compile(r"^\s*(baseline|pre-?(procedure|operative|treatment|op)\b|before)", re.I)
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+PREPOSITIONS = ("at ", "within ", "after ", "during ", "by ", "up to ", "in ", "before ", "over ")
+
+Section = tuple[tuple[str, str], ...]  # (heading, paragraph); paragraphs separated by "\n"
+
+
+@dataclass(frozen=True)
+class Summaries:
+    efficacy: Section = ()
+    safety: Section = ()
+    edited: bool = False  # True when the text is a reviewer's saved version
+
+
+# -- the draft ----------------------------------------------------------------------------------
+
+
+def draft_summaries(store) -> Summaries:
+    """The summaries written from the key studies' findings, in the protocol's outcome order."""
+    p = protocol(store)
+    keys = key_studies(store)
+    efficacy = []
+    for outcome in _ordered(
+        [o.name for o in p.efficacy], [f.outcome for s in keys for f in s.efficacy]
+    ):
+        sentences = [
+            _efficacy_sentences(s, [f for f in s.efficacy if _same(f.outcome, outcome)])
+            for s in keys
+        ]
+        sentences = [s for s in sentences if s]
+        if sentences:
+            efficacy.append((outcome, "\n".join(sentences)))
+    safety = []
+    for event in _ordered([o.name for o in p.safety], [f.event for s in keys for f in s.safety]):
+        sentences = [
+            _safety_sentence(s, f) for s in keys for f in s.safety if _same(f.event, event)
+        ]
+        if sentences:
+            safety.append((event, "\n".join(sentences)))
+    return Summaries(tuple(efficacy), tuple(safety), edited=False)
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def _ordered(first: list[str], found: list[str]) -> list[str]:
+    """The protocol's names, then any other names the findings use, first seen first."""
+    result: list[str] = []
+    for name in (*first, *found):
+        if name.strip() and not any(_same(name, r) for r in result):
+            result.append(name.strip())
+    return result
+
+
+def study_phrase(s: Study, *, population: bool = True) -> str:
+    """ "a retrospective case series of 20 patients with Morton's neuroma"."""
+    d = s.details
+    design = d.design if d.design and d.design != "other" else "study"
+    if d.retrospective and "retrospective" not in design:
+        design = f"retrospective {design}"
+    n = d.patients if d.patients is not None else d.analysed
+    text = design + (f" of {n} patients" if n is not None else "")
+    label = re.sub(r"^patients with\s+", "", d.population_label.strip(), flags=re.I)
+    if population and label:
+        text += f" with {label}" if n is not None else f" of patients with {label}"
+    article = "an" if design[0].lower() in "aeiou" else "a"
+    return f"{article} {text}"
+
+
+def _lower_first(text: str) -> str:
+    """ "Mean pain score (VAS)" -> "mean pain score (VAS)"; acronyms ("VAS score") stay."""
+    word = text.split(" ", 1)[0]
+    if len(word) > 1 and (word.isupper() or not word[1:].islower()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _when(timepoint: str) -> str:
+    t = _lower_first(timepoint.strip())
+    return t if t.lower().startswith(PREPOSITIONS) else f"at {t}"
+
+
+def _value(f: EfficacyFinding) -> str:
+    """The cell without its p-value, which the sentence puts after the time point."""
+    return replace(f, p_value="").cell
+
+
+def _point(f: EfficacyFinding) -> str:
+    p = p_text(f.p_value)
+    return f"{_value(f)} {_when(f.timepoint)}" + (f" ({p})" if p else "")
+
+
+def _number(text: str) -> float | None:
+    match = NUMBER.search(text.split("(")[0])
+    return float(match.group()) if match else None
+
+
+def _verb(start: EfficacyFinding, end: EfficacyFinding) -> str:
+    a, b = _number(start.value), _number(end.value)
+    if start.n is not None or end.n is not None or a is None or b is None or a == b:
+        return "changed"
+    return "decreased" if b < a else "increased"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _efficacy_sentences(s: Study, findings: list[EfficacyFinding]) -> str:
+    """One sentence per measure; the first names the study, each ends with its citation."""
+    measures: dict[str, list[EfficacyFinding]] = {}
+    for f in findings:
+        measures.setdefault(f.measure, []).append(f)
+    sentences = []
+    for measure, points in measures.items():
+        name = _lower_first(measure) if not sentences else measure
+        base = next((f for f in points if BASELINE.match(f.timepoint)), None)
+        later = [f for f in points if f is not base]
+        if base is not None and later:
+            what = (
+                f"{name} {_verb(base, later[-1])} from {_value(base)} at baseline "
+                f"to {_join([_point(f) for f in later])}"
+            )
+        else:
+            what = f"{name} was {_join([_point(f) for f in points])}"
+        notes = "; ".join(f.note.strip().rstrip(".") for f in points if f.note.strip())
+        if notes:
+            what += f" ({notes})"
+        intro = f"In {study_phrase(s)}, " if not sentences else ""
+        sentences.append(f"{intro}{what} ({s.label}).")
+    return " ".join(sentences)
+
+
+def _safety_sentence(s: Study, f: SafetyFinding) -> str:
+    where = f"in {study_phrase(s, population=False)} ({s.label})."
+    event = f.event.strip()
+    severity = f" ({f.severity.strip()})" if f.severity.strip() else ""
+    when = f" {_when(f.timepoint)}" if f.timepoint.strip() else ""
+    unit = f"{f.unit}s"
+    if f.n is None:
+        note = (f.note.strip() or event).rstrip(".")
+        if note.lower().startswith("no "):
+            return f"There were {_lower_first(note)}{when} {where}"
+        return f"{note}{when} {where}"
+    if f.n == 0:
+        of = f" (0/{f.total} {unit})" if f.total else ""
+        return f"No cases of {_lower_first(event)}{severity} were reported{of}{when} {where}"
+    return f"{event}{severity} was reported in {f.cell} {unit}{when} {where}"
+
+
+# -- the reviewers' text ------------------------------------------------------------------------
+
+
+def summaries(store) -> Summaries:
+    """The saved text if any, with a draft for each outcome that is new since it was saved; else
+    the draft."""
+    saved = store.settings_values().get(KEY)
+    draft = draft_summaries(store)
+    if not saved:
+        return draft
+    sections = {}
+    for name in ("efficacy", "safety"):
+        kept = [(str(h), str(p)) for h, p in saved.get(name, [])]
+        known = {h.casefold() for h in saved.get("known", {}).get(name, [])}
+        known |= {h.casefold() for h, _ in kept}
+        sections[name] = _merge(kept, getattr(draft, name), known)
+    return Summaries(sections["efficacy"], sections["safety"], edited=True)
+
+
+def _merge(kept: list[tuple[str, str]], draft: Section, known: set[str]) -> Section:
+    """Insert each draft section no one has seen after its predecessor in the draft."""
+    result = list(kept)
+    for i, (heading, text) in enumerate(draft):
+        if heading.casefold() in known:
+            continue
+        before = {h.casefold() for h, _ in draft[:i]}
+        at = max((j + 1 for j, (h, _) in enumerate(result) if h.casefold() in before), default=0)
+        result.insert(at, (heading, text))
+    return tuple(result)
+
+
+def save_summaries(store, s: Summaries, by: str) -> None:
+    """Keep the reviewers' text. The headings of the current draft are remembered too, so a
+    section the reviewer deleted stays deleted rather than coming back as "new"."""
+    problems = []
+    for name in ("efficacy", "safety"):
+        seen: set[str] = set()
+        for heading, text in getattr(s, name):
+            if not isinstance(heading, str) or not isinstance(text, str) or not heading.strip():
+                problems.append(f"{name}: every section needs a heading and a paragraph")
+            elif heading.strip().casefold() in seen:
+                problems.append(f"{name}: the heading {heading.strip()!r} is used twice")
+            else:
+                seen.add(heading.strip().casefold())
+    if problems:
+        raise ReviewError("The summaries were not saved: " + "; ".join(problems) + ".")
+    draft = draft_summaries(store)
+    value = {
+        name: [[h.strip(), t.strip()] for h, t in getattr(s, name)]
+        for name in ("efficacy", "safety")
+    }
+    value["known"] = {name: [h for h, _ in getattr(draft, name)] for name in ("efficacy", "safety")}
+    store.set_settings({KEY: value}, by)
