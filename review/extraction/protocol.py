@@ -107,7 +107,7 @@ def read_protocol(path: str | Path) -> Protocol:
             default = "continuous" if role == "efficacy" else "event"
             better = "none" if role == "efficacy" else "lower"
             outcomes[role].append(
-                Outcome(**{"kind": default, "better": better, **item, "role": role})
+                Outcome(**{"name": "", "kind": default, "better": better, **item, "role": role})
             )
     criteria = data.get("criteria", {})
     criteria_keys = {f.name for f in fields(Criteria)}
@@ -140,7 +140,8 @@ def protocol_toml(p: Protocol) -> str:
     """The protocol as a TOML file that ``read_protocol`` reads back to the same protocol."""
 
     def s(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+        # A JSON string is a TOML basic string, once DEL (which JSON leaves raw) is escaped.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
     lines = [f"title = {s(p.title)}", ""]
     for key in ("exclusion_reasons", "appendix_reasons"):

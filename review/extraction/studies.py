@@ -182,10 +182,11 @@ def link_records(store, study_id: int, record_ids: list[int], by: str, main: int
         if other is None or other == study_id:
             continue
         left = [r for r in current[other].records if r.record_id not in record_ids]
-        if not left and (current[other].efficacy or current[other].safety):
+        s = current[other]
+        if not left and (s.efficacy or s.safety or s.details != StudyDetails()):
             raise ExtractionError(
-                f"Study {other} ({current[other].label}) has extracted findings and would be "
-                f"left without records. Move or delete its findings first."
+                f"Study {other} ({s.label}) has extracted details or findings and would be "
+                f"left without records. Move or delete them first."
             )
     store.move_records(study_id, record_ids, by, main=main)
 
@@ -195,6 +196,12 @@ def split_record(store, record_id: int, by: str) -> int:
     record = store.record(record_id)
     if record is None:
         raise ExtractionError(f"There is no record {record_id}.")
+    for s in studies(store):
+        if [r.record_id for r in s.records] == [record_id]:
+            raise ExtractionError(
+                f"Record {record_id} is the only record of study {s.id} ({s.label}); "
+                "there is nothing to split."
+            )
     return store.create_studies(
         [{"label": label_for(record), "record_ids": [record_id], "main": record_id}], by
     )[0]
@@ -204,6 +211,7 @@ def save_details(store, study_id: int, details: StudyDetails, by: str, *, label:
     problems = check_details(details)
     if problems:
         raise ExtractionError(f"Study {study_id}: " + "; ".join(problems) + ". Nothing was saved.")
+    study(store, study_id)
     fields_ = {"details": asdict(details)}
     if label.strip():
         fields_["label"] = label.strip()
@@ -214,7 +222,10 @@ def set_role(store, study_id: int, role: str, by: str, appendix: AppendixEntry |
     if role not in STUDY_ROLES:
         raise ExtractionError(f"Unknown study role {role!r}: use {', '.join(STUDY_ROLES)}.")
     fields_: dict = {"role": role}
-    if role == "key":
+    current = study(store, study_id)
+    if role == "key" and current.role == "key" and current.position is not None:
+        fields_["position"] = current.position
+    elif role == "key":
         keys = [s for s in studies(store) if s.role == "key" and s.id != study_id]
         fields_["position"] = max((s.position or 0 for s in keys), default=0) + 1
     else:
@@ -258,7 +269,8 @@ def check_efficacy(f: EfficacyFinding, p: Protocol) -> list[str]:
     for name in ("outcome", "measure", "timepoint"):
         if not getattr(f, name).strip():
             problems.append(f"{name} is empty")
-    if f.outcome.strip() and p.efficacy and p.outcome(f.outcome) is None:
+    efficacy = {o.name.casefold() for o in p.efficacy}
+    if f.outcome.strip() and efficacy and f.outcome.strip().casefold() not in efficacy:
         names = ", ".join(o.name for o in p.efficacy)
         problems.append(f"outcome {f.outcome!r} is not a key efficacy outcome ({names})")
     if f.value and not NUMBER.match(f.value.strip()):

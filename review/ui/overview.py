@@ -45,6 +45,9 @@ def page() -> None:
         ],
         hide_index=True,
     )
+    from review.ui.report import prisma_diagram  # the same flow as a PRISMA 2020 diagram
+
+    prisma_diagram(db)
     imports = db.imports()
     if imports:
         st.subheader("Imported files")

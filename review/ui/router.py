@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.ui import conflicts, duplicates, overview, records, screen, settings, signin
+from review.ui import (
+    conflicts,
+    duplicates,
+    extraction,
+    overview,
+    protocol,
+    records,
+    report,
+    screen,
+    settings,
+    signin,
+    studies,
+)
 from review.ui.state import current_reviewer, has_accounts
 
 
@@ -21,10 +33,14 @@ def _pages(reviewer) -> list[tuple]:
         (conflicts.page, "Conflicts", "conflicts"),
         (duplicates.page, "Possible duplicates", "duplicates"),
         (records.page, "Records", "records"),
+        (studies.page, "Studies", "studies"),
+        (extraction.page, "Extraction", "extraction"),
+        (report.page, "Report", "report"),
+        (protocol.page, "Protocol", "protocol"),
         (settings.page, "Settings", "settings"),
     ]
     if reviewer is not None and not reviewer.is_lead:
-        pages = [p for p in pages if p[2] != "conflicts"]
+        pages = [p for p in pages if p[2] not in ("conflicts", "protocol")]
     return pages
 
 

@@ -1,0 +1,476 @@
+"""Extraction: one study's NICE study details and findings, checked by the library on saving.
+
+Numbers are typed into text columns so "6.20" reaches the report as "6.20". The findings tables
+are Streamlit data editors, which keep the reviewer's edits as a delta on the rows they were
+given; the Save callbacks apply that delta to the same rows (kept in the session when drawn), so
+what is saved is exactly what the reviewer sees, whatever another reviewer wrote meanwhile.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import streamlit as st
+
+from review.errors import ReviewError
+from review.extraction.model import (
+    ANALYSIS_PARTS,
+    DESIGNS,
+    DETAIL_ROWS,
+    SAFETY_UNITS,
+    SPREAD_KINDS,
+    EfficacyFinding,
+    SafetyFinding,
+    Study,
+    StudyDetails,
+)
+from review.extraction.protocol import protocol
+from review.extraction.studies import save_details, save_findings, studies
+from review.ui.state import me, store
+
+EFFICACY_COLUMNS = (
+    "outcome", "measure", "timepoint", "analysed", "value", "spread_kind", "spread", "n", "N",
+    "p_value", "note",
+)  # fmt: skip
+SAFETY_COLUMNS = ("event", "n", "N", "unit", "severity", "timepoint", "note")
+NUMBER_COLUMNS = {"analysed", "n", "N"}
+FACTS = (
+    ("patients", "Patients enrolled"),
+    ("analysed", "Patients analysed"),
+    ("lost_to_follow_up", "Lost to follow-up"),
+)
+RETROSPECTIVE = {"Not stated": None, "Retrospective": True, "Prospective": False}
+SHORT_ROWS = {"study_type", "country", "recruitment", "follow_up"}
+
+
+# -- data editors ----------------------------------------------------------------------------------
+
+
+def edited(base: list[dict], state, columns: tuple[str, ...]) -> list[dict]:
+    """The rows as the reviewer left them in a data editor: Streamlit applies cell edits, then
+    deletions, then additions, to the rows it was given; so do we."""
+    state = state or {}
+    rows = [dict(r) for r in base]
+    for position, changes in (state.get("edited_rows") or {}).items():
+        i = int(position)
+        if 0 <= i < len(rows):
+            rows[i].update({k: v for k, v in changes.items() if k in columns})
+    deleted = {int(i) for i in state.get("deleted_rows") or ()}
+    rows = [r for i, r in enumerate(rows) if i not in deleted]
+    for added in state.get("added_rows") or ():
+        rows.append({c: added.get(c) for c in columns})
+    return rows
+
+
+def frame(rows: list[dict], columns: tuple[str, ...], numbers=frozenset()) -> pd.DataFrame:
+    """A typed table for st.data_editor: text stays text, counts are nullable whole numbers."""
+    df = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=list(columns))
+    return df.astype({c: ("Int64" if c in numbers else "object") for c in columns})
+
+
+def text_columns(columns: tuple[str, ...], numbers=frozenset()) -> dict:
+    """Every non-count column typed as text, even while empty (else the grid cannot tell)."""
+    return {c: st.column_config.TextColumn(c) for c in columns if c not in numbers}
+
+
+def blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def text(value) -> str:
+    return "" if blank(value) else str(value).strip()
+
+
+def whole(value):
+    """A count from a table cell; anything not whole is passed on for the library to name."""
+    if blank(value) or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _empty(row: dict) -> bool:
+    return all(blank(v) or (isinstance(v, str) and not v.strip()) for v in row.values())
+
+
+def _key(kind: str, study_id: int) -> str:
+    version = st.session_state.get(f"extraction_{kind}_version_{study_id}", 0)
+    return f"extraction_{kind}_{study_id}_{version}"
+
+
+def _say(section: str, kind: str, message: str) -> None:
+    st.session_state[f"extraction_message_{section}"] = (kind, message)
+
+
+def _show(section: str) -> None:
+    kind, message = st.session_state.pop(f"extraction_message_{section}", (None, ""))
+    if kind == "error":
+        st.error(message)
+    elif kind:
+        st.success(message)
+
+
+# -- rows <-> findings -----------------------------------------------------------------------------
+
+
+def efficacy_row(f: EfficacyFinding) -> dict:
+    return {
+        "outcome": f.outcome, "measure": f.measure, "timepoint": f.timepoint,
+        "analysed": f.analysed, "value": f.value, "spread_kind": f.spread_kind,
+        "spread": f.spread, "n": f.n, "N": f.total, "p_value": f.p_value, "note": f.note,
+    }  # fmt: skip
+
+
+def efficacy_finding(r: dict) -> EfficacyFinding:
+    return EfficacyFinding(
+        outcome=text(r["outcome"]), measure=text(r["measure"]), timepoint=text(r["timepoint"]),
+        value=text(r["value"]), spread_kind=text(r["spread_kind"]), spread=text(r["spread"]),
+        n=whole(r["n"]), total=whole(r["N"]), p_value=text(r["p_value"]),
+        analysed=whole(r["analysed"]), note=text(r["note"]),
+    )  # fmt: skip
+
+
+def safety_row(f: SafetyFinding) -> dict:
+    return {
+        "event": f.event, "n": f.n, "N": f.total, "unit": f.unit, "severity": f.severity,
+        "timepoint": f.timepoint, "note": f.note,
+    }  # fmt: skip
+
+
+def safety_finding(r: dict) -> SafetyFinding:
+    return SafetyFinding(
+        event=text(r["event"]), n=whole(r["n"]), total=whole(r["N"]),
+        unit=text(r["unit"]) or "patient", severity=text(r["severity"]),
+        timepoint=text(r["timepoint"]), note=text(r["note"]),
+    )  # fmt: skip
+
+
+def _table_rows(kind: str, study_id: int, columns) -> list[dict]:
+    base = st.session_state.get(f"extraction_{kind}_base_{study_id}", [])
+    state = st.session_state.get(_key(kind, study_id))
+    return [r for r in edited(base, state, columns) if not _empty(r)]
+
+
+def _saved(kind: str, study_id: int, message: str) -> None:
+    """A fresh editor on the saved rows: the old delta must not be applied to them again."""
+    version = f"extraction_{kind}_version_{study_id}"
+    st.session_state[version] = st.session_state.get(version, 0) + 1
+    _say(kind, "success", message)
+
+
+# -- callbacks: every write happens here, before the page is drawn again -------------------------
+
+
+def _save_details(study_id: int) -> None:
+    state = st.session_state
+
+    def value(name: str):
+        return state.get(f"extraction_{study_id}_{name}")
+
+    texts = {name: (value(name) or "").strip() for name, _ in DETAIL_ROWS if name != "analysis"}
+    texts |= {name: (value(name) or "").strip() for name, _ in ANALYSIS_PARTS}
+    months = value("follow_up_months")
+    details = StudyDetails(
+        **texts,
+        design=value("design") or "",
+        retrospective=RETROSPECTIVE.get(value("retrospective") or "Not stated"),
+        **{name: whole(value(name)) for name, _ in FACTS},
+        follow_up_months=None if months is None else float(months),
+        population_label=(value("population_label") or "").strip(),
+    )
+    try:
+        save_details(store(), study_id, details, me().name, label=value("label") or "")
+    except ReviewError as exc:
+        _say("details", "error", str(exc))
+        return
+    _say("details", "success", "Study details saved.")
+
+
+def _save_efficacy(study_id: int) -> None:
+    rows = _table_rows("efficacy", study_id, EFFICACY_COLUMNS)
+    try:
+        findings = [efficacy_finding(r) for r in rows]
+        save_findings(store(), study_id, me().name, efficacy=findings)
+    except ReviewError as exc:
+        _say("efficacy", "error", str(exc))
+        return
+    _saved("efficacy", study_id, f"{len(findings)} efficacy findings saved.")
+
+
+def _save_safety(study_id: int, extra: SafetyFinding | None = None) -> None:
+    rows = _table_rows("safety", study_id, SAFETY_COLUMNS)
+    try:
+        findings = [safety_finding(r) for r in rows] + ([extra] if extra else [])
+        save_findings(store(), study_id, me().name, safety=findings)
+    except ReviewError as exc:
+        _say("safety", "error", str(exc))
+        return
+    _saved("safety", study_id, f"{len(findings)} safety findings saved.")
+
+
+def _add_safety(study_id: int) -> None:
+    state = st.session_state
+
+    def value(name: str):
+        return state.get(f"extraction_add_{name}_{study_id}")
+
+    finding = SafetyFinding(
+        event=(value("event") or "").strip(), n=whole(value("n")), total=whole(value("N")),
+        unit=value("unit") or "patient", severity=(value("severity") or "").strip(),
+        timepoint=(value("timepoint") or "").strip(), note=(value("note") or "").strip(),
+    )  # fmt: skip
+    _save_safety(study_id, finding)
+
+
+def _study_changed() -> None:
+    chosen = str(st.session_state["extraction_study"])
+    st.query_params["study"] = chosen
+    st.session_state["extraction_param"] = chosen
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+
+def _choose(all_studies: list[Study]) -> Study:
+    """The study named by ?study= (a link from the Studies page), else the reviewer's choice."""
+    by_id = {s.id: s for s in all_studies}
+    param = st.query_params.get("study")
+    if param and param != st.session_state.get("extraction_param"):
+        st.session_state["extraction_param"] = param
+        if param.isdigit() and int(param) in by_id:
+            st.session_state["extraction_study"] = int(param)
+    if st.session_state.get("extraction_study") not in by_id:
+        st.session_state.pop("extraction_study", None)
+    chosen = st.selectbox(
+        "Study",
+        list(by_id),
+        format_func=lambda sid: f"Study {sid}: {by_id[sid].label} ({by_id[sid].role})",
+        key="extraction_study",
+        on_change=_study_changed,
+    )
+    return by_id[chosen]
+
+
+def study_header(s: Study) -> str:
+    """The study's name and its records' citations as escaped HTML (citations are record text)."""
+    items = "".join(
+        f"<li>{html.escape(r.citation)}{' <em>(main report)</em>' if r.main else ''}</li>"
+        for r in s.records
+    )
+    return (
+        f"<h3>{html.escape(s.heading_name)}</h3>"
+        f"<p>Study {s.id} · {html.escape(s.role)}</p><ul>{items}</ul>"
+    )
+
+
+def _details_form(s: Study) -> None:
+    d, sid = s.details, s.id
+    st.subheader("Study details")
+    _show("details")
+    with st.form(f"extraction_details_{sid}"):
+        st.text_input("Study label", s.label, key=f"extraction_{sid}_label")
+        for name, heading in DETAIL_ROWS:
+            if name == "analysis":
+                st.caption("Analysis")
+                for part, label in ANALYSIS_PARTS:
+                    st.text_area(label, getattr(d, part), key=f"extraction_{sid}_{part}")
+                continue
+            height = 68 if name in SHORT_ROWS else None
+            st.text_area(heading, getattr(d, name), height=height, key=f"extraction_{sid}_{name}")
+        st.caption("Facts the app uses to order studies and write summaries")
+        left, right = st.columns(2)
+        designs = ["", *DESIGNS]
+        left.selectbox(
+            "Design",
+            designs,
+            index=designs.index(d.design) if d.design in designs else 0,
+            format_func=lambda v: v or "Not set",
+            key=f"extraction_{sid}_design",
+        )
+        right.selectbox(
+            "Retrospective",
+            list(RETROSPECTIVE),
+            index=list(RETROSPECTIVE.values()).index(d.retrospective),
+            key=f"extraction_{sid}_retrospective",
+        )
+        columns = st.columns(4)
+        for column, (name, label) in zip(columns, FACTS, strict=False):
+            column.number_input(
+                label, min_value=0, step=1, value=getattr(d, name), key=f"extraction_{sid}_{name}"
+            )
+        columns[3].number_input(
+            "Follow-up (months)",
+            min_value=0.0,
+            step=0.1,
+            value=d.follow_up_months,
+            key=f"extraction_{sid}_follow_up_months",
+        )
+        st.text_input(
+            "Population (for summary sentences)",
+            d.population_label,
+            key=f"extraction_{sid}_population_label",
+        )
+        st.form_submit_button(
+            "Save study details",
+            key=f"extraction_save_details_{sid}",
+            on_click=_save_details,
+            args=(sid,),
+        )
+
+
+def _efficacy_editor(s: Study, outcomes: list[str]) -> None:
+    st.subheader("Efficacy findings")
+    st.caption(
+        "One row per outcome, measure and time point. Type numbers as the paper prints them; "
+        "p-values as 0.03, <0.0001 or NS."
+    )
+    _show("efficacy")
+    base = [efficacy_row(f) for f in s.efficacy]
+    st.session_state[f"extraction_efficacy_base_{s.id}"] = base
+    outcome = (
+        st.column_config.SelectboxColumn("outcome", options=outcomes, required=True)
+        if outcomes
+        else st.column_config.TextColumn("outcome", required=True)
+    )
+    st.data_editor(
+        frame(base, EFFICACY_COLUMNS, NUMBER_COLUMNS),
+        key=_key("efficacy", s.id),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            **text_columns(EFFICACY_COLUMNS, NUMBER_COLUMNS),
+            "outcome": outcome,
+            "analysed": st.column_config.NumberColumn("analysed", min_value=0, step=1),
+            "spread_kind": st.column_config.SelectboxColumn(
+                "spread_kind", options=SPREAD_KINDS[1:]
+            ),
+            "n": st.column_config.NumberColumn("n", min_value=0, step=1),
+            "N": st.column_config.NumberColumn("N", min_value=0, step=1),
+            "p_value": st.column_config.TextColumn("p-value"),
+        },
+    )
+    st.button(
+        "Save efficacy findings",
+        key=f"extraction_save_efficacy_{s.id}",
+        on_click=_save_efficacy,
+        args=(s.id,),
+    )
+
+
+def _safety_editor(s: Study, events: list[str]) -> None:
+    st.subheader("Safety findings")
+    st.caption(
+        "One row per complication or adverse event; 'no major complications' is a finding too "
+        "(as a note, without n)."
+    )
+    _show("safety")
+    base = [safety_row(f) for f in s.safety]
+    st.session_state[f"extraction_safety_base_{s.id}"] = base
+    st.data_editor(
+        frame(base, SAFETY_COLUMNS, NUMBER_COLUMNS),
+        key=_key("safety", s.id),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            **text_columns(SAFETY_COLUMNS, NUMBER_COLUMNS),
+            "event": st.column_config.TextColumn("event", required=True),
+            "n": st.column_config.NumberColumn("n", min_value=0, step=1),
+            "N": st.column_config.NumberColumn("N", min_value=0, step=1),
+            "unit": st.column_config.SelectboxColumn("unit", options=SAFETY_UNITS, required=True),
+        },
+    )
+    st.button(
+        "Save safety findings",
+        key=f"extraction_save_safety_{s.id}",
+        on_click=_save_safety,
+        args=(s.id,),
+    )
+    sid = s.id
+    with st.form(f"extraction_add_safety_{sid}", clear_on_submit=True):
+        st.caption("Add a safety finding (saved with the table above as it stands)")
+        st.selectbox(
+            "Event",
+            events,
+            index=None,
+            accept_new_options=True,
+            placeholder="A key safety outcome, or type another event",
+            key=f"extraction_add_event_{sid}",
+        )
+        columns = st.columns(3)
+        columns[0].number_input("n", min_value=0, step=1, value=None, key=f"extraction_add_n_{sid}")
+        columns[1].number_input("N", min_value=0, step=1, value=None, key=f"extraction_add_N_{sid}")
+        columns[2].selectbox("Unit", SAFETY_UNITS, key=f"extraction_add_unit_{sid}")
+        columns = st.columns(3)
+        columns[0].text_input("Severity", key=f"extraction_add_severity_{sid}")
+        columns[1].text_input("Time point", key=f"extraction_add_timepoint_{sid}")
+        columns[2].text_input("Note", key=f"extraction_add_note_{sid}")
+        st.form_submit_button(
+            "Add safety finding", key=f"extraction_add_{sid}", on_click=_add_safety, args=(sid,)
+        )
+
+
+def efficacy_tables(findings, order: list[str]) -> list[tuple[str, list[dict]]]:
+    """NICE's efficacy tables: per outcome (protocol order first), a row per measure and a
+    column per time point, in the order they were extracted."""
+    outcomes = [o for o in order if any(f.outcome == o for f in findings)]
+    outcomes += list(dict.fromkeys(f.outcome for f in findings if f.outcome not in outcomes))
+    tables = []
+    for outcome in outcomes:
+        rows = [f for f in findings if f.outcome == outcome]
+        times = list(dict.fromkeys(f.timepoint for f in rows))
+        table = []
+        for measure in dict.fromkeys(f.measure for f in rows):
+            cells = {f.timepoint: f.cell for f in rows if f.measure == measure}
+            table.append({"Measure": measure, **{t: cells.get(t, "") for t in times}})
+        tables.append((outcome, table))
+    return tables
+
+
+def _preview(s: Study, order: list[str]) -> None:
+    st.subheader("Preview of the NICE tables")
+    d = s.details
+    rows = [
+        {"Row": heading, "Content": d.analysis if name == "analysis" else getattr(d, name)}
+        for name, heading in DETAIL_ROWS
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    if d.analysed is not None:
+        st.text(f"Number of patients analysed: {d.analysed}")
+    for outcome, table in efficacy_tables(s.efficacy, order):
+        st.html(f"<h5>{html.escape(outcome)}</h5>")
+        st.dataframe(table, hide_index=True, width="stretch")
+    if s.safety:
+        st.html("<h5>Safety</h5>")
+        st.dataframe(
+            [
+                {"Complication or adverse event": f.event, "n (%)": f.cell, "unit": f.unit,
+                 "severity": f.severity, "time point": f.timepoint, "note": f.note}
+                for f in s.safety
+            ],
+            hide_index=True,
+            width="stretch",
+        )  # fmt: skip
+
+
+def page() -> None:
+    db = store()
+    me()
+    st.title("Extraction")
+    all_studies = studies(db)
+    if not all_studies:
+        st.text("No studies yet: create them on the Studies page from the records included.")
+        return
+    s = _choose(all_studies)
+    st.html(study_header(s))
+    p = protocol(db)
+    _details_form(s)
+    _efficacy_editor(s, [o.name for o in p.efficacy])
+    _safety_editor(s, [o.name for o in p.safety])
+    _preview(s, [o.name for o in p.efficacy])

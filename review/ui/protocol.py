@@ -1,0 +1,171 @@
+"""Protocol: key outcomes, inclusion criteria and appendix reasons, edited or uploaded by a lead.
+
+The protocol a team agreed on usually arrives as a TOML file: uploading it replaces the protocol
+whole (the library checks it first and names every problem), and the current one downloads as
+the same TOML, so the file and the app never drift apart.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from review.errors import ReviewError
+from review.extraction.model import BETTER, CRITERIA_ROWS, OUTCOME_KINDS, Criteria, Outcome
+from review.extraction.model import Protocol as ProtocolModel
+from review.extraction.protocol import protocol, protocol_toml, read_protocol, save_protocol
+from review.ui.extraction import edited, frame, text, text_columns
+from review.ui.state import me, store
+
+OUTCOME_COLUMNS = ("name", "kind", "better", "description")
+DEFAULTS = {"efficacy": ("continuous", "none"), "safety": ("event", "lower")}
+
+
+def _version() -> int:
+    return st.session_state.get("protocol_version", 0)
+
+
+def _key(name: str) -> str:
+    """Widget keys change with each save, so the form shows what was saved, not stale input."""
+    return f"protocol_{name}_{_version()}"
+
+
+def _lines(value: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (value or "").splitlines() if line.strip())
+
+
+def _say(kind: str, message: str) -> None:
+    st.session_state["protocol_message"] = (kind, message)
+
+
+def _saved(message: str) -> None:
+    st.session_state["protocol_version"] = _version() + 1
+    _say("success", message)
+
+
+def _outcomes(role: str) -> tuple[Outcome, ...]:
+    base = st.session_state.get(f"protocol_{role}_base", [])
+    rows = edited(base, st.session_state.get(_key(role)), OUTCOME_COLUMNS)
+    kind, better = DEFAULTS[role]
+    return tuple(
+        Outcome(
+            name=text(r["name"]),
+            role=role,
+            kind=text(r["kind"]) or kind,
+            better=text(r["better"]) or better,
+            description=text(r["description"]),
+        )
+        for r in rows
+        if any(text(r[c]) for c in ("name", "description"))
+    )
+
+
+def _save_form() -> None:
+    state = st.session_state
+    new = ProtocolModel(
+        title=(state.get(_key("title")) or "").strip(),
+        efficacy=_outcomes("efficacy"),
+        safety=_outcomes("safety"),
+        criteria=Criteria(
+            **{name: (state.get(_key(name)) or "").strip() for name, _ in CRITERIA_ROWS}
+        ),
+        exclusion_reasons=_lines(state.get(_key("exclusion_reasons"))),
+        appendix_reasons=_lines(state.get(_key("appendix_reasons")))
+        or ProtocolModel().appendix_reasons,
+    )
+    try:
+        save_protocol(store(), new, me().name)
+    except ReviewError as exc:
+        _say("error", str(exc))
+        return
+    _saved("Protocol saved.")
+
+
+def _upload() -> None:
+    upload = st.session_state.get(_key("upload"))
+    if upload is None:
+        _say("error", "Choose a protocol TOML file first.")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(upload.name).name or "protocol.toml")
+        path.write_bytes(upload.getvalue())
+        try:
+            save_protocol(store(), read_protocol(path), me().name)
+        except ReviewError as exc:  # name the uploaded file, not our temporary copy
+            _say("error", str(exc).replace(str(path), upload.name))
+            return
+    _saved(f"Protocol replaced by {upload.name}.")
+
+
+def _outcome_editor(role: str, outcomes: tuple[Outcome, ...], editable: bool) -> None:
+    base = [{c: getattr(o, c) for c in OUTCOME_COLUMNS} for o in outcomes]
+    st.session_state[f"protocol_{role}_base"] = base
+    st.data_editor(
+        frame(base, OUTCOME_COLUMNS),
+        key=_key(role),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        disabled=not editable,
+        column_config={
+            **text_columns(OUTCOME_COLUMNS),
+            "name": st.column_config.TextColumn("name", required=True),
+            "kind": st.column_config.SelectboxColumn("kind", options=OUTCOME_KINDS),
+            "better": st.column_config.SelectboxColumn("better", options=BETTER),
+            "description": st.column_config.TextColumn("description", width="large"),
+        },
+    )
+
+
+def page() -> None:
+    db, who = store(), me()
+    st.title("Protocol")
+    kind, message = st.session_state.pop("protocol_message", (None, ""))
+    if kind == "error":
+        st.error(message)
+    elif kind:
+        st.success(message)
+    current = protocol(db)
+    editable = who.is_lead
+    if not editable:
+        st.caption("Only a lead changes the protocol.")
+    st.download_button(
+        "Download the protocol (TOML)",
+        protocol_toml(current),
+        file_name="protocol.toml",
+        mime="application/toml",
+        key="protocol_download",
+    )
+    if editable:
+        with st.expander("Upload a protocol file (replaces the whole protocol)"):
+            st.file_uploader("Protocol TOML", type=["toml"], key=_key("upload"))
+            st.button("Use this protocol", key="protocol_use_upload", on_click=_upload)
+    with st.form("protocol_form"):
+        st.text_input("Title", current.title, key=_key("title"), disabled=not editable)
+        st.subheader("Inclusion criteria")
+        for name, label in CRITERIA_ROWS:
+            st.text_area(
+                label, getattr(current.criteria, name), key=_key(name), disabled=not editable
+            )
+        st.subheader("Key efficacy outcomes")
+        _outcome_editor("efficacy", current.efficacy, editable)
+        st.subheader("Key safety outcomes")
+        _outcome_editor("safety", current.safety, editable)
+        st.subheader("Reasons")
+        st.text_area(
+            "Reasons for leaving a study out of the key evidence (one a line)",
+            "\n".join(current.appendix_reasons),
+            key=_key("appendix_reasons"),
+            disabled=not editable,
+        )
+        st.text_area(
+            "Screening exclusion reasons (one a line; empty keeps those of the Settings page)",
+            "\n".join(current.exclusion_reasons),
+            key=_key("exclusion_reasons"),
+            disabled=not editable,
+        )
+        st.form_submit_button(
+            "Save protocol", key="protocol_save", on_click=_save_form, disabled=not editable
+        )

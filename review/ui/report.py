@@ -1,0 +1,204 @@
+"""Report: the efficacy and safety summaries in the reviewers' words, the report files, PRISMA.
+
+The summaries start as a draft written from the key studies' findings; a lead rewrites them here
+and saves. The Word file takes a second or two to write, so the files are prepared on request
+(and shown with the library's message if that fails) rather than on every rerun of the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from review.errors import ReviewError
+from review.extraction.studies import studies
+from review.report.document import write_report
+from review.report.prisma import prisma_counts, prisma_svg
+from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
+from review.ui.state import me, store
+
+FORMATS = (
+    ("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("html", "HTML", "text/html"),
+    ("md", "Markdown", "text/markdown"),
+)
+PARTS = (("efficacy", "Efficacy summary"), ("safety", "Safety summary"))
+
+
+def _plain(value: str) -> str:
+    """Text for a widget label, which Streamlit reads as Markdown: every markup character
+    escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", value)
+
+
+def _key(part: str, heading: str) -> str:
+    digest = hashlib.sha1(heading.encode()).hexdigest()[:10]
+    return f"report_{part}_{digest}_{st.session_state.get('report_version', 0)}"
+
+
+def _say(kind: str, message: str) -> None:
+    st.session_state["report_message"] = (kind, message)
+
+
+def _fresh(message: str) -> None:
+    """New text areas on the saved text, and files prepared before the change forgotten."""
+    st.session_state["report_version"] = st.session_state.get("report_version", 0) + 1
+    st.session_state.pop("report_files", None)
+    _say("success", message)
+
+
+# -- callbacks -------------------------------------------------------------------------------------
+
+
+def _save() -> None:
+    headings = st.session_state.get("report_headings", {})
+    sections = {
+        part: tuple(
+            (heading, (st.session_state.get(_key(part, heading)) or "").strip())
+            for heading in headings.get(part, ())
+        )
+        for part, _ in PARTS
+    }
+    try:
+        save_summaries(store(), Summaries(sections["efficacy"], sections["safety"]), me().name)
+    except ReviewError as exc:
+        _say("error", str(exc))
+        return
+    _fresh("Summaries saved.")
+
+
+def _redraft() -> None:
+    db = store()
+    try:
+        save_summaries(db, draft_summaries(db), me().name)
+    except ReviewError as exc:
+        _say("error", str(exc))
+        return
+    st.session_state["report_confirm_redraft"] = False
+    _fresh("The summaries are drafted again from the extracted data.")
+
+
+def report_file(db, fmt: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the report in one format; a Markdown report and the PRISMA picture
+    it links to come together in a zip."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_report(db, Path(folder) / f"report.{fmt}", fmt)
+        written = sorted(Path(folder).iterdir())
+        if len(written) == 1:
+            return path.name, path.read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in written:
+                archive.write(file, file.name)
+        return f"report-{fmt}.zip", buffer.getvalue()
+
+
+def _prepare() -> None:
+    db = store()
+    try:
+        files = {fmt: report_file(db, fmt) for fmt, _, _ in FORMATS}
+    except ReviewError as exc:
+        _say("error", str(exc))
+        return
+    st.session_state["report_files"] = (datetime.now().strftime("%H:%M:%S"), files)
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+
+def prisma_diagram(db) -> None:
+    """The PRISMA 2020 flow diagram of the review as it stands (one study per study once studies
+    are made, else one per included report)."""
+    made = studies(db)
+    try:
+        counts = prisma_counts(db, studies_included=len(made) if made else None)
+    except ReviewError:  # studies linked to records no longer included: count reports
+        counts = prisma_counts(db)
+    svg = prisma_svg(counts)
+    st.image(svg, caption="PRISMA 2020 flow diagram")  # an <img> of the SVG: no markup runs
+    st.download_button(
+        "Download the diagram (SVG)",
+        svg,
+        file_name="prisma.svg",
+        mime="image/svg+xml",
+        key="prisma_svg",
+    )
+
+
+def _summaries(db, lead: bool) -> None:
+    current = summaries(db)
+    st.session_state["report_headings"] = {
+        part: [heading for heading, _ in getattr(current, part)] for part, _ in PARTS
+    }
+    st.caption("Edited by the reviewers." if current.edited else "A draft written from the data.")
+    for part, title in PARTS:
+        st.subheader(title)
+        sections = getattr(current, part)
+        if not sections:
+            st.text("Nothing to summarise yet: extract findings of key studies first.")
+        for heading, paragraph in sections:
+            st.html(f"<h5>{html.escape(heading)}</h5>")
+            st.text_area(
+                _plain(f"{title}: {heading}"),
+                paragraph,
+                key=_key(part, heading),
+                label_visibility="collapsed",
+                height=150,
+                disabled=not lead,
+            )
+    if not lead:
+        st.caption("Only a lead edits the summaries.")
+        return
+    left, right = st.columns(2)
+    left.button("Save summaries", key="report_save", on_click=_save, type="primary")
+    confirmed = True
+    if current.edited:
+        confirmed = right.checkbox(
+            "Replace our edited text with a new draft", key="report_confirm_redraft"
+        )
+    right.button(
+        "Redraft from the data", key="report_redraft", on_click=_redraft, disabled=not confirmed
+    )
+
+
+def _files(db) -> None:
+    st.subheader("Report files")
+    st.button("Prepare the report files", key="report_prepare", on_click=_prepare)
+    prepared = st.session_state.get("report_files")
+    if not prepared:
+        st.caption("Word, HTML and Markdown, written from the review as it stands.")
+        return
+    when, files = prepared
+    st.caption(f"Prepared at {when}; prepare them again after changes.")
+    columns = st.columns(len(FORMATS))
+    for column, (fmt, label, mime) in zip(columns, FORMATS, strict=True):
+        name, data = files[fmt]
+        column.download_button(
+            f"Download {label}",
+            data,
+            file_name=name,
+            mime="application/zip" if name.endswith(".zip") else mime,
+            key=f"report_download_{fmt}",
+        )
+
+
+def page() -> None:
+    db, who = store(), me()
+    st.title("Report")
+    kind, message = st.session_state.pop("report_message", (None, ""))
+    if kind == "error":
+        st.error(message)
+    elif kind:
+        st.success(message)
+    _summaries(db, who.is_lead)
+    _files(db)
+    st.subheader("Study selection (PRISMA)")
+    prisma_diagram(db)

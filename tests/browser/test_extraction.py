@@ -1,0 +1,160 @@
+"""Extraction in a real browser: the lead types IPG747 study 1 into the app, the library reads it.
+
+A live `streamlit run` serves a review file built with the IPG747 protocol and records; every
+wait is for an element of the page, and what was stored is checked through the library.
+"""
+
+from __future__ import annotations
+
+import time
+
+import docx
+import pytest
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from playwright.sync_api import expect
+
+from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS
+from review.extraction.studies import set_role, studies, study
+from review.screening.reviewers import add_reviewer
+from review.store import open_store
+from tests.browser.harness import PASSWORDS, button, go_to, main_area, sign_in, wait_idle
+from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, build_review
+
+pytestmark = pytest.mark.browser
+
+
+def eventually(check, timeout: float = 5.0):
+    """Poll the database until ``check()`` is truthy (the page may show before a slow write)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` (typing it: a new value is allowed
+    where the selectbox accepts one)."""
+    box = main_area(page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    offered = page.get_by_role("option", name=option, exact=True)
+    offered.or_(page.get_by_role("option", name=f"Add: {option}", exact=True)).first.click()
+    expect(box).to_have_value(option)
+
+
+def fill(page, label: str, value) -> None:
+    main_area(page).get_by_label(label, exact=True).fill(str(value))
+
+
+@pytest.fixture
+def cazzato(tmp_path):
+    """The IPG747 review with a lead account; returns (review file, the Cazzato 2016 study id)."""
+    db = tmp_path / "review.db"
+    made = build_review(db, lead="lee")
+    with open_store(db) as store:
+        add_reviewer(store, "lee", "lead", PASSWORDS["lee"])
+    [study_id] = [s.id for s in made if s.label == "Cazzato 2016"]
+    return db, study_id
+
+
+def _stored(db, study_id: int):
+    with open_store(db) as store:
+        return study(store, study_id)
+
+
+def test_the_lead_types_study_1_details_and_safety_into_the_app(cazzato, serve, new_page, tmp_path):
+    db, study_id = cazzato
+    base = serve(db)
+    page = new_page()
+    page.goto(f"{base}/extraction?study={study_id}")  # the Studies page links so
+    sign_in(page, "lee")
+    main = main_area(page)
+    main.get_by_role("heading", name="Extraction", exact=True).wait_for()
+    main.get_by_role("heading", name="Cazzato RL (2016)").wait_for()
+
+    for name, label in (*DETAIL_ROWS, *ANALYSIS_PARTS):
+        if name != "analysis":
+            fill(page, label, getattr(STUDY1, name))
+    choose(page, "Design", STUDY1.design)
+    choose(page, "Retrospective", "Retrospective")
+    fill(page, "Patients enrolled", STUDY1.patients)
+    fill(page, "Patients analysed", STUDY1.analysed)
+    fill(page, "Follow-up (months)", STUDY1.follow_up_months)
+    fill(page, "Population (for summary sentences)", STUDY1.population_label)
+    button(page, "Save study details").click()
+    main.get_by_text("Study details saved.").wait_for()
+    wait_idle(page)
+
+    saved = eventually(lambda: _stored(db, study_id).details.country and _stored(db, study_id))
+    assert saved.details == STUDY1  # field for field: numbers and text as typed
+
+    # Two safety findings through the add form: a free-text event with a note, then a key
+    # safety outcome of the protocol with n/N.
+    (first, pain) = STUDY1_SAFETY
+    choose(page, "Event", first.event)
+    fill(page, "Note", first.note)
+    button(page, "Add safety finding").click()
+    main.get_by_text("1 safety findings saved.").wait_for()
+    wait_idle(page)
+    choose(page, "Event", pain.event)
+    fill(page, "n", pain.n)
+    fill(page, "N", pain.total)
+    fill(page, "Severity", pain.severity)
+    fill(page, "Time point", pain.timepoint)
+    button(page, "Add safety finding").click()
+    main.get_by_text("2 safety findings saved.").wait_for()
+    wait_idle(page)
+    assert list(eventually(lambda: _stored(db, study_id).safety)) == STUDY1_SAFETY
+
+    # The Word report from the Report page carries study 1 as typed.
+    with open_store(db) as store:
+        set_role(store, study_id, "key", "lee")
+        assert [s.id for s in studies(store) if s.role == "key"] == [study_id]
+    go_to(page, "Report")
+    button(page, "Prepare the report files").click()
+    download_word = main.get_by_role("button", name="Download Word")
+    download_word.wait_for(timeout=30_000)
+    with page.expect_download() as download:
+        download_word.click()
+    out = tmp_path / "report.docx"
+    download.value.save_as(out)
+    _assert_study_1_in_word(out)
+
+
+def _study_tables(path, heading: str) -> tuple[list[list[list[str]]], list[str]]:
+    """The tables and paragraphs under a study's heading in a Word file (its subheadings
+    included), up to the next heading of the same or a higher level."""
+    tables, texts, level = [], [], None
+    for item in docx.Document(str(path)).iter_inner_content():
+        style = item.style.name if isinstance(item, Paragraph) else ""
+        if level is None:
+            if style.startswith("Heading") and item.text == heading:
+                level = style
+            continue
+        if style.startswith("Heading") and style <= level:
+            break
+        if isinstance(item, Table):
+            tables.append([[cell.text for cell in row.cells] for row in item.rows])
+        else:
+            texts.append(item.text)
+    return tables, texts
+
+
+def _assert_study_1_in_word(path) -> None:
+    tables, texts = _study_tables(path, "Study 1 Cazzato RL (2016)")
+    details = {row[0]: row[1] for row in tables[0][1:]}
+    assert list(details) == [label for _, label in DETAIL_ROWS]
+    for name, label in DETAIL_ROWS:
+        if name == "analysis":
+            assert details[label].split("\n") == [
+                f"{part_label}: {getattr(STUDY1, part)}" for part, part_label in ANALYSIS_PARTS
+            ]
+        else:
+            assert details[label] == getattr(STUDY1, name), label
+    assert "Number of patients analysed: 20" in texts
+    safety = tables[-1]
+    assert ["Pain", "2/20 (10%)", "per patient", "minor", "1 week"] in safety
+    assert any("No major complications" in row[0] for row in safety)
