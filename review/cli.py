@@ -17,7 +17,11 @@ from review.errors import ReviewError
 from review.exports import export
 from review.imports import FORMATS
 from review.imports.load import import_file
-from review.prioritise.progress import screening_progress
+from review.prioritise.progress import (
+    end_stopping_sample,
+    screening_progress,
+    start_stopping_sample,
+)
 from review.prioritise.simulation import simulate_file
 from review.pubmed.eutils import EutilsClient, EutilsConfig
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
@@ -392,10 +396,22 @@ def decisions_export(db: Path, output: Path) -> None:
 @DB
 @click.option("--recall", default=0.95, show_default=True, help="The recall target.")
 @click.option("--confidence", default=0.95, show_default=True)
+@click.option(
+    "--start-sample", is_flag=True,
+    help="End prioritised screening: fix a random order of every unscreened record to screen.",
+)  # fmt: skip
+@click.option("--end-sample", is_flag=True, help="Go back to prioritised screening.")
+@click.option("--by", default=lambda: os.environ.get("USER", "lead"), help="Your name.")
 @JSON
-def progress_command(db: Path, recall: float, confidence: float, as_json: bool) -> None:
+def progress_command(db, recall, confidence, start_sample, end_sample, by, as_json) -> None:
     """How far title/abstract screening has gone, and whether it is safe to stop."""
     with open_store(db, create=False) as store:
+        if start_sample:
+            sample = start_stopping_sample(store, by)
+            click.echo(f"Stopping sample started: {sample.pool:,} records in a random order.")
+        if end_sample:
+            end_stopping_sample(store, by)
+            click.echo("Stopping sample ended; back to prioritised screening.")
         found = screening_progress(store, recall_target=recall, confidence=confidence)
     if as_json:
         click.echo(json.dumps(asdict(found), indent=2))
@@ -405,6 +421,11 @@ def progress_command(db: Path, recall: float, confidence: float, as_json: bool) 
         f"{db}: {found.screened:,} of {found.total:,} records screened, "
         f"{found.relevant_found:,} relevant found."
     )
+    if found.sample is not None:
+        click.echo(
+            f"  Stopping sample: {found.sample_screened:,} of {found.sample.pool:,} screened, "
+            f"{found.sample_relevant:,} relevant."
+        )
     click.echo(f"  {a.message}")
     click.echo(f"  Method: {a.method}")
     for assumption in a.assumptions:
@@ -462,6 +483,18 @@ def app(db: Path | None, host: str, port: int) -> None:
     click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
     env = {**os.environ, "REVIEW_DB": str(db.resolve())}
     os.execve(sys.executable, command, env)  # become the server: signals reach it directly
+
+
+from review.cli_report import prisma, report  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(prisma)
+
+from review.cli_extraction import extraction, protocol_command, studies_command  # noqa: E402
+
+cli.add_command(protocol_command)
+cli.add_command(studies_command)
+cli.add_command(extraction)
 
 
 def main() -> None:

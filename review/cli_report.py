@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from review.report.document import FORMATS, report_format, write_report
+from review.report.prisma import review_counts, write_prisma
 from review.store import open_store
 
 
@@ -30,3 +33,25 @@ def report(db: Path, fmt: str | None, output: Path, quiet: bool) -> None:
         path = write_report(store, output, chosen)
     if not quiet:
         click.echo(f"{db}: report written to {path} ({chosen}).")
+
+
+@click.command()
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The diagram file: .svg (editable) or .png.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Also print the numbers as JSON.")
+def prisma(db: Path, output: Path, as_json: bool) -> None:
+    """Draw the PRISMA 2020 flow diagram of the review, every number from the database."""
+    with open_store(db, create=False) as store:
+        counts = review_counts(store)
+    path = write_prisma(counts, output)
+    if as_json:
+        click.echo(json.dumps(asdict(counts), indent=2))
+    else:
+        click.echo(
+            f"{db}: PRISMA diagram written to {path}: {counts.records_identified:,} records "
+            f"identified, {counts.records_screened:,} screened, {counts.reports_assessed:,} "
+            f"reports assessed, {counts.studies_included:,} studies included."
+        )

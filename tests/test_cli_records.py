@@ -132,3 +132,32 @@ def test_progress_gives_the_stopping_advice_with_its_method(tmp_path):
     out = review("progress", db).stdout
     assert "40 of 100 records screened, 8 relevant found." in out
     assert "Keep screening" in out and "Callaghan" in out and "Assumes:" in out
+
+
+def test_progress_starts_a_stopping_sample_and_counts_it(tmp_path):
+    db = tmp_path / "r.db"
+    review("import", db, DATA / "_baseline.ris", "--no-dedupe")
+    source = tmp_path / "d.csv"
+    source.write_text(
+        "record_id,reviewer,stage,decision\n"
+        + "".join(f"{i},ann,ta,{'include' if i % 5 == 0 else 'exclude'}\n" for i in range(1, 41)),
+        encoding="utf-8",
+    )
+    review("decisions", "import", db, source)
+    out = review("progress", db, "--start-sample", "--by", "lee").stdout
+    assert "Stopping sample started: 60 records in a random order." in out
+    assert "Stopping sample: 0 of 60 screened, 0 relevant." in out
+    again = review("progress", db, "--start-sample", check=False)
+    assert again.returncode == 2 and "already under way" in again.stderr
+    with open_store(db) as store:
+        from review.prioritise.progress import stopping_sample
+
+        first = stopping_sample(store).records[:3]
+    more = tmp_path / "e.csv"
+    more.write_text(
+        "record_id,reviewer,stage,decision\n" + "".join(f"{i},ann,ta,exclude\n" for i in first),
+        encoding="utf-8",
+    )
+    review("decisions", "import", db, more)
+    assert "Stopping sample: 3 of 60 screened, 0 relevant." in review("progress", db).stdout
+    assert "Stopping sample ended" in review("progress", db, "--end-sample").stdout

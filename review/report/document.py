@@ -9,7 +9,6 @@ apart in content or order.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from review.errors import ReviewError
 from review.extraction.model import ANALYSIS_PARTS, CRITERIA_ROWS, DESIGNS, DETAIL_ROWS, Study
 from review.extraction.protocol import protocol
 from review.extraction.studies import appendix_studies, key_studies, studies
+from review.report import prisma
 from review.report.summary import Summaries, summaries
 from review.screening.decisions import progress
 
@@ -120,18 +120,10 @@ def _records(s: Study):
 
 
 def _prisma(store) -> tuple[bytes | None, str]:
-    """The PRISMA diagram as PNG, when the PRISMA module is installed; else why not."""
-    try:
-        prisma = importlib.import_module("review.report.prisma")
-        try:
-            counts = prisma.prisma_counts(store, studies_included=len(studies(store)))
-        except ReviewError:  # studies linked to records no longer included: count reports
-            counts = prisma.prisma_counts(store)
-        with tempfile.TemporaryDirectory() as folder:
-            path = prisma.write_prisma(counts, Path(folder) / "prisma.png")
-            return Path(path).read_bytes(), ""
-    except ImportError as exc:  # the PRISMA module, or matplotlib, is not installed
-        return None, f"The study selection diagram is not available here ({exc})."
+    """The PRISMA diagram as PNG (bytes), and a note when there is none."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = prisma.write_prisma(prisma.review_counts(store), Path(folder) / "prisma.png")
+        return path.read_bytes(), ""
 
 
 def _method(store, p, keys: list[Study]) -> tuple[str, ...]:

@@ -449,6 +449,22 @@ def prisma_png(counts: PrismaCounts, *, dpi: int = 144) -> bytes:
     return buffer.getvalue()
 
 
+def review_counts(store) -> PrismaCounts:
+    """The review's numbers, counting studies once the lead has made them (a trial and its
+    follow-up paper are two reports of one study), else one study per included report."""
+    from review.extraction.studies import included_records, studies
+
+    made = studies(store)
+    if not made:
+        return prisma_counts(store)
+    included = set(included_records(store))
+    count = sum(1 for s in made if any(r.record_id in included for r in s.records))
+    try:
+        return prisma_counts(store, studies_included=count)
+    except ReviewError:  # studies not yet made for some included reports: count reports
+        return prisma_counts(store)
+
+
 def write_prisma(counts: PrismaCounts, path: str | Path) -> Path:
     """Write the diagram as SVG or PNG, chosen by the file's suffix."""
     path = Path(path)

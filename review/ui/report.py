@@ -19,9 +19,8 @@ from pathlib import Path
 import streamlit as st
 
 from review.errors import ReviewError
-from review.extraction.studies import studies
 from review.report.document import write_report
-from review.report.prisma import prisma_counts, prisma_svg
+from review.report.prisma import prisma_svg, review_counts
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
 from review.ui.state import me, store
 
@@ -117,12 +116,7 @@ def _prepare() -> None:
 def prisma_diagram(db) -> None:
     """The PRISMA 2020 flow diagram of the review as it stands (one study per study once studies
     are made, else one per included report)."""
-    made = studies(db)
-    try:
-        counts = prisma_counts(db, studies_included=len(made) if made else None)
-    except ReviewError:  # studies linked to records no longer included: count reports
-        counts = prisma_counts(db)
-    svg = prisma_svg(counts)
+    svg = prisma_svg(review_counts(db))
     st.image(svg, caption="PRISMA 2020 flow diagram")  # an <img> of the SVG: no markup runs
     st.download_button(
         "Download the diagram (SVG)",

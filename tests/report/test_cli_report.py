@@ -47,3 +47,20 @@ def test_bad_format_and_missing_database_are_plain_errors(tmp_path):
     done = review("report", tmp_path / "missing.db", "-o", tmp_path / "x.docx")
     assert done.returncode == 2 and "does not exist" in done.stderr
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_prisma_writes_svg_and_png_with_the_database_numbers(tmp_path):
+    import json
+    from xml.etree import ElementTree
+
+    db = complete_review(tmp_path / "ipg747.db")
+    done = review("prisma", db, "-o", tmp_path / "flow.svg", "--json")
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout[done.stdout.index("{") :])
+    assert counts["records_identified"] == 7 and counts["reports_included"] == 7
+    text = "".join(ElementTree.parse(tmp_path / "flow.svg").getroot().itertext())
+    assert "MEDLINE" in text and "(n = 7)" in text.replace("n=", "n = ")
+    done = review("prisma", db, "-o", tmp_path / "flow.png")
+    assert done.returncode == 0 and (tmp_path / "flow.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wrong = review("prisma", db, "-o", tmp_path / "flow.pdf")
+    assert wrong.returncode == 2 and ".svg" in wrong.stderr

@@ -1,0 +1,128 @@
+"""`review protocol`, `review studies` and `review extraction`: thin commands over
+``review.extraction``. Library errors (ReviewError) reach ``review.cli.main``, which prints them."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from review.extraction.protocol import protocol, protocol_toml, read_protocol, save_protocol
+from review.extraction.sheets import (
+    KINDS,
+    export_extraction,
+    import_extraction,
+    write_extraction_csv,
+)
+from review.extraction.studies import link_records, studies, sync_studies
+from review.store import open_store
+
+DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+BY = click.option(
+    "--by", default=lambda: os.environ.get("USER", "cli"), help="Your name, for the history."
+)
+
+
+@click.command("protocol")
+@DB
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@BY
+def protocol_command(db: Path, file: Path | None, by: str) -> None:
+    """Replace the review protocol with FILE.toml, or print the current protocol as TOML."""
+    with open_store(db, create=False) as store:
+        if file is None:
+            click.echo(protocol_toml(protocol(store)), nl=False)
+            return
+        new = read_protocol(file)
+        save_protocol(store, new, by)
+    click.echo(
+        f"{db}: protocol from {file}: {len(new.efficacy)} efficacy and {len(new.safety)} "
+        "safety outcomes."
+    )
+
+
+@click.command("studies")
+@DB
+@click.option("--sync", is_flag=True, help="Give each record included at full text a study.")
+@click.option("--link", "link_to", type=int, metavar="STUDY", help="Make the RECORDs report STUDY.")
+@click.option("--main", "main_record", type=int, metavar="RECORD", help="With --link: the "
+              "record cited for the study.")  # fmt: skip
+@click.argument("records", nargs=-1, type=int)
+@BY
+@click.option("--json", "as_json", is_flag=True, help="Print the studies as JSON.")
+def studies_command(db, sync, link_to, main_record, records, by, as_json) -> None:
+    """List the studies (id, label, role, records); --sync adds studies for newly included
+    records; --link STUDY RECORD... puts a trial's follow-up papers into the trial's study."""
+    if records and link_to is None:
+        raise click.UsageError("RECORD numbers go with --link STUDY.")
+    if link_to is not None and not records:
+        raise click.UsageError("--link STUDY needs the numbers of the records to link.")
+    with open_store(db, create=False) as store:
+        added = sync_studies(store, by) if sync else 0
+        if link_to is not None:
+            link_records(store, link_to, list(records), by, main=main_record)
+        found = studies(store)
+    if as_json:
+        click.echo(json.dumps([asdict(s) for s in found], indent=2))
+        return
+    if sync:
+        click.echo(f"{db}: {added} new {'study' if added == 1 else 'studies'}.")
+    if link_to is not None:
+        click.echo(f"Study {link_to}: records {', '.join(map(str, records))} linked.")
+    for s in found:
+        role = f"key {s.position}" if s.role == "key" and s.position is not None else s.role
+        linked = ", ".join(f"{r.record_id}{' (main)' if r.main else ''}" for r in s.records)
+        click.echo(f"{s.id:>4}  {s.label:<28} {role:<10} records {linked or '-'}")
+    if not found:
+        click.echo("No studies yet: include records at full text, then run with --sync.")
+
+
+@click.group("extraction")
+def extraction() -> None:
+    """Extracted study details and findings, in and out as an Excel workbook (or CSV)."""
+
+
+@extraction.command("export")
+@DB
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(KINDS), help="For CSV: the table to write.")
+def extraction_export(db: Path, output: Path, kind: str | None) -> None:
+    """Write the extraction workbook (.xlsx: the template and the current data), or one table
+    as CSV (--kind efficacy, safety or studies)."""
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise click.UsageError(f"{output}: name a .xlsx workbook or a .csv file.")
+    if suffix == ".csv" and kind is None:
+        raise click.UsageError(
+            "A CSV file holds one table: add --kind efficacy, safety or studies."
+        )
+    if suffix == ".xlsx" and kind is not None:
+        raise click.UsageError("The workbook holds every table; --kind is for CSV files.")
+    with open_store(db, create=False) as store:
+        if kind is not None:
+            count = write_extraction_csv(store, output, kind)
+            click.echo(f"{output}: {count} rows of {kind}.")
+            return
+        done = export_extraction(store, output)
+    click.echo(
+        f"{output}: {done.studies} studies, {done.efficacy} efficacy results, {done.safety} "
+        "safety results."
+    )
+
+
+@extraction.command("import")
+@DB
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@BY
+def extraction_import(db: Path, file: Path, by: str) -> None:
+    """Store an edited workbook: each study on its Studies sheet gets the file's details and
+    findings; other studies are left alone. All of it, or nothing if any cell is wrong."""
+    with open_store(db, create=False) as store:
+        done = import_extraction(store, file, by)
+    click.echo(
+        f"{file}: {done.studies} studies ({done.changed} changed), {done.efficacy} efficacy "
+        f"results, {done.safety} safety results."
+    )

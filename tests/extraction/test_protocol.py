@@ -1,0 +1,128 @@
+"""The review protocol: read from TOML, written back as TOML, kept in the review file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+
+import pytest
+
+from review.errors import ProtocolError
+from review.extraction.model import Criteria, Outcome, Protocol
+from review.extraction.protocol import (
+    check_protocol,
+    protocol,
+    protocol_toml,
+    read_protocol,
+    save_protocol,
+)
+from review.store import open_store
+from tests.extraction.ipg747 import PROTOCOL
+
+
+def test_the_ipg747_protocol_is_read_as_written():
+    p = read_protocol(PROTOCOL)
+    raw = tomllib.loads(PROTOCOL.read_text(encoding="utf-8"))
+    assert p.title == raw["title"]
+    assert [o.name for o in p.efficacy] == [o["name"] for o in raw["efficacy"]]
+    assert [o.name for o in p.safety] == [o["name"] for o in raw["safety"]]
+    assert {o.role for o in p.efficacy} == {"efficacy"} and {o.role for o in p.safety} == {"safety"}
+    pain = p.outcome("REDUCTION IN PAIN")
+    assert (pain.kind, pain.better) == (
+        "continuous",
+        "lower",
+    ) and "visual analogue" in pain.description
+    assert p.criteria == Criteria(**raw["criteria"])
+    assert p.exclusion_reasons == tuple(raw["exclusion_reasons"])
+    assert p.appendix_reasons == tuple(raw["appendix_reasons"])
+
+
+def test_defaults_differ_for_efficacy_and_safety(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[[efficacy]]\nname = "Pain relief"\n[[safety]]\nname = "Bleeding"\n')
+    p = read_protocol(path)
+    assert p.efficacy == (Outcome("Pain relief", "efficacy", "continuous", "none"),)
+    assert p.safety == (Outcome("Bleeding", "safety", "event", "lower"),)
+    assert p.appendix_reasons == Protocol().appendix_reasons  # none given: the usual ones
+
+
+@pytest.mark.parametrize(
+    "p",
+    [
+        read_protocol(PROTOCOL),
+        Protocol(),
+        Protocol(
+            title='Quotes " and \\ backslashes, tabs\t, new\nlines, ünïcödé, DEL \x7f, bell \x07',
+            efficacy=(Outcome("Ω score", "efficacy", "categorical", "higher", "a\nb"),),
+            criteria=Criteria(language='English "only"'),
+            exclusion_reasons=("Wrong population", "Zweitpublikation"),
+            appendix_reasons=("Only one",),
+        ),
+    ],
+    ids=["ipg747", "empty", "awkward text"],
+)
+def test_protocol_toml_reads_back_to_the_same_protocol(tmp_path, p):
+    path = tmp_path / "round.toml"
+    path.write_text(protocol_toml(p), encoding="utf-8")
+    assert read_protocol(path) == p
+
+
+def test_saved_protocol_is_the_reviews_and_sets_the_screening_reasons(tmp_path):
+    p = read_protocol(PROTOCOL)
+    with open_store(tmp_path / "r.db") as store:
+        assert protocol(store) == Protocol()
+        save_protocol(store, p, by="lead")
+        assert protocol(store) == p
+        assert store.settings_values()["exclusion_reasons"] == list(p.exclusion_reasons)
+        bad = replace(p, efficacy=(*p.efficacy, Outcome("reduction in PAIN")))
+        with pytest.raises(ProtocolError, match="named twice"):
+            save_protocol(store, bad, by="lead")
+        assert protocol(store) == p  # the old one stays
+
+
+BAD = {
+    "syntax": ('title = "unclosed\n', "not valid TOML"),
+    "unknown setting": ('titel = "x"\n', "unknown setting 'titel'"),
+    "unknown outcome key": (
+        '[[efficacy]]\nname = "a"\n[[efficacy]]\nname = "b"\ncolour = "red"\n',
+        "[[efficacy]] number 2: unknown key(s) colour",
+    ),
+    "not a string": ('[[safety]]\nname = "Pain"\nkind = 3\n', "[[safety]] number 1: every value"),
+    "bad kind": ('[[efficacy]]\nname = "Pain"\nkind = "ordinal"\n', "kind 'ordinal' is not one of"),
+    "bad better": ('[[safety]]\nname = "Pain"\nbetter = "up"\n', "better 'up' is not one of"),
+    "twice": ('[[efficacy]]\nname = "Pain"\n[[safety]]\nname = "pain"\n', "named twice"),
+    "no name": ('[[efficacy]]\ndescription = "x"\n', "efficacy outcome 1 has no name"),
+    "criteria": ('[criteria]\nage = "adults"\n', "[criteria] may hold only"),
+    "reasons": ("exclusion_reasons = 3\n", "'exclusion_reasons' must be a list"),
+    "outcomes not tables": ('efficacy = ["Pain"]\n', "'efficacy' must be a list of [[efficacy]]"),
+}
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_a_bad_protocol_file_names_the_file_and_the_setting(tmp_path, name):
+    text, expected = BAD[name]
+    path = tmp_path / "protocol.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProtocolError) as caught:
+        read_protocol(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and expected in message
+
+
+def test_unreadable_files_are_named(tmp_path):
+    with pytest.raises(ProtocolError, match="no such file"):
+        read_protocol(tmp_path / "missing.toml")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('title = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(ProtocolError, match=f"{latin}: not a UTF-8 text file"):
+        read_protocol(latin)
+
+
+def test_check_protocol_lists_every_problem():
+    p = Protocol(efficacy=(Outcome("", kind="x"), Outcome("A", kind="x", better="y")))
+    problems = check_protocol(p)
+    assert problems == [
+        "efficacy outcome 1 has no name",
+        "efficacy outcome 2 ('A'): kind 'x' is not one of continuous, categorical, event",
+        "efficacy outcome 2 ('A'): better 'y' is not one of higher, lower, none",
+    ]
