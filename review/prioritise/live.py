@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -72,7 +73,9 @@ def _executor() -> ProcessPoolExecutor:
     if _pool is None:
         # forkserver: a clean process, not a fork of a server full of threads
         context = multiprocessing.get_context("forkserver")
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        _pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
+        )
     return _pool
 
 
@@ -149,6 +152,21 @@ def forget(store) -> None:
 # -- the worker side ------------------------------------------------------------------------------
 
 _features: dict[str, tuple[tuple[int, ...], Ranker, dict[int, int]]] = {}
+
+
+def _watch(server: int) -> None:
+    """End the worker when the server is gone. A server stopped by a signal never shuts its pool
+    down, and the worker, blocked on a queue whose write end it holds itself, would wait forever."""
+
+    def check() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(server, 0)
+            except (ProcessLookupError, PermissionError):  # gone, or the pid reused by another
+                os._exit(0)
+
+    threading.Thread(target=check, name="watch-server", daemon=True).start()
 
 
 def _rank(path: str, units: tuple[int, ...], labels: dict[int, int], key: tuple) -> Ranking:

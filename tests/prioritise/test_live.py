@@ -113,3 +113,39 @@ def test_stopping_sample_feeds_the_test(nagtegaal):
     end_stopping_sample(store, "lead")
     assert stopping_sample(store) is None
     assert settings(store).dual is False  # other settings untouched
+
+
+def test_the_worker_ends_when_its_server_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "r.db"
+    with open_store(db) as store:
+        store.add_records("t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(5)])
+    script = (
+        "import os, sys, time\n"
+        "from review.store import open_store\n"
+        "from review.prioritise import live\n"
+        f"store = open_store({str(db)!r})\n"
+        "assert live.latest_ranking(store, wait=60) is not None\n"
+        "worker = next(iter(live._pool._processes.values()))\n"
+        "print(worker.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(server.stdout.readline())
+        os.kill(worker, 0)  # alive while the server is
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"ranking worker {worker} still runs after its server was killed")
