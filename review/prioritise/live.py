@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from review.prioritise.ranker import Ranker, record_text
 from review.screening.decisions import settings
 from review.screening.state import current_state, current_units
+from review.workers import start_worker
 
 STAGE = "title_abstract"
 TOP = 50  # records whose probability and top terms are sent back with the order
@@ -74,7 +75,7 @@ def _executor() -> ProcessPoolExecutor:
         # forkserver: a clean process, not a fork of a server full of threads
         context = multiprocessing.get_context("forkserver")
         _pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
+            max_workers=1, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
         )
     return _pool
 
@@ -152,21 +153,6 @@ def forget(store) -> None:
 # -- the worker side ------------------------------------------------------------------------------
 
 _features: dict[str, tuple[tuple[int, ...], Ranker, dict[int, int]]] = {}
-
-
-def _watch(server: int) -> None:
-    """End the worker when the server is gone. A server stopped by a signal never shuts its pool
-    down, and the worker, blocked on a queue whose write end it holds itself, would wait forever."""
-
-    def check() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(server, 0)
-            except (ProcessLookupError, PermissionError):  # gone, or the pid reused by another
-                os._exit(0)
-
-    threading.Thread(target=check, name="watch-server", daemon=True).start()
 
 
 def _rank(path: str, units: tuple[int, ...], labels: dict[int, int], key: tuple) -> Ranking:

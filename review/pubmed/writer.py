@@ -12,13 +12,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from review.pubmed.parse import build_records
 from review.store.records import record_row
+from review.workers import start_worker
 
 _STOP = object()
 PROCESS_THRESHOLD = 5000  # records still to fetch before worker processes pay for themselves
@@ -29,11 +29,6 @@ def page_rows(chunks: list[tuple[bytes, bytes]], where: str) -> tuple[list[tuple
     records = build_records(chunks, where=where)
     rows = [record_row(r, "pubmed", r.pmid) for r in records if r.kind != "deleted"]
     return rows, [r.pmid for r in records if r.kind == "deleted"]
-
-
-def _quiet_worker() -> None:
-    # Ctrl-C is the harvesting process's to handle; workers just stop when it goes.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def worker_processes(pending: int) -> int:
@@ -66,8 +61,12 @@ class PageWriter:
             # forkserver: never fork a process whose other threads may hold locks.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["review.pubmed.writer"])
+            # Ctrl-C is the harvesting process's to handle; workers stop when it goes.
             self._pool = ProcessPoolExecutor(
-                processes, mp_context=context, initializer=_quiet_worker
+                processes,
+                mp_context=context,
+                initializer=start_worker,
+                initargs=(os.getpid(), True),
             )
         self._queue: queue.Queue = queue.Queue(maxsize=2 + 2 * processes)
         self._error: BaseException | None = None
