@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from review.prioritise import Ranker, metrics, record_text, retrain_interval, simulate
+from review.prioritise.ranker import PRESUMED_EXCLUDES, presumed_excludes
 from review.records import AbstractSection, MeshHeading, Record
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "prioritise"
@@ -78,6 +79,40 @@ def test_rank_puts_similar_records_first_and_explains():
     assert p[4] > p[5]
     assert set(ranker.top_terms(4, k=2)) <= {"aspirin", "stroke", "trial", "stroke aspirin"}
     assert ranker.top_terms(4, k=2)
+
+
+def test_character_model_links_word_forms():
+    # Candidates 2 and 3 share no whole word with the include, so a word model alone ties them
+    # and import order would put 2 first; only the character 4-grams relate 3 to the include.
+    texts = [
+        "antidepressant treatment in rats",
+        "weather report sunny",
+        "cooking pasta recipes tonight",
+        "antidepressants treated rodents",
+    ]
+    assert Ranker(texts).rank({0: 1, 1: 0}) == [3, 2]
+
+
+def test_presumed_excludes_are_unscreened_reproducible_and_few():
+    labelled = np.arange(0, 40, 2)
+    sample = presumed_excludes(5000, labelled, seed=1)
+    assert len(sample) == PRESUMED_EXCLUDES
+    assert not set(sample) & set(labelled)
+    assert np.all(np.diff(sample) > 0)
+    assert np.array_equal(sample, presumed_excludes(5000, labelled, seed=1))
+    assert not np.array_equal(sample, presumed_excludes(5000, labelled, seed=2))
+    assert len(presumed_excludes(52, labelled[:2], seed=1)) == 12  # a quarter of 50 unscreened
+    assert len(presumed_excludes(5, labelled[:2], seed=1)) == 0
+
+
+def test_presumed_excludes_change_the_model_but_not_cold_start(monkeypatch):
+    texts, _ = load("Nagtegaal_2019.csv")
+    labelled = {0: 1, 1: 0, 2: 0}
+    ranker = Ranker(texts[:300])
+    with_sample = ranker.probabilities(labelled)
+    monkeypatch.setattr("review.prioritise.ranker.PRESUMED_EXCLUDES", 0)
+    assert not np.allclose(with_sample, Ranker(texts[:300]).probabilities(labelled))
+    assert ranker.rank({0: 1}) == list(range(1, 300))  # includes only: still no model
 
 
 def test_record_text_uses_all_topic_fields():
