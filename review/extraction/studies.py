@@ -106,12 +106,13 @@ def studies(store) -> list[Study]:
     safety: dict[int, list[SafetyFinding]] = {}
     for row in store.safety_rows():
         safety.setdefault(row["study_id"], []).append(_safety(row))
+    cited = store.records_by_id([r["record_id"] for rows in by_study.values() for r in rows])
     result = []
     for row in store.study_rows():
         records = []
         main_record = None
         for link in by_study.get(row["id"], []):
-            record = store.record(link["record_id"])
+            record = cited[link["record_id"]]
             records.append(StudyRecord(link["record_id"], citation(record), bool(link["main"])))
             if link["main"] or main_record is None:  # rows come main first
                 main_record = record
@@ -174,8 +175,9 @@ def suggest_order(candidates: list[Study]) -> list[Study]:
 def link_records(store, study_id: int, record_ids: list[int], by: str, main: int | None = None):
     """Make these records report ``study_id`` (a trial and its follow-up paper). A study left
     without records goes, unless it holds extracted data (move that first)."""
-    study(store, study_id)
     current = {s.id: s for s in studies(store)}
+    if study_id not in current:
+        study(store, study_id)  # raises the named error
     linked = {r.record_id: sid for sid, s in current.items() for r in s.records}
     for record_id in record_ids:
         other = linked.get(record_id)

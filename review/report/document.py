@@ -9,7 +9,6 @@ apart in content or order.
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -56,8 +55,7 @@ class Report:
     method: tuple[str, ...]  # how the review was done, with its counts
     criteria: Table
     evidence_base: str  # "This overview is based on 90 patients from 5 studies."
-    prisma_png: bytes | None
-    prisma_note: str  # why there is no diagram, when there is none
+    prisma_png: bytes
     key_studies: tuple[KeyStudy, ...]
     validity: tuple[str, ...]
     sources: Table
@@ -71,7 +69,6 @@ class Report:
 def build_report(store, *, today: date | None = None) -> Report:
     p = protocol(store)
     keys = key_studies(store)
-    png, note = _prisma(store)
     day = today or date.today()
     return Report(
         title=p.title or "Untitled review",
@@ -87,8 +84,7 @@ def build_report(store, *, today: date | None = None) -> Report:
             "Table 1 Inclusion criteria for identification of relevant studies",
         ),
         evidence_base=evidence_base(keys),
-        prisma_png=png,
-        prisma_note=note,
+        prisma_png=prisma.prisma_png(prisma.review_counts(store)),
         key_studies=tuple(_key_study(i, s, p) for i, s in enumerate(keys, 1)),
         validity=validity(keys),
         sources=_sources(store),
@@ -117,13 +113,6 @@ def build_report(store, *, today: date | None = None) -> Report:
 def _records(s: Study):
     main = s.main_record
     return [main, *(r for r in s.records if r is not main)] if main else []
-
-
-def _prisma(store) -> tuple[bytes | None, str]:
-    """The PRISMA diagram as PNG (bytes), and a note when there is none."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = prisma.write_prisma(prisma.review_counts(store), Path(folder) / "prisma.png")
-        return path.read_bytes(), ""
 
 
 def _method(store, p, keys: list[Study]) -> tuple[str, ...]:
@@ -399,10 +388,7 @@ def blocks(r: Report) -> tuple[Block, ...]:
     out += [Heading(1, "The evidence assessed"), Heading(2, "Rapid review of literature")]
     out += [Paragraph(line) for line in r.method]
     out += [r.criteria, Paragraph(r.evidence_base), Heading(2, "Study selection")]
-    if r.prisma_png:
-        out.append(Image(r.prisma_png, "PRISMA 2020 flow diagram of study selection"))
-    else:
-        out.append(Paragraph(r.prisma_note, "note"))
+    out.append(Image(r.prisma_png, "PRISMA 2020 flow diagram of study selection"))
     out.append(Heading(1, "Summary of key evidence", new_page=True))
     if not r.key_studies:
         out.append(Paragraph("No studies have been chosen as key evidence yet.", "note"))
