@@ -47,3 +47,7 @@ class ProtocolError(ReviewError):
 class ExtractionError(ReviewError):
     """Extracted data cannot be stored as given; the message names the study and the field (or
     the sheet, row and column) and says what is expected."""
+
+
+class PermissionDenied(ReviewError):
+    """The acting reviewer's role does not allow what was asked (see review.permissions)."""
