@@ -51,3 +51,15 @@ def sign_in(store, name: str, password: str) -> Reviewer | None:
 
 def reviewers(store) -> list[Reviewer]:
     return [Reviewer(r["name"], r["role"]) for r in store.reviewer_rows()]
+
+
+def acting(store, name: str) -> Reviewer:
+    """Who a command-line action is by: the account of that name, with its role; a name with no
+    account is the review file's owner, who runs the command line and so acts as a lead."""
+    name = (name or "").strip()
+    if not name:
+        raise ReviewError("Say who is acting (--by NAME).")
+    row = store.reviewer_row(name)
+    if row is None:
+        return Reviewer(name, "lead")
+    return Reviewer(row["name"], row["role"])
