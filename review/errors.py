@@ -51,3 +51,8 @@ class ExtractionError(ReviewError):
 
 class PermissionDenied(ReviewError):
     """The acting reviewer's role does not allow what was asked (see review.permissions)."""
+
+
+class TargetChanged(ReviewError):
+    """What a page (or a command) was about to change has changed or gone since it was shown:
+    the write is refused rather than applied to something the user did not see."""

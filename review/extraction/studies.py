@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, fields, replace
 
-from review.errors import ExtractionError
+from review.errors import ExtractionError, TargetChanged
 from review.extraction.model import (
     DESIGNS,
     SAFETY_UNITS,
@@ -325,9 +325,25 @@ def save_findings(
     efficacy: list[EfficacyFinding] | None = None,
     safety: list[SafetyFinding] | None = None,
     source: str = "app",
+    efficacy_was: tuple[EfficacyFinding, ...] | None = None,
+    safety_was: tuple[SafetyFinding, ...] | None = None,
 ) -> None:
-    """Replace a study's efficacy and/or safety findings, all checked first, in one transaction."""
-    study(store, study_id)
+    """Replace a study's efficacy and/or safety findings, all checked first, in one transaction.
+
+    ``efficacy_was`` / ``safety_was`` are the findings an edit was made on (the app's table as
+    drawn): if the study's findings are no longer those, someone changed them meanwhile and the
+    edit, made on rows that now mean something else, is refused."""
+    current = study(store, study_id)
+    for kind, was, now_ in (
+        ("efficacy", efficacy_was, current.efficacy),
+        ("safety", safety_was, current.safety),
+    ):
+        if was is not None and tuple(was) != tuple(now_):
+            raise TargetChanged(
+                f"Study {study_id} ({current.label}): its {kind} findings were changed by someone "
+                f"else since your table was drawn. Nothing was saved; the table now shows the "
+                f"current findings, make your change again."
+            )
     change = _finding_change(study_id, protocol(store), efficacy, safety)
     store.save_extraction([change], by, source)
 

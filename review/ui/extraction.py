@@ -29,6 +29,7 @@ from review.extraction.model import (
 from review.extraction.protocol import protocol
 from review.extraction.studies import save_details, save_findings, studies
 from review.ui.state import me, store
+from review.ui.targets import pick
 
 EFFICACY_COLUMNS = (
     "outcome", "measure", "timepoint", "analysed", "value", "spread_kind", "spread", "n", "N",
@@ -227,31 +228,16 @@ def _add_safety(study_id: int) -> None:
     _save_safety(study_id, finding)
 
 
-def _study_changed() -> None:
-    chosen = str(st.session_state["extraction_study"])
-    st.query_params["study"] = chosen
-    st.session_state["extraction_param"] = chosen
-
-
 # -- the page --------------------------------------------------------------------------------------
 
 
 def _choose(all_studies: list[Study]) -> Study:
-    """The study named by ?study= (a link from the Studies page), else the reviewer's choice."""
+    """The study named by ?study= (a link from the Studies page), else the reviewer's choice;
+    one id drives both the selector and the body (see review.ui.targets)."""
     by_id = {s.id: s for s in all_studies}
-    param = st.query_params.get("study")
-    if param and param != st.session_state.get("extraction_param"):
-        st.session_state["extraction_param"] = param
-        if param.isdigit() and int(param) in by_id:
-            st.session_state["extraction_study"] = int(param)
-    if st.session_state.get("extraction_study") not in by_id:
-        st.session_state.pop("extraction_study", None)
-    chosen = st.selectbox(
-        "Study",
-        list(by_id),
-        format_func=lambda sid: f"Study {sid}: {by_id[sid].label} ({by_id[sid].role})",
-        key="extraction_study",
-        on_change=_study_changed,
+    names = {sid: f"Study {sid}: {s.label} ({s.role})" for sid, s in by_id.items()}
+    chosen = pick(
+        "Study", names, key="extraction_study", state_key="extraction_study_id", param="study"
     )
     return by_id[chosen]
 

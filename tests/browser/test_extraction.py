@@ -6,6 +6,7 @@ wait is for an element of the page, and what was stored is checked through the l
 
 from __future__ import annotations
 
+import re
 import time
 
 import docx
@@ -158,3 +159,61 @@ def _assert_study_1_in_word(path) -> None:
     safety = tables[-1]
     assert ["Pain", "2/20 (10%)", "per patient", "minor", "1 week"] in safety
     assert any("No major complications" in row[0] for row in safety)
+
+
+# -- writes land on the study on screen (issue 10, part 1) -----------------------------------------
+
+
+def _all_safety(db) -> dict[int, list[str]]:
+    with open_store(db) as store:
+        return {s.id: [f.event for f in s.safety] for s in studies(store) if s.safety}
+
+
+def _add_safety(page, event: str, n: int, total: int, stored: int) -> None:
+    """Add a finding through the form; returns once ``stored`` findings are in the review,
+    whichever study they went to (the test asserts where)."""
+    choose(page, "Event", event)
+    fill(page, "n", n)
+    fill(page, "N", total)
+    button(page, "Add safety finding").click()
+    main_area(page).get_by_text(re.compile(r"safety findings? saved|Nothing was saved")).wait_for()
+    wait_idle(page)
+    eventually(lambda: sum(map(len, _all_safety(page.db).values())) >= stored)
+
+
+def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, new_page):
+    """The issue's case: pick a study, rename it, save its details, add a safety finding twice.
+    Both findings belong to the study picked, and the selector and the body keep showing it."""
+    db, _ = cazzato
+    with open_store(db) as store:
+        [picked] = [s for s in studies(store) if s.label == "von Falck 2022"]
+        first_listed = studies(store)[0]
+    assert picked.id != first_listed.id  # a reset of the selector would show another study
+    base = serve(db)
+    page = new_page()
+    page.goto(f"{base}/extraction")
+    sign_in(page, "lee")
+    main = main_area(page)
+    main.get_by_role("heading", name="Extraction", exact=True).wait_for()
+    wait_idle(page)
+
+    selector = main.get_by_role("combobox", name="Study", exact=True)
+    selector.click()
+    page.get_by_role("option", name=f"Study {picked.id}: von Falck 2022").first.click()
+    wait_idle(page)
+    main.get_by_text(f"Study {picked.id} · undecided").wait_for()
+
+    fill(page, "Study label", "von Falck 2022 (renamed)")
+    button(page, "Save study details").click()
+    main.get_by_text("Study details saved.").wait_for()
+    wait_idle(page)
+    assert eventually(lambda: _stored(db, picked.id).label == "von Falck 2022 (renamed)")
+
+    page.db = db
+    _add_safety(page, "Pain", 1, 10, stored=1)
+    _add_safety(page, "Bleeding", 2, 10, stored=2)
+
+    assert eventually(lambda: _all_safety(db) == {picked.id: ["Pain", "Bleeding"]}), _all_safety(db)
+    # The body and the selector still show the study written to, under its new label.
+    main.get_by_text(f"Study {picked.id} · undecided").wait_for()
+    expect(selector).to_have_value(f"Study {picked.id}: von Falck 2022 (renamed) (undecided)")
