@@ -3,7 +3,12 @@
 Numbers are typed into text columns so "6.20" reaches the report as "6.20". The findings tables
 are Streamlit data editors, which keep the reviewer's edits as a delta on the rows they were
 given; the Save callbacks apply that delta to the same rows (kept in the session when drawn), so
-what is saved is exactly what the reviewer sees, whatever another reviewer wrote meanwhile.
+what is saved is exactly what the reviewer sees; if another reviewer saved that study's findings
+meanwhile, the rows' positions would name other findings, and the library refuses the save.
+
+Every write names its study by the id the form was drawn for (callback arguments), and the
+study on screen is one id kept in the session and in ``?study=`` (review.ui.targets.pick), so a
+renamed study neither moves the selector nor sends a later write to another study.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from review.errors import ReviewError
+from review.errors import ReviewError, TargetChanged
 from review.extraction.model import (
     ANALYSIS_PARTS,
     DESIGNS,
@@ -104,12 +109,12 @@ def _key(kind: str, study_id: int) -> str:
     return f"extraction_{kind}_{study_id}_{version}"
 
 
-def _say(section: str, kind: str, message: str) -> None:
-    st.session_state[f"extraction_message_{section}"] = (kind, message)
+def _say(section: str, study_id: int, kind: str, message: str) -> None:
+    st.session_state[f"extraction_message_{section}_{study_id}"] = (kind, message)
 
 
-def _show(section: str) -> None:
-    kind, message = st.session_state.pop(f"extraction_message_{section}", (None, ""))
+def _show(section: str, study_id: int) -> None:
+    kind, message = st.session_state.pop(f"extraction_message_{section}_{study_id}", (None, ""))
     if kind == "error":
         st.error(message)
     elif kind:
@@ -152,16 +157,46 @@ def safety_finding(r: dict) -> SafetyFinding:
 
 
 def _table_rows(kind: str, study_id: int, columns) -> list[dict]:
-    base = st.session_state.get(f"extraction_{kind}_base_{study_id}", [])
+    row = {"efficacy": efficacy_row, "safety": safety_row}[kind]
+    base = [row(f) for f in _drawn(kind, study_id)]
     state = st.session_state.get(_key(kind, study_id))
     return [r for r in edited(base, state, columns) if not _empty(r)]
+
+
+def _drawn(kind: str, study_id: int) -> tuple:
+    """The findings the study's table was drawn from (its edits are row positions in them)."""
+    return st.session_state.get(f"extraction_{kind}_drawn_{study_id}", ())
+
+
+def _editing(kind: str, study_id: int) -> bool:
+    state = st.session_state.get(_key(kind, study_id)) or {}
+    return any(state.get(k) for k in ("edited_rows", "deleted_rows", "added_rows"))
+
+
+def _table_findings(kind: str, s: Study) -> tuple:
+    """What the table shows: the study's findings, except while the reviewer has edits in it,
+    when it keeps the rows those edits were made on (a row's position must keep naming the
+    same finding; saving then refuses if the study's findings changed meanwhile)."""
+    current = getattr(s, kind)
+    drawn = f"extraction_{kind}_drawn_{s.id}"
+    if drawn in st.session_state and st.session_state[drawn] != current:
+        if _editing(kind, s.id):
+            st.caption(
+                f"Someone else changed this study's {kind} findings since this table was drawn; "
+                "saving your edits will be refused (the Preview below shows the current ones)."
+            )
+            return st.session_state[drawn]
+        version = f"extraction_{kind}_version_{s.id}"  # a fresh editor on the current rows
+        st.session_state[version] = st.session_state.get(version, 0) + 1
+    st.session_state[drawn] = current
+    return current
 
 
 def _saved(kind: str, study_id: int, message: str) -> None:
     """A fresh editor on the saved rows: the old delta must not be applied to them again."""
     version = f"extraction_{kind}_version_{study_id}"
     st.session_state[version] = st.session_state.get(version, 0) + 1
-    _say(kind, "success", message)
+    _say(kind, study_id, "success", message)
 
 
 # -- callbacks: every write happens here, before the page is drawn again -------------------------
@@ -187,18 +222,25 @@ def _save_details(study_id: int) -> None:
     try:
         save_details(store(), study_id, details, me().name, label=value("label") or "")
     except ReviewError as exc:
-        _say("details", "error", str(exc))
+        _say("details", study_id, "error", str(exc))
         return
-    _say("details", "success", "Study details saved.")
+    _say("details", study_id, "success", "Study details saved.")
 
 
 def _save_efficacy(study_id: int) -> None:
     rows = _table_rows("efficacy", study_id, EFFICACY_COLUMNS)
     try:
         findings = [efficacy_finding(r) for r in rows]
-        save_findings(store(), study_id, me().name, efficacy=findings)
+        save_findings(
+            store(), study_id, me().name, efficacy=findings,
+            efficacy_was=_drawn("efficacy", study_id),
+        )  # fmt: skip
+    except TargetChanged as exc:
+        _saved("efficacy", study_id, "")
+        _say("efficacy", study_id, "error", str(exc))
+        return
     except ReviewError as exc:
-        _say("efficacy", "error", str(exc))
+        _say("efficacy", study_id, "error", str(exc))
         return
     _saved("efficacy", study_id, f"{len(findings)} efficacy findings saved.")
 
@@ -207,9 +249,15 @@ def _save_safety(study_id: int, extra: SafetyFinding | None = None) -> None:
     rows = _table_rows("safety", study_id, SAFETY_COLUMNS)
     try:
         findings = [safety_finding(r) for r in rows] + ([extra] if extra else [])
-        save_findings(store(), study_id, me().name, safety=findings)
+        save_findings(
+            store(), study_id, me().name, safety=findings, safety_was=_drawn("safety", study_id)
+        )
+    except TargetChanged as exc:
+        _saved("safety", study_id, "")
+        _say("safety", study_id, "error", str(exc))
+        return
     except ReviewError as exc:
-        _say("safety", "error", str(exc))
+        _say("safety", study_id, "error", str(exc))
         return
     _saved("safety", study_id, f"{len(findings)} safety findings saved.")
 
@@ -257,7 +305,7 @@ def study_header(s: Study) -> str:
 def _details_form(s: Study) -> None:
     d, sid = s.details, s.id
     st.subheader("Study details")
-    _show("details")
+    _show("details", s.id)
     with st.form(f"extraction_details_{sid}"):
         st.text_input("Study label", s.label, key=f"extraction_{sid}_label")
         for name, heading in DETAIL_ROWS:
@@ -315,9 +363,8 @@ def _efficacy_editor(s: Study, outcomes: list[str]) -> None:
         "One row per outcome, measure and time point. Type numbers as the paper prints them; "
         "p-values as 0.03, <0.0001 or NS."
     )
-    _show("efficacy")
-    base = [efficacy_row(f) for f in s.efficacy]
-    st.session_state[f"extraction_efficacy_base_{s.id}"] = base
+    _show("efficacy", s.id)
+    base = [efficacy_row(f) for f in _table_findings("efficacy", s)]
     outcome = (
         st.column_config.SelectboxColumn("outcome", options=outcomes, required=True)
         if outcomes
@@ -355,9 +402,8 @@ def _safety_editor(s: Study, events: list[str]) -> None:
         "One row per complication or adverse event; 'no major complications' is a finding too "
         "(as a note, without n)."
     )
-    _show("safety")
-    base = [safety_row(f) for f in s.safety]
-    st.session_state[f"extraction_safety_base_{s.id}"] = base
+    _show("safety", s.id)
+    base = [safety_row(f) for f in _table_findings("safety", s)]
     st.data_editor(
         frame(base, SAFETY_COLUMNS, NUMBER_COLUMNS),
         key=_key("safety", s.id),

@@ -12,7 +12,7 @@ import html
 
 import streamlit as st
 
-from review.errors import ReviewError
+from review.errors import ReviewError, TargetChanged
 from review.extraction.model import STUDY_ROLES, AppendixEntry, Study
 from review.extraction.protocol import protocol
 from review.extraction.studies import (
@@ -26,6 +26,9 @@ from review.extraction.studies import (
 )
 from review.ui import extraction
 from review.ui.state import me, store
+from review.ui.targets import pick
+
+SINCE = "since this page was drawn (someone else's change)"
 
 
 def _say(kind: str, message: str) -> None:
@@ -55,8 +58,16 @@ def _set_role(study_id: int) -> None:
     _run(lambda: set_role(store(), study_id, role, me().name))
 
 
-def _move(study_id: int, step: int) -> None:
-    order = [s.id for s in studies(store()) if s.role == "key"]
+def _key_ids() -> list[int]:
+    return [s.id for s in studies(store()) if s.role == "key"]
+
+
+def _move(shown: tuple[int, ...], study_id: int, step: int) -> None:
+    """Move a study in the key order the lead saw; if that order changed meanwhile, refuse."""
+    order = _key_ids()
+    if tuple(order) != shown:
+        _say("error", f"The key studies or their order changed {SINCE}; nothing was moved.")
+        return
     i = order.index(study_id)
     j = i + step
     if 0 <= j < len(order):
@@ -68,24 +79,52 @@ def _apply_suggestion(order: list[int]) -> None:
     _run(lambda: set_key_order(store(), order, me().name), "The suggested order is applied.")
 
 
-def _link() -> None:
-    target = st.session_state.get("studies_link_target")
-    records = list(st.session_state.get("studies_link_records") or [])
+def _study_of(record_id: int) -> int | None:
+    return next(
+        (s.id for s in studies(store()) for r in s.records if r.record_id == record_id), None
+    )
+
+
+def _check(target: int, shown: dict[int, int]) -> None:
+    """The target study and the chosen records' studies are still as shown, else TargetChanged."""
+    current = {s.id: s for s in studies(store())}
+    if target not in current:
+        raise TargetChanged(f"Study {target} no longer exists {SINCE}; nothing was linked.")
+    moved = [r for r, sid in shown.items() if _study_of(r) != sid]
+    if moved:
+        records = ", ".join(map(str, moved))
+        raise TargetChanged(
+            f"Record(s) {records} moved to another study {SINCE}; nothing was linked. "
+            "Pick the records again."
+        )
+
+
+def _link(target: int | None, shown: tuple[tuple[int, int], ...]) -> None:
+    """Link the records chosen (with the study each was shown in) into the study shown."""
+    records = [r for r, _ in shown]
     if target is None or not records:
         _say("error", "Pick a study and at least one record to link into it.")
         return
     st.session_state["studies_link_records"] = []
-    _run(
-        lambda: link_records(store(), target, records, me().name),
-        f"{len(records)} record(s) now report study {target}.",
-    )
+
+    def link():
+        _check(target, dict(shown))
+        link_records(store(), target, records, me().name)
+
+    _run(link, f"{len(records)} record(s) now report study {target}.")
 
 
-def _split(record_id: int) -> None:
-    _run(
-        lambda: split_record(store(), record_id, me().name),
-        f"Record {record_id} is now study {{result}} of its own.",
-    )
+def _split(study_id: int, record_id: int) -> None:
+    """Split a record out of the study it was shown in (not wherever it is by now)."""
+
+    def split():
+        if _study_of(record_id) != study_id:
+            raise TargetChanged(
+                f"Record {record_id} is no longer in study {study_id} {SINCE}; nothing was split."
+            )
+        return split_record(store(), record_id, me().name)
+
+    _run(split, f"Record {record_id} is now study {{result}} of its own.")
 
 
 def _save_appendix(study_id: int) -> None:
@@ -97,10 +136,16 @@ def _save_appendix(study_id: int) -> None:
         direction=value("direction"),
         reason=value("reason"),
     )
-    _run(
-        lambda: set_role(store(), study_id, "appendix", me().name, appendix=entry),
-        f"Appendix entry of study {study_id} saved.",
-    )
+
+    def save():
+        now = {s.id: s.role for s in studies(store())}
+        if now.get(study_id) != "appendix":  # gone, or made key by someone else meanwhile
+            raise TargetChanged(
+                f"Study {study_id} is no longer an appendix study {SINCE}; the entry was not saved."
+            )
+        set_role(store(), study_id, "appendix", me().name, appendix=entry)
+
+    _run(save, f"Appendix entry of study {study_id} saved.")
 
 
 # -- the page --------------------------------------------------------------------------------------
@@ -133,19 +178,24 @@ def _key_order(keys: list[Study], lead: bool) -> None:
     if not keys:
         st.text("No key studies yet: mark studies as key below.")
         return
+    shown = tuple(s.id for s in keys)
     for i, s in enumerate(keys):
         columns = st.columns([6, 1, 1])
         columns[0].text(f"{i + 1}. Study {s.id}: {s.label} ({_facts(s)})")
         if lead:
             columns[1].button(
-                "Up", key=f"studies_up_{s.id}", disabled=i == 0, on_click=_move, args=(s.id, -1)
+                "Up",
+                key=f"studies_up_{s.id}",
+                disabled=i == 0,
+                on_click=_move,
+                args=(shown, s.id, -1),
             )
             columns[2].button(
                 "Down",
                 key=f"studies_down_{s.id}",
                 disabled=i == len(keys) - 1,
                 on_click=_move,
-                args=(s.id, 1),
+                args=(shown, s.id, 1),
             )
     suggested = suggest_order(keys)
     st.caption("Suggested order (design, then size, follow-up and recency):")
@@ -164,26 +214,23 @@ def _key_order(keys: list[Study], lead: bool) -> None:
 def _link_form(all_studies: list[Study]) -> None:
     st.subheader("Link records into a study")
     st.caption("A trial's later or second report belongs to the trial's study.")
-    by_id = {s.id: s for s in all_studies}
-    target = st.selectbox(
-        "Study",
-        list(by_id),
-        format_func=lambda sid: f"Study {sid}: {by_id[sid].label}",
-        key="studies_link_target",
-    )
+    names = {s.id: f"Study {s.id}: {s.label}" for s in all_studies}
+    target = pick("Study", names, key="studies_link_target", state_key="studies_link_target_id")
+    study_of = {r.record_id: s.id for s in all_studies for r in s.records}
     citations = {
         r.record_id: f"Study {s.id} · {r.citation[:120]}"
         for s in all_studies
         if s.id != target
         for r in s.records
     }
-    st.multiselect(
+    chosen = st.multiselect(
         "Records of other studies",
         list(citations),
         format_func=citations.get,
         key="studies_link_records",
     )
-    st.button("Link into this study", key="studies_link", on_click=_link)
+    shown = tuple((r, study_of[r]) for r in chosen if r in study_of)
+    st.button("Link into this study", key="studies_link", on_click=_link, args=(target, shown))
 
 
 def _appendix_form(s: Study, reasons: tuple[str, ...]) -> None:
@@ -238,7 +285,7 @@ def _study(s: Study, lead: bool, reasons: tuple[str, ...]) -> None:
                     f"Split record {r.record_id} out into a study of its own",
                     key=f"studies_split_{r.record_id}",
                     on_click=_split,
-                    args=(r.record_id,),
+                    args=(s.id, r.record_id),
                 )
         if s.role == "appendix":
             _appendix_form(s, reasons)

@@ -169,7 +169,7 @@ def _all_safety(db) -> dict[int, list[str]]:
         return {s.id: [f.event for f in s.safety] for s in studies(store) if s.safety}
 
 
-def _add_safety(page, event: str, n: int, total: int, stored: int) -> None:
+def _add_safety(page, db, event: str, n: int, total: int, stored: int) -> None:
     """Add a finding through the form; returns once ``stored`` findings are in the review,
     whichever study they went to (the test asserts where)."""
     choose(page, "Event", event)
@@ -178,7 +178,7 @@ def _add_safety(page, event: str, n: int, total: int, stored: int) -> None:
     button(page, "Add safety finding").click()
     main_area(page).get_by_text(re.compile(r"safety findings? saved|Nothing was saved")).wait_for()
     wait_idle(page)
-    eventually(lambda: sum(map(len, _all_safety(page.db).values())) >= stored)
+    eventually(lambda: sum(map(len, _all_safety(db).values())) >= stored)
 
 
 def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, new_page):
@@ -209,9 +209,8 @@ def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, 
     wait_idle(page)
     assert eventually(lambda: _stored(db, picked.id).label == "von Falck 2022 (renamed)")
 
-    page.db = db
-    _add_safety(page, "Pain", 1, 10, stored=1)
-    _add_safety(page, "Bleeding", 2, 10, stored=2)
+    _add_safety(page, db, "Pain", 1, 10, stored=1)
+    _add_safety(page, db, "Bleeding", 2, 10, stored=2)
 
     assert eventually(lambda: _all_safety(db) == {picked.id: ["Pain", "Bleeding"]}), _all_safety(db)
     # The body and the selector still show the study written to, under its new label.
