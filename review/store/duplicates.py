@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from review.errors import ReviewError
+from review.errors import ReviewError, TargetChanged
 from review.store.base import now
 from review.store.records import record_from_row
 
@@ -93,22 +93,36 @@ class DuplicatesMixin:
             self._derive_groups(conn)
         return merged, possible
 
-    def decide_pair(self, a: int, b: int, action: str, actor: str, note: str = "") -> None:
-        """A reviewer's decision on a pair: confirm (merge), reject (keep apart) or undo a merge."""
+    def decide_pair(
+        self, a: int, b: int, action: str, actor: str, note: str = "", *, expect: str | None = None
+    ) -> None:
+        """A reviewer's decision on a pair: confirm (merge), reject (keep apart) or undo a merge.
+
+        ``expect`` is the pair's status as the decider saw it (a page drawn a while ago): if it is
+        now another, someone decided the pair meanwhile and TargetChanged is raised, nothing
+        written; checked inside the write transaction, so two deciders cannot both pass."""
         a, b = sorted((int(a), int(b)))
         status = {"confirm": "confirmed", "reject": "rejected", "undo": "undone"}.get(action)
         if status is None:
             raise ReviewError(f"Unknown decision {action!r}: use confirm, reject or undo.")
-        rows = self.query("SELECT status FROM duplicate_pairs WHERE a = ? AND b = ?", (a, b))
-        if not rows:
-            raise ReviewError(
-                f"Records {a} and {b} are not a pair that deduplication found; "
-                "list the pairs with: review duplicates DB --all"
-            )
-        if action == "undo" and rows[0]["status"] not in MERGING:
-            raise ReviewError(f"Records {a} and {b} are not merged ({rows[0]['status']}).")
         stamp = now()
         with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT status, decided_by FROM duplicate_pairs WHERE a = ? AND b = ?", (a, b)
+            ).fetchall()
+            if not rows:
+                raise ReviewError(
+                    f"Records {a} and {b} are not a pair that deduplication found; "
+                    "list the pairs with: review duplicates DB --all"
+                )
+            was, by = rows[0][0], rows[0][1]
+            if expect is not None and was != expect:
+                raise TargetChanged(
+                    f"Records {a} and {b} are no longer {expect}: {by or 'someone'} made them "
+                    f"{was} since you looked. Nothing was changed; look at the pair again."
+                )
+            if action == "undo" and was not in MERGING:
+                raise ReviewError(f"Records {a} and {b} are not merged ({was}).")
             conn.execute(
                 "UPDATE duplicate_pairs SET status = ?, decided_by = ?, decided_at = ? "
                 "WHERE a = ? AND b = ?",
@@ -117,7 +131,7 @@ class DuplicatesMixin:
             conn.execute(
                 "INSERT INTO duplicate_events (at, actor, action, a, b, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (stamp, actor, status, a, b, json.dumps({"note": note, "was": rows[0]["status"]})),
+                (stamp, actor, status, a, b, json.dumps({"note": note, "was": was})),
             )
             self._derive_groups(conn)
 

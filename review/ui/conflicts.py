@@ -1,4 +1,8 @@
-"""Conflicts: where two reviewers disagreed; a lead settles each, and agreement is reported."""
+"""Conflicts: where two reviewers disagreed; a lead settles each, and agreement is reported.
+
+Each button carries the record and the votes it was drawn with, and reads the exclusion reason
+of that record's own widget: a conflict another lead settled meanwhile is not settled again.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,25 @@ from review.ui.state import me, store
 CHOICES = (("Include", "include"), ("Exclude", "exclude"), ("Maybe", "maybe"))
 
 
-def _resolve(stage: str, record_id: int, decision: str) -> None:
+def _votes(conflict) -> tuple[tuple[str, str, str], ...]:
+    return tuple((d.reviewer, d.decision, d.reason) for d in conflict.decisions)
+
+
+def _resolve(stage: str, record_id: int, decision: str, seen: tuple) -> None:
+    """Resolve the conflict that was on screen, as it was then (``seen``: its votes); if it was
+    resolved or a vote changed meanwhile, refuse rather than settle something else."""
+    now = {c.record_id: c for c in conflicts(store(), stage)}.get(record_id)
+    if now is None or _votes(now) != seen:
+        happened = (
+            "it is no longer a conflict (resolved, or a vote withdrawn)"
+            if now is None
+            else "a reviewer changed their vote"
+        )
+        st.session_state["conflict_error"] = (
+            f"Record {record_id} ({STAGE_LABELS[stage]}) is not the conflict you saw: "
+            f"{happened} since this page was drawn. Nothing was written; look again below."
+        )
+        return
     reason = st.session_state.get(f"resolve_reason_{stage}_{record_id}") or ""
     try:
         resolve(store(), me(), record_id, stage, decision, reason)
@@ -67,7 +89,7 @@ def page() -> None:
                         label,
                         key=f"resolve_{stage}_{rid}_{decision}",
                         on_click=_resolve,
-                        args=(stage, rid, decision),
+                        args=(stage, rid, decision, _votes(conflict)),
                     )
 
 

@@ -11,6 +11,7 @@ import html
 
 import streamlit as st
 
+from review.errors import ReviewError
 from review.records import Record
 from review.ui.state import store
 
@@ -59,10 +60,22 @@ def comparison(left: Record, right: Record) -> str:
     return STYLE + "<table class='dup'>" + "".join(rows) + "</table>"
 
 
+def _decide(a: int, b: int, action: str, reviewer: str, seen: str) -> None:
+    """Decide the pair that was on screen, as it was then (``seen``: its status); if someone
+    decided it meanwhile the library refuses, and the page says so instead of deciding another."""
+    try:
+        store().decide_pair(a, b, action, reviewer, expect=seen)
+    except ReviewError as exc:
+        st.session_state["dup_error"] = str(exc)
+
+
 def page() -> None:
     db = store()
     st.title("Possible duplicates")
     reviewer = st.sidebar.text_input("Your name", key="reviewer_name")
+    error = st.session_state.pop("dup_error", None)
+    if error:
+        st.error(error)
     pending = db.pairs("pending")
     summary = db.duplicate_summary()
     st.caption(
@@ -80,14 +93,15 @@ def page() -> None:
         same, different = st.columns(2)
         if not reviewer:
             st.info("Enter your name in the sidebar to decide.")
-        if same.button("Same study: merge", key="dup_merge", disabled=not reviewer):
-            db.decide_pair(pair["a"], pair["b"], "confirm", reviewer)
-            st.rerun()
-        if different.button(
-            "Different studies: keep apart", key="dup_apart", disabled=not reviewer
-        ):
-            db.decide_pair(pair["a"], pair["b"], "reject", reviewer)
-            st.rerun()
+        shown = (pair["a"], pair["b"])
+        same.button(
+            "Same study: merge", key="dup_merge", disabled=not reviewer, on_click=_decide,
+            args=(*shown, "confirm", reviewer, "pending"),
+        )  # fmt: skip
+        different.button(
+            "Different studies: keep apart", key="dup_apart", disabled=not reviewer,
+            on_click=_decide, args=(*shown, "reject", reviewer, "pending"),
+        )  # fmt: skip
     else:
         st.text("No possible duplicates are waiting.")
 
@@ -100,6 +114,7 @@ def page() -> None:
                 records = dict(db.records_for_matching({pair["a"], pair["b"]}))
                 st.html(comparison(records[pair["a"]], records[pair["b"]]))
                 key = f"undo_{pair['a']}_{pair['b']}"
-                if st.button("Undo this merge", key=key, disabled=not reviewer):
-                    db.decide_pair(pair["a"], pair["b"], "undo", reviewer)
-                    st.rerun()
+                st.button(
+                    "Undo this merge", key=key, disabled=not reviewer, on_click=_decide,
+                    args=(pair["a"], pair["b"], "undo", reviewer, pair["status"]),
+                )  # fmt: skip

@@ -2,7 +2,9 @@
 
 The protocol a team agreed on usually arrives as a TOML file: uploading it replaces the protocol
 whole (the library checks it first and names every problem), and the current one downloads as
-the same TOML, so the file and the app never drift apart.
+the same TOML, so the file and the app never drift apart. The form is for the protocol it was
+drawn from: if another lead saves meanwhile, a save is refused rather than applied to rows that
+now mean something else.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from review.ui.state import me, store
 
 OUTCOME_COLUMNS = ("name", "kind", "better", "description")
 DEFAULTS = {"efficacy": ("continuous", "none"), "safety": ("event", "lower")}
+CHANGED = "The protocol was changed by someone else since this form was drawn."
 
 
 def _version() -> int:
@@ -40,8 +43,13 @@ def _say(kind: str, message: str) -> None:
     st.session_state["protocol_message"] = (kind, message)
 
 
-def _saved(message: str) -> None:
+def _fresh() -> None:
+    """New widget keys: the form is drawn again from the protocol as stored."""
     st.session_state["protocol_version"] = _version() + 1
+
+
+def _saved(message: str) -> None:
+    _fresh()
     _say("success", message)
 
 
@@ -62,8 +70,17 @@ def _outcomes(role: str) -> tuple[Outcome, ...]:
     )
 
 
+def _drawn_from() -> ProtocolModel | None:
+    """The protocol this version of the form was drawn from (its tables' edits are positions)."""
+    return st.session_state.get(_key("drawn"))
+
+
 def _save_form() -> None:
     state = st.session_state
+    if protocol(store()) != _drawn_from():
+        _fresh()  # on the protocol as it now is: the tables' edits would name other rows
+        _say("error", CHANGED + " Your changes were not saved; make them again.")
+        return
     new = ProtocolModel(
         title=(state.get(_key("title")) or "").strip(),
         efficacy=_outcomes("efficacy"),
@@ -128,6 +145,11 @@ def page() -> None:
     elif kind:
         st.success(message)
     current = protocol(db)
+    drawn = _drawn_from()
+    if drawn is not None and drawn != current:
+        _fresh()
+        st.info(CHANGED + " The form now shows the current protocol.")
+    st.session_state[_key("drawn")] = current
     editable = who.is_lead
     if not editable:
         st.caption("Only a lead changes the protocol.")
