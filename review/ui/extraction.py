@@ -121,6 +121,15 @@ def _show(section: str, study_id: int) -> None:
         st.success(message)
 
 
+def _show_elsewhere(study_id: int) -> None:
+    """Messages of writes for another study (one merged away meanwhile): shown, not lost."""
+    state = st.session_state
+    for key in [k for k in state if str(k).startswith("extraction_message_")]:
+        if not str(key).endswith(f"_{study_id}"):
+            kind, message = state.pop(key)
+            (st.error if kind == "error" else st.success)(message)
+
+
 # -- rows <-> findings -----------------------------------------------------------------------------
 
 
@@ -500,6 +509,7 @@ def page() -> None:
         st.text("No studies yet: create them on the Studies page from the records included.")
         return
     s = _choose(all_studies)
+    _show_elsewhere(s.id)
     st.html(study_header(s))
     p = protocol(db)
     _details_form(s)
