@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from review.imports.model import fail
+from review.imports.model import fail, split_lines
 
 # The longest cell (CSV) or tag value (RIS) an import accepts: 1 MiB of text. The longest real
 # abstracts are ~20,000 characters and Scopus reference lists ~200,000; a longer one is a broken
@@ -91,3 +91,15 @@ def _open_quote_line(lines: list[str], taken: list[int], delimiter: str) -> int 
                 closed = False
             previous = char
     return opened
+
+
+def csv_dicts(text: str, path: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows as {column: cell} under the header on line 1 (as csv.DictReader gives them, missing
+    cells empty), each with the line it starts on; read as strictly as ``csv_rows``."""
+    rows = csv_rows(split_lines(text), path)
+    header = next((row for _line, row in rows), [])
+    return [
+        (line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)})
+        for line, cells in rows
+        if any(c.strip() for c in cells)
+    ]

@@ -31,7 +31,8 @@ def stored_titles(tmp_path, path) -> tuple[list[str], object]:
 
 
 def ris(*titles: bytes) -> bytes:
-    return b"".join(b"TY  - JOUR\r\nTI  - " + t + b"\r\nPY  - 2020\r\nER  - \r\n\r\n" for t in titles)
+    record = b"TY  - JOUR\r\nTI  - %s\r\nPY  - 2020\r\nER  - \r\n\r\n"
+    return b"".join(record % t for t in titles)
 
 
 def test_windows_1252_ris_keeps_curly_quotes_dashes_and_the_euro(tmp_path):
