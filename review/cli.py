@@ -21,7 +21,7 @@ from review.pubmed.harvest import RunResult, SearchSpec, run_search
 from review.pubmed.update import update_review
 from review.screening.decisions import agreement, progress
 from review.screening.model import ROLES, STAGE_LABELS, STAGES
-from review.screening.reviewers import add_reviewer
+from review.screening.reviewers import acting, add_reviewer
 from review.screening.transfer import export_decisions, import_decisions
 from review.store import open_store
 
@@ -256,9 +256,9 @@ def import_(db, files, source, fmt, no_dedupe, quiet, as_json) -> None:
             results.append(import_file(store, path, source=source, format=fmt))
             if not (quiet or as_json):
                 r = results[-1]
-                state = f"skipped, imported {r.already_imported_at}" if r.already_imported_at else (
-                    f"{r.new} records added"
-                )  # fmt: skip
+                state = f"{r.new} records added"
+                if r.already_imported_at:
+                    state = f"already imported {r.already_imported_at}, skipped"
                 click.echo(f"{r.path}: {r.format} ({r.encoding}), {r.records} records, {state}")
                 for warning in r.warnings:
                     click.echo(f"  Warning: {warning}")
@@ -368,11 +368,20 @@ def decisions() -> None:
 @decisions.command("import")
 @DB
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def decisions_import(db: Path, file: Path) -> None:
-    """Add decisions from a CSV file: all of them, or none if any line is wrong."""
+@click.option(
+    "--by",
+    default=lambda: os.environ.get("USER", "cli"),
+    help="Who imports: a reviewer imports only their own decisions; a lead (or the review's "
+    "owner, a name without an account) also others' and resolutions.",
+)
+def decisions_import(db: Path, file: Path, by: str) -> None:
+    """Add decisions from a CSV file: all of them, or none if any line is wrong. Decisions the
+    review already holds (the same file imported before) are skipped and counted."""
     with open_store(db, create=False) as store:
-        count = import_decisions(store, file)
-    click.echo(f"{file}: {count} decisions added.")
+        result = import_decisions(store, file, acting(store, by))
+    click.echo(result.summary())
+    for warning in result.warnings:
+        click.echo(f"  Warning: {warning}")
 
 
 @decisions.command("export")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from review.extraction.protocol import protocol, protocol_toml, read_protocol, save_protocol
+from review.extraction.protocol import read_protocol_file, review_toml, save_protocol
 from review.extraction.sheets import (
     KINDS,
     export_extraction,
@@ -31,16 +31,20 @@ BY = click.option(
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @BY
 def protocol_command(db: Path, file: Path | None, by: str) -> None:
-    """Replace the review protocol with FILE.toml, or print the current protocol as TOML."""
+    """Replace the review protocol (and the screening settings its [screening] table gives)
+    with FILE.toml, or print the review's protocol and screening settings as TOML."""
     with open_store(db, create=False) as store:
         if file is None:
-            click.echo(protocol_toml(protocol(store)), nl=False)
+            click.echo(review_toml(store), nl=False)
             return
-        new = read_protocol(file)
-        save_protocol(store, new, by)
+        new, screening = read_protocol_file(file)
+        save_protocol(store, new, by, screening=screening)
+    set_up = ""
+    if screening is not None and screening.mode:
+        set_up = f" Screening: {screening.mode}."
     click.echo(
         f"{db}: protocol from {file}: {len(new.efficacy)} efficacy and {len(new.safety)} "
-        "safety outcomes."
+        f"safety outcomes.{set_up}"
     )
 
 

@@ -40,6 +40,15 @@ class ImportFileError(ReviewError):
     """A file to import cannot be read; the message names the file and line, and what to do."""
 
 
+class AlreadyImported(ImportFileError):
+    """The same file (by SHA-256) is already in the review, perhaps imported a moment ago by
+    another process; ``previous`` is that import's row."""
+
+    def __init__(self, message: str, previous: dict):
+        super().__init__(message)
+        self.previous = previous
+
+
 class ProtocolError(ReviewError):
     """A protocol file cannot be used; the message names the file and the setting to fix."""
 

@@ -20,7 +20,7 @@ def test_import_is_all_or_nothing_and_repeatable(tmp_path):
     out = review("import", db, DATA / "embase.ris", DATA / "scopus.ris", "--source", "Test").stdout
     assert "embase.ris: ris (utf-8-sig), 6 records, 6 records added" in out
     again = review("import", db, DATA / "embase.ris").stdout
-    assert "skipped, imported" in again
+    assert "6 records, already imported" in again and "skipped" in again
     broken = tmp_path / "broken.ris"
     broken.write_text(
         (DATA / "scopus.ris").read_text(encoding="utf-8").rsplit("ER  -", 1)[0], encoding="utf-8"

@@ -2,21 +2,50 @@
 
 The protocol is one setting (JSON) of the review; importing a TOML file replaces it whole, so the
 file a team agreed on is exactly what the review uses. Screening exclusion reasons in the protocol
-become the Screen page's reasons.
+become the Screen page's reasons, and its ``[screening]`` table holds the rest of the Settings
+page (question, criteria, keywords, single or dual), so a review can be set up from one file.
+Those stay the review's own settings, not part of the protocol: a key the table leaves out keeps
+its current value, and a file without the table changes none of them.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from review.errors import ProtocolError
 from review.extraction.model import BETTER, OUTCOME_KINDS, Criteria, Outcome, Protocol
 
 KEY = "protocol"
-_TOP = {"title", "efficacy", "safety", "criteria", "exclusion_reasons", "appendix_reasons"}
+_TOP = {
+    "title", "efficacy", "safety", "criteria", "exclusion_reasons", "appendix_reasons", "screening"
+}  # fmt: skip
+MODES = ("single", "dual")
+
+
+@dataclass(frozen=True)
+class ScreeningSetup:
+    """A protocol file's [screening] table; None where the file does not give a key."""
+
+    mode: str | None = None  # "single" or "dual"
+    question: str | None = None
+    criteria: str | None = None  # the screeners' inclusion criteria, as free text
+    include_terms: tuple[str, ...] | None = None  # highlighted green
+    exclude_terms: tuple[str, ...] | None = None  # highlighted red
+
+    def values(self) -> dict:
+        """The review settings (as ``store.set_settings`` keys them) this table changes."""
+        values = {k: getattr(self, k) for k in _SCREENING_TEXT + _SCREENING_LISTS}
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+        values["dual"] = None if self.mode is None else self.mode == "dual"
+        return {k: v for k, v in values.items() if v is not None}
+
+
+_SCREENING_TEXT = ("question", "criteria")
+_SCREENING_LISTS = ("include_terms", "exclude_terms")
+_SCREENING_KEYS = ("mode", *_SCREENING_TEXT, *_SCREENING_LISTS)
 
 
 def protocol(store) -> Protocol:
@@ -24,13 +53,17 @@ def protocol(store) -> Protocol:
     return protocol_from_dict(value) if value else Protocol()
 
 
-def save_protocol(store, new: Protocol, by: str) -> None:
+def save_protocol(store, new: Protocol, by: str, screening: ScreeningSetup | None = None) -> None:
+    """Replace the protocol and, from a file's [screening] table, the settings it gives: one
+    change, so the app never sees the new protocol with the old screening mode."""
     problems = check_protocol(new)
     if problems:
         raise ProtocolError("The protocol was not saved: " + "; ".join(problems) + ".")
     values = {KEY: protocol_to_dict(new)}
     if new.exclusion_reasons:
         values["exclusion_reasons"] = list(new.exclusion_reasons)
+    if screening is not None:
+        values.update(screening.values())
     store.set_settings(values, by)
 
 
@@ -74,6 +107,11 @@ def protocol_from_dict(value: dict) -> Protocol:
 
 def read_protocol(path: str | Path) -> Protocol:
     """Read a protocol TOML file; every problem is named with the file and the setting."""
+    return read_protocol_file(path)[0]
+
+
+def read_protocol_file(path: str | Path) -> tuple[Protocol, ScreeningSetup | None]:
+    """The protocol and the [screening] table (None without one) of a protocol TOML file."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -131,13 +169,67 @@ def read_protocol(path: str | Path) -> Protocol:
     if lists["appendix_reasons"]:
         result = replace(result, appendix_reasons=lists["appendix_reasons"])
     problems.extend(check_protocol(result))
+    screening = _screening(data.get("screening"), problems)
     if problems:
         raise ProtocolError(f"{path}: " + "; ".join(problems) + ". Nothing was changed.")
-    return result
+    return result, screening
 
 
-def protocol_toml(p: Protocol) -> str:
-    """The protocol as a TOML file that ``read_protocol`` reads back to the same protocol."""
+def _screening(table, problems: list[str]) -> ScreeningSetup | None:
+    """The [screening] table read, its problems added to ``problems`` with the key named."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        problems.append("'screening' must be a [screening] table")
+        return None
+    given = {}
+    for key in sorted(set(table) - set(_SCREENING_KEYS)):
+        hint = " (exclusion_reasons is a top-level setting)" if key == "exclusion_reasons" else ""
+        problems.append(
+            f"[screening] unknown key {key!r}{hint} (known: {', '.join(_SCREENING_KEYS)})"
+        )
+    if "mode" in table:
+        if table["mode"] in MODES:
+            given["mode"] = table["mode"]
+        else:
+            problems.append(f'[screening] mode {table["mode"]!r} is not "single" or "dual"')
+    for key in _SCREENING_TEXT:
+        if key in table:
+            if isinstance(table[key], str):
+                given[key] = table[key].strip()
+            else:
+                problems.append(f"[screening] {key} must be a quoted string")
+    for key in _SCREENING_LISTS:
+        if key in table:
+            value = table[key]
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                given[key] = tuple(v.strip() for v in value if v.strip())
+            else:
+                problems.append(f"[screening] {key} must be a list of quoted strings")
+    return ScreeningSetup(**given)
+
+
+def review_toml(store) -> str:
+    """The review's protocol file: the protocol, the Screen page's exclusion reasons and every
+    other screening setting in [screening]; importing it sets up the same review."""
+    from review.screening.decisions import settings
+
+    current = settings(store)
+    return protocol_toml(
+        replace(protocol(store), exclusion_reasons=current.exclusion_reasons),
+        ScreeningSetup(
+            mode="dual" if current.dual else "single",
+            question=current.question,
+            criteria=current.criteria,
+            include_terms=current.include_terms,
+            exclude_terms=current.exclude_terms,
+        ),
+    )
+
+
+def protocol_toml(p: Protocol, screening: ScreeningSetup | None = None) -> str:
+    """The protocol as a TOML file that ``read_protocol`` reads back to the same protocol (and
+    ``read_protocol_file`` to the same [screening] table, when one is given)."""
 
     def s(value: str) -> str:
         # A JSON string is a TOML basic string, once DEL (which JSON leaves raw) is escaped.
@@ -149,6 +241,14 @@ def protocol_toml(p: Protocol) -> str:
         lines.append(f"{key} = [" + ", ".join(s(v) for v in items) + "]")
     lines += ["", "[criteria]"]
     lines += [f"{f.name} = {s(getattr(p.criteria, f.name))}" for f in fields(Criteria)]
+    if screening is not None:
+        lines += ["", "[screening]"]
+        for key in _SCREENING_KEYS:
+            value = getattr(screening, key)
+            if isinstance(value, str):
+                lines.append(f"{key} = {s(value)}")
+            elif value is not None:
+                lines.append(f"{key} = [" + ", ".join(s(v) for v in value) + "]")
     for role, outcomes in (("efficacy", p.efficacy), ("safety", p.safety)):
         for o in outcomes:
             lines += ["", f"[[{role}]]"]

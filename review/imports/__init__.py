@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from review.imports.csvfile import has_title_column, header_columns, read_csv
+from review.imports.encoding import decode
 from review.imports.medline import read_nbib
 from review.imports.model import ImportedRecord, ParsedFile, bare, fail, split_lines
 from review.imports.pubmedxml import read_pubmed_xml
@@ -42,7 +43,6 @@ _ADVICE = (
     "Export the references as RIS, PubMed MEDLINE/nbib, PubMed XML, Web of Science "
     "tagged text or CSV with a title column, and import that file"
 )
-_CONTROL = set(range(0, 9)) | set(range(14, 32)) | {127}
 
 
 def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
@@ -54,7 +54,7 @@ def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
         raise fail(name, "no such file", "Check the file name and folder") from exc
     except OSError as exc:
         raise fail(name, f"the file cannot be read ({exc.strerror})", "Check the path") from exc
-    text, encoding, warnings = _decode(data, name)
+    text, encoding, warnings = decode(data, name, _ADVICE)
     if format == "auto":
         fmt = detect_format(text, path)
         expected = _EXTENSIONS.get(Path(path).suffix.lower())
@@ -115,29 +115,3 @@ def _content_formats(text: str) -> list[str]:
     if not head.startswith("<") and has_title_column(header_columns(head)):
         found.append("csv")
     return found
-
-
-def _decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
-    """Text, the encoding it was read with, and a warning if it was not UTF-8."""
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
-        raise fail(path, f"the file is empty ({len(data)} bytes, no text)", _ADVICE)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise fail(path, "the file is UTF-16 text (line 1)", "Save it as UTF-8 and import again")
-    kind = {b"\x1f\x8b": "gzip-compressed", b"PK": "a zip archive"}.get(data[:2])
-    if kind:
-        raise fail(path, f"the file is {kind}, not text (line 1)", "Unpack it and import the file")
-    sample = data[:8192]
-    nul = data.find(b"\x00")
-    if nul >= 0 or sum(b in _CONTROL for b in sample) > len(sample) // 10:
-        at = nul if nul >= 0 else next(i for i, b in enumerate(sample) if b in _CONTROL)
-        line = data.count(b"\n", 0, at) + 1
-        raise fail(path, f"this is a binary file, not text (binary data at line {line})", _ADVICE)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        warning = f"read as latin-1: not valid UTF-8 at line {line}"
-        return data.decode("latin-1"), "latin-1", [warning]
-    if text.startswith("\ufeff"):
-        return text[1:], "utf-8-sig", []
-    return text, "utf-8", []

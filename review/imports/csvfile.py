@@ -12,6 +12,7 @@ import csv
 import re
 
 from review.imports import fields as f
+from review.imports.csvrows import FIELD_LIMIT, csv_rows
 from review.imports.model import ImportedRecord, bare, fail, split_lines
 from review.records import AbstractSection, Record
 
@@ -57,11 +58,18 @@ def _delimiter(header: str) -> str:
 
 
 def header_columns(text: str) -> list[str]:
+    """The column names on line 1, or none when line 1 is not a CSV header."""
     lines = split_lines(text)
     if not lines:
         return []
     header = bare(lines[0])
-    return next(csv.reader([header], delimiter=_delimiter(header)), [])
+    if len(header) > FIELD_LIMIT:
+        return []
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        return next(csv.reader([header], delimiter=_delimiter(header)), [])
+    except csv.Error:
+        return []
 
 
 def has_title_column(columns: list[str]) -> bool:
@@ -72,7 +80,7 @@ def read_csv(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
     lines = split_lines(text)
     header = bare(lines[0])
     delimiter = _delimiter(header)
-    columns = next(csv.reader([header], delimiter=delimiter), [])
+    columns = next((row for _line, row in csv_rows([header], path, delimiter=delimiter)), [])
     if not has_title_column(columns):
         shown = ", ".join(repr(c) for c in columns[:30]) or "none"
         raise fail(
@@ -81,34 +89,19 @@ def read_csv(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
             "A CSV import needs a column named 'title' (or 'Title', 'Article Title'); "
             "rename the column holding the titles and import again",
         )
-    consumed: list[int] = []
-
-    def feed():
-        for i, line in enumerate(lines[1:], 1):
-            consumed.append(i)
-            yield line
-
-    reader = csv.reader(feed(), delimiter=delimiter)
     raw_format = "csv:" + header
     out: list[ImportedRecord] = []
     warnings: list[str] = []
-    mark = 0
-    try:
-        for row in reader:
-            first, mark = consumed[mark], len(consumed)
-            if not any(cell.strip() for cell in row):
-                continue
-            raw = "".join(lines[first : consumed[-1] + 1])
-            if len(row) > len(columns):
-                warnings.append(f"line {first + 1}: more cells than columns; extra cells ignored")
-            record, original_id = build(columns, row, raw, raw_format)
-            out.append(ImportedRecord(record, len(out) + 1, first + 1, original_id))
-    except csv.Error as exc:
-        raise fail(
-            path,
-            f"the CSV row that starts at line {consumed[mark] + 1} cannot be read ({exc})",
-            "Check the quotes in that row, or export the file again",
-        ) from exc
+    rows = list(csv_rows(lines[1:], path, delimiter=delimiter, first_line=2))
+    ends = [line for line, _row in rows[1:]] + [len(lines) + 1]  # the next row's first line
+    for (line, row), end in zip(rows, ends, strict=False):
+        if not any(cell.strip() for cell in row):
+            continue
+        raw = "".join(lines[line - 1 : end - 1])
+        if len(row) > len(columns):
+            warnings.append(f"line {line}: more cells than columns; extra cells ignored")
+        record, original_id = build(columns, row, raw, raw_format)
+        out.append(ImportedRecord(record, len(out) + 1, line, original_id))
     return out, warnings
 
 
@@ -116,6 +109,7 @@ def parse_record(raw: str, raw_format: str) -> tuple[Record, str]:
     """Re-read one stored CSV row; ``raw_format`` is "csv:" plus the header line."""
     header = raw_format.removeprefix("csv:")
     delimiter = _delimiter(header)
+    csv.field_size_limit(FIELD_LIMIT)
     columns = next(csv.reader([header], delimiter=delimiter), [])
     row = next(csv.reader(split_lines(raw), delimiter=delimiter), [])
     return build(columns, row, raw, raw_format)

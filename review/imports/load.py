@@ -1,7 +1,8 @@
 """Importing a file into a review: read it whole, store it whole, then check it for duplicates.
 
 The file's SHA-256 is its identity: importing the same file again adds nothing and says so, so a
-script that imports a folder can be re-run safely.
+script that imports a folder can be re-run safely, and two imports of one file racing each other
+store it once (the store checks again under its write lock).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.errors import ImportFileError
+from review.errors import AlreadyImported, ImportFileError
 from review.imports import read_file
 
 
@@ -37,16 +38,7 @@ def import_file(
     sha256 = hashlib.sha256(data).hexdigest()
     previous = store.import_by_sha256(sha256)
     if previous is not None:
-        return ImportResult(
-            path=str(path),
-            source=previous["source"],
-            format=previous["format"],
-            encoding=previous["encoding"],
-            records=previous["record_count"],
-            new=0,
-            already_imported_at=previous["imported_at"],
-            warnings=(),
-        )
+        return _already(path, previous)
     parsed = read_file(path, format=format)
     name = source or _default_source(parsed)
     meta = {
@@ -60,7 +52,10 @@ def import_file(
         "imported_by": actor,
     }
     entries = [(r.position, r.line, r.original_id, r.record) for r in parsed.records]
-    _import_id, new_ids = store.add_import(meta, entries)
+    try:
+        _import_id, new_ids = store.add_import(meta, entries)
+    except AlreadyImported as exc:  # the same file, stored by another process meanwhile
+        return _already(path, exc.previous)
     return ImportResult(
         path=str(path),
         source=name,
@@ -70,6 +65,19 @@ def import_file(
         new=len(new_ids),
         already_imported_at="",
         warnings=tuple(parsed.warnings),
+    )
+
+
+def _already(path: Path, previous: dict) -> ImportResult:
+    return ImportResult(
+        path=str(path),
+        source=previous["source"],
+        format=previous["format"],
+        encoding=previous["encoding"],
+        records=previous["record_count"],
+        new=0,
+        already_imported_at=previous["imported_at"],
+        warnings=(),
     )
 
 

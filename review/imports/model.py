@@ -26,7 +26,7 @@ class ImportedRecord:
 class ParsedFile:
     path: str
     format: str
-    encoding: str  # "utf-8", "utf-8-sig" or "latin-1"
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252", "latin-1", "mac-roman", "utf-16", ...
     records: tuple[ImportedRecord, ...]
     warnings: tuple[str, ...]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from review.imports import fields as f
+from review.imports.csvrows import FIELD_LIMIT
 from review.imports.model import ImportedRecord, bare, fail, split_lines
 from review.records import AbstractSection, Record
 
@@ -68,6 +69,7 @@ def read_ris(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
         if tag == "TY":
             raise _unfinished(path, start, f"a new record starts at line {i + 1}")
         if tag == "ER":
+            _check_sizes(path, tags, start)
             raw = "".join(lines[start : i + 1])
             record, original_id = build(tags, raw)
             out.append(ImportedRecord(record, len(out) + 1, start + 1, original_id))
@@ -85,6 +87,20 @@ def read_ris(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
             f"(the first at line {stray[0] + 1}: {first[:60]!r})"
         )
     return out, warnings
+
+
+def _check_sizes(path: str, tags: _Fields, start: int) -> None:
+    """A value longer than FIELD_LIMIT (the CSV limit too) is a broken file, not a record."""
+    at = start  # each part of a value is one line of the file, from the TY line on
+    for tag, parts in tags:
+        if sum(len(p) + 1 for p in parts) > FIELD_LIMIT:
+            raise fail(
+                path,
+                f"line {at + 1}: the {tag} value is longer than {FIELD_LIMIT:,} characters, "
+                "the most one value may hold",
+                "Check that record, or export the file again",
+            )
+        at += len(parts)
 
 
 def _unfinished(path: str, start: int, why: str):

@@ -99,17 +99,17 @@ def simulate_file(
 ) -> tuple[list[tuple[str, int, int]], dict[str, float]]:
     """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column): the order shown,
     as (record_id, rank, label), and its metrics."""
-    import csv
     from pathlib import Path
 
     from review.errors import ImportFileError
+    from review.imports.csvrows import csv_dicts
 
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFileError(f"{path}: cannot be read as UTF-8 CSV ({exc}).") from exc
+    rows = [row for _line, row in csv_dicts(text, str(path))]  # strict: quotes, 1 MiB cells
     header = set(rows[0]) if rows else set()
     missing = [c for c in ("record_id", "title", label_column) if c not in header]
     if missing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from review.errors import AlreadyImported
 from review.records import Record
 from review.store.base import now
 from review.store.records import _INSERT, record_row
@@ -25,27 +26,16 @@ class ImportsMixin:
         ``meta`` holds path, file_name, sha256, source, format, encoding, warnings, imported_by;
         ``entries`` are (position, line, original_id, record). Returns the import's id and the ids
         of the records it added, which deduplication then checks against the whole review.
+        Raises AlreadyImported when the review holds a file with the same SHA-256.
         """
         stamp = now()
         origin = f"import:{meta['sha256']}"
         with self.transaction() as conn:
-            import_id = conn.execute(
-                "INSERT INTO imports (path, file_name, sha256, source, format, encoding, "
-                "record_count, warnings, imported_at, imported_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    meta["path"],
-                    meta["file_name"],
-                    meta["sha256"],
-                    meta["source"],
-                    meta["format"],
-                    meta["encoding"],
-                    len(entries),
-                    json.dumps(list(meta.get("warnings", ()))),
-                    stamp,
-                    meta.get("imported_by", "review"),
-                ),
-            ).lastrowid
+            # Checked again under the write lock (BEGIN IMMEDIATE): another process may have
+            # stored the same file since the caller looked, and the UNIQUE sha256 would
+            # otherwise fail as an SQL error instead of saying "already imported".
+            self._refuse_if_imported(conn, meta)
+            import_id = self._insert_import(conn, meta, len(entries), stamp)
             conn.executemany(
                 _INSERT,
                 [(*record_row(rec, origin, str(pos)), stamp) for pos, _line, _oid, rec in entries],
@@ -65,6 +55,39 @@ class ImportsMixin:
                 [(ids[str(pos)], stamp) for pos, *_ in entries],
             )
         return import_id, sorted(ids.values())
+
+    @staticmethod
+    def _refuse_if_imported(conn, meta: dict) -> None:
+        cursor = conn.execute("SELECT * FROM imports WHERE sha256 = ?", (meta["sha256"],))
+        names = [c[0] for c in cursor.description]
+        row = cursor.fetchone()
+        if row is not None:
+            previous = dict(zip(names, row, strict=True))
+            raise AlreadyImported(
+                f"{meta['path']}: already imported on {previous['imported_at']} (the same "
+                f"file, as {previous['file_name']}); nothing was added.",
+                previous,
+            )
+
+    @staticmethod
+    def _insert_import(conn, meta: dict, count: int, stamp: str) -> int:
+        return conn.execute(
+            "INSERT INTO imports (path, file_name, sha256, source, format, encoding, "
+            "record_count, warnings, imported_at, imported_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                meta["path"],
+                meta["file_name"],
+                meta["sha256"],
+                meta["source"],
+                meta["format"],
+                meta["encoding"],
+                count,
+                json.dumps(list(meta.get("warnings", ()))),
+                stamp,
+                meta.get("imported_by", "review"),
+            ),
+        ).lastrowid
 
     def imports(self) -> list[dict]:
         rows = self.query("SELECT * FROM imports ORDER BY id")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 
 from review.store.base import now
+
+_EVENT_KEY = ("record_id", "reviewer", "stage", "kind", "decision", "reason", "note")
 
 
 class ScreeningMixin:
@@ -65,6 +68,45 @@ class ScreeningMixin:
                 ],
             )
         return len(rows)
+
+    def add_new_decisions(self, rows: Sequence[dict]) -> tuple[int, int]:
+        """Append the events not already stored; returns (added, skipped).
+
+        An event matches a stored one with the same record, reviewer, stage, kind, decision,
+        reason and note, one for one. The check runs inside the write transaction, so two
+        imports of one file racing each other add it once: the second waits, then finds all.
+        """
+        stamp = now()
+        full = [
+            {"kind": "screening", "reason": "", "note": "", "source": "app", "at": stamp} | row
+            for row in rows
+        ]
+        ids = sorted({row["record_id"] for row in full})
+        with self.transaction() as conn:
+            stored: Counter = Counter()
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                stored.update(
+                    conn.execute(
+                        "SELECT record_id, reviewer, stage, kind, decision, reason, note "
+                        f"FROM decisions WHERE record_id IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    ).fetchall()
+                )
+            new = []
+            for row in full:
+                key = tuple(row[k] for k in _EVENT_KEY)
+                if stored[key] > 0:
+                    stored[key] -= 1
+                else:
+                    new.append(row)
+            conn.executemany(
+                "INSERT INTO decisions (record_id, reviewer, stage, kind, decision, reason, note, "
+                "at, source) VALUES (:record_id, :reviewer, :stage, :kind, :decision, :reason, "
+                ":note, :at, :source)",
+                new,
+            )
+        return len(new), len(full) - len(new)
 
     def decision_rows(self, stage: str | None = None, *, after_id: int = 0) -> list[dict]:
         """Decision events (of a stage, after an event id), oldest first, each with the record's

@@ -17,7 +17,7 @@ import streamlit as st
 from review.errors import ReviewError
 from review.extraction.model import BETTER, CRITERIA_ROWS, OUTCOME_KINDS, Criteria, Outcome
 from review.extraction.model import Protocol as ProtocolModel
-from review.extraction.protocol import protocol, protocol_toml, read_protocol, save_protocol
+from review.extraction.protocol import protocol, read_protocol_file, review_toml, save_protocol
 from review.ui.extraction import edited, frame, text, text_columns
 from review.ui.state import me, store
 
@@ -109,7 +109,8 @@ def _upload() -> None:
         path = Path(folder) / (Path(upload.name).name or "protocol.toml")
         path.write_bytes(upload.getvalue())
         try:
-            save_protocol(store(), read_protocol(path), me().name)
+            new, screening = read_protocol_file(path)  # [screening] sets the Settings page too
+            save_protocol(store(), new, me().name, screening=screening)
         except ReviewError as exc:  # name the uploaded file, not our temporary copy
             _say("error", str(exc).replace(str(path), upload.name))
             return
@@ -155,7 +156,7 @@ def page() -> None:
         st.caption("Only a lead changes the protocol.")
     st.download_button(
         "Download the protocol (TOML)",
-        protocol_toml(current),
+        review_toml(db),  # with the screening settings, so the file sets up the same review
         file_name="protocol.toml",
         mime="application/toml",
         key="protocol_download",

@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from review.cli import main
 from review.extraction.model import EfficacyFinding
-from review.extraction.protocol import protocol, protocol_toml, read_protocol
+from review.extraction.protocol import protocol, read_protocol
 from review.extraction.studies import save_details, save_findings, studies
+from review.screening.decisions import settings
 from review.store import open_store
 from tests.extraction.ipg747 import PROTOCOL, STUDY1, STUDY2_PAIN, build_review
 
@@ -56,7 +57,17 @@ def test_protocol_is_imported_and_printed(tmp_path, review):
     review("init", db)
     done = review("protocol", db, PROTOCOL, "--by", "lead")
     assert "3 efficacy and 5 safety outcomes" in done.stdout
-    assert review("protocol", db).stdout == protocol_toml(read_protocol(PROTOCOL))
+    printed = review("protocol", db).stdout
+    back = tmp_path / "back.toml"
+    back.write_text(printed, encoding="utf-8")
+    assert read_protocol(back) == read_protocol(PROTOCOL)
+    assert '\n[screening]\nmode = "single"\n' in printed
+    dual = tmp_path / "dual.toml"
+    dual.write_text(printed.replace('mode = "single"', 'mode = "dual"'), encoding="utf-8")
+    assert "Screening: dual." in review("protocol", db, dual, "--by", "lead").stdout
+    with open_store(db) as store:
+        assert settings(store).dual is True  # what the Settings page and the Screen page read
+    assert review("protocol", db).stdout == printed.replace('mode = "single"', 'mode = "dual"')
     bad = tmp_path / "bad.toml"
     bad.write_text('[[efficacy]]\nname = "Pain"\ncolour = "red"\n', encoding="utf-8")
     failed = review("protocol", db, bad, check=False)

@@ -10,12 +10,17 @@ import pytest
 from review.errors import ProtocolError
 from review.extraction.model import Criteria, Outcome, Protocol
 from review.extraction.protocol import (
+    ScreeningSetup,
     check_protocol,
     protocol,
     protocol_toml,
     read_protocol,
+    read_protocol_file,
+    review_toml,
     save_protocol,
 )
+from review.screening.decisions import settings
+from review.screening.model import Settings
 from review.store import open_store
 from tests.extraction.ipg747 import PROTOCOL
 
@@ -95,6 +100,15 @@ BAD = {
     "criteria": ('[criteria]\nage = "adults"\n', "[criteria] may hold only"),
     "reasons": ("exclusion_reasons = 3\n", "'exclusion_reasons' must be a list"),
     "outcomes not tables": ('efficacy = ["Pain"]\n', "'efficacy' must be a list of [[efficacy]]"),
+    "screening mode": ('[screening]\nmode = "triple"\n', "[screening] mode 'triple' is not"),
+    "screening key": ('[screening]\nmoed = "dual"\n', "[screening] unknown key 'moed'"),
+    "screening reasons": (
+        '[screening]\nexclusion_reasons = ["x"]\n',
+        "[screening] unknown key 'exclusion_reasons' (exclusion_reasons is a top-level setting)",
+    ),
+    "screening terms": ('[screening]\ninclude_terms = "rct"\n', "[screening] include_terms must"),
+    "screening text": ("[screening]\nquestion = 3\n", "[screening] question must be a quoted"),
+    "screening table": ("screening = 3\n", "'screening' must be a [screening] table"),
 }
 
 
@@ -126,3 +140,83 @@ def test_check_protocol_lists_every_problem():
         "efficacy outcome 2 ('A'): kind 'x' is not one of continuous, categorical, event",
         "efficacy outcome 2 ('A'): better 'y' is not one of higher, lower, none",
     ]
+
+
+SETUP = """
+title = "Cryoablation"
+exclusion_reasons = ["Wrong population", "Not in English"]
+
+[screening]
+mode = "dual"
+question = "Is cryoablation \\"safe\\" for neuroma pain?"
+criteria = \"\"\"Adults with peripheral neuroma.
+Any study design.\"\"\"
+include_terms = ["cryoablation", "cryoneurolysis"]
+exclude_terms = ["rat", "mice"]
+"""
+
+
+def test_the_screening_table_sets_every_value_of_the_settings_page(tmp_path):
+    path = tmp_path / "setup.toml"
+    path.write_text(SETUP, encoding="utf-8")
+    p, screening = read_protocol_file(path)
+    assert read_protocol(path) == p
+    with open_store(tmp_path / "r.db") as store:
+        save_protocol(store, p, "lead", screening=screening)
+        assert settings(store) == Settings(
+            question='Is cryoablation "safe" for neuroma pain?',
+            criteria="Adults with peripheral neuroma.\nAny study design.",
+            exclusion_reasons=("Wrong population", "Not in English"),
+            include_terms=("cryoablation", "cryoneurolysis"),
+            exclude_terms=("rat", "mice"),
+            dual=True,
+        )
+        assert protocol(store) == p
+        # A file without the table, or with only some keys, leaves the others as they are.
+        path.write_text('title = "Cryo"\n[screening]\nmode = "single"\n', encoding="utf-8")
+        save_protocol(store, *read_protocol_file(path)[:1], "lead", read_protocol_file(path)[1])
+        changed = settings(store)
+        assert changed.dual is False and changed.include_terms == ("cryoablation", "cryoneurolysis")
+        path.write_text('title = "Cryo"\n', encoding="utf-8")
+        assert read_protocol_file(path)[1] is None
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        Settings(),
+        Settings(dual=True, question="Q", criteria="C", include_terms=("a",), exclude_terms=("b",)),
+        Settings(
+            question='Quotes " and \\ and\ttabs, new\nlines, ünïcödé, DEL \x7f',
+            criteria="Line one\nline two",
+            exclusion_reasons=("Zweitpublikation", 'Wrong "design"'),
+            include_terms=("naïve", "a\\b"),
+            exclude_terms=(),
+            dual=True,
+        ),
+    ],
+    ids=["defaults", "simple", "awkward text"],
+)
+def test_the_printed_protocol_reads_back_to_the_same_review(tmp_path, setup):
+    p = read_protocol(PROTOCOL)
+    with open_store(tmp_path / "a.db") as first:
+        save_protocol(first, p, "lead")
+        first.set_settings(
+            {k: list(v) if isinstance(v, tuple) else v for k, v in setup.__dict__.items()}, "lead"
+        )
+        printed = review_toml(first)
+    assert tomllib.loads(printed)["screening"]["mode"] == ("dual" if setup.dual else "single")
+    path = tmp_path / "printed.toml"
+    path.write_text(printed, encoding="utf-8")
+    with open_store(tmp_path / "b.db") as second:
+        save_protocol(second, *read_protocol_file(path)[:1], "lead", read_protocol_file(path)[1])
+        assert settings(second) == setup
+        assert review_toml(second) == printed
+
+
+def test_screening_setup_values_are_the_settings_keys():
+    assert ScreeningSetup().values() == {}
+    assert ScreeningSetup(mode="dual", include_terms=("x",)).values() == {
+        "dual": True,
+        "include_terms": ["x"],
+    }

@@ -80,7 +80,7 @@ def test_encodings(tmp_path):
     path.write_bytes(text.encode("latin-1"))
     result = read_file(path)
     assert result.encoding == "latin-1"
-    assert result.warnings == ("read as latin-1: not valid UTF-8 at line 6",)
+    assert result.warnings == ("read as Latin-1 (ISO-8859-1): not valid UTF-8 at line 6",)
     assert result.records[0].record.authors[1] == Author("Lindgrén", "Astrid", "A")
     assert result.records[0].record.raw in text
 
@@ -98,7 +98,7 @@ def test_bad_files(tmp_path):
         "nul.ris": (b"TY  - JOUR\nTI  - x\x00y\nER  -\n", "binary data at line 2"),
         "image.ris": (bytes(range(256)) * 4, "binary"),
         "controls.ris": (b"TY  - JOUR\n" + bytes(range(1, 32)) * 20, "binary data at line 2"),
-        "utf16.ris": ("TY  - JOUR\n".encode("utf-16"), "UTF-16"),
+        "fakebom.ris": (b"\xff\xfeT\x00Y\x00\x00\xd8", "byte-order mark but is not UTF-16"),
         "refs.ris.gz": (gzip.compress(b"TY  - JOUR\nER  -\n"), "gzip"),
     }
     for name, (data, problem) in cases.items():

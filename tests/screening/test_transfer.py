@@ -4,11 +4,14 @@ import csv
 
 import pytest
 
-from review.errors import ImportFileError
+from review.errors import ImportFileError, PermissionDenied
 from review.records import Record
-from review.screening.decisions import decide, progress
+from review.screening.decisions import progress
+from review.screening.model import Reviewer
 from review.screening.transfer import export_decisions, import_decisions
 from review.store import open_store
+
+LEAD = Reviewer("lee", "lead")
 
 
 @pytest.fixture
@@ -29,8 +32,9 @@ def test_import_then_export_round_trip(store, tmp_path):
         "record_id,reviewer,stage,decision,reason\n1,ann,title_abstract,Included,\n"
         "2,ann,ta,exclude,Wrong population\n",
     )
-    assert import_decisions(store, source) == 2
-    decide(store, "bob", 3, "title_abstract", "maybe")
+    assert import_decisions(store, source, LEAD).added == 2
+    store.add_decisions([{"record_id": 3, "reviewer": "bob", "stage": "title_abstract",
+                          "decision": "maybe"}])  # fmt: skip
     assert export_decisions(store, tmp_path / "out.csv") == 3
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [(r["record_id"], r["decision"], r["source"]) for r in rows] == [
@@ -59,5 +63,118 @@ def test_import_then_export_round_trip(store, tmp_path):
 )
 def test_a_bad_file_is_refused_whole_with_its_line_named(store, tmp_path, text, message):
     with pytest.raises(ImportFileError, match=message):
-        import_decisions(store, write(tmp_path / "bad.csv", text))
+        import_decisions(store, write(tmp_path / "bad.csv", text), LEAD)
+    assert store.decision_rows() == []
+
+
+TWELVE = "record_id,reviewer,stage,decision,reason,note\n" + "".join(
+    f"{r},{who},ta,{'include' if r == 1 else 'exclude'},{'' if r == 1 else 'Wrong population'},"
+    f"{'see §2' if who == 'ann' else ''}\n"
+    for r in (1, 2, 3)
+    for who in ("ann", "bob", "cy", "dee")
+)
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(store, tmp_path):
+    source = write(tmp_path / "d.csv", TWELVE)
+    first = import_decisions(store, source, LEAD)
+    assert (first.added, first.skipped, first.already_imported) == (12, 0, False)
+    again = import_decisions(store, source, LEAD)
+    assert (again.added, again.skipped, again.already_imported) == (0, 12, True)
+    assert again.summary() == (
+        f"{source}: already imported: all 12 decisions are already in the review; none added."
+    )
+    assert len(store.decision_rows()) == 12
+    # The same file with twelve more lines: only those are added, the rest counted.
+    more = TWELVE + "".join(f"{r},{w},ft,include,,\n" for r in (1, 2, 3) for w in "abcd")
+    grown = import_decisions(store, write(tmp_path / "more.csv", more), LEAD)
+    assert (
+        grown.summary()
+        == f"{tmp_path / 'more.csv'}: 12 decisions added, 12 already present skipped."
+    )
+    assert len(store.decision_rows()) == 24
+
+
+def test_identical_events_are_matched_one_for_one(store, tmp_path):
+    """Decided, undone and decided again is three events, two of them alike: all are kept."""
+    history = (
+        "record_id,reviewer,stage,decision\n1,ann,ta,include\n1,ann,ta,undo\n1,ann,ta,include\n"
+    )
+    assert import_decisions(store, write(tmp_path / "h.csv", history), LEAD).added == 3
+    assert [r["decision"] for r in store.decision_rows()] == ["include", "undo", "include"]
+    # A note or a reason that differs makes it another event.
+    other = "record_id,reviewer,stage,decision,note\n1,ann,ta,include,\n1,ann,ta,include,why\n"
+    result = import_decisions(store, write(tmp_path / "o.csv", other), LEAD)
+    assert (result.added, result.skipped) == (1, 1)
+
+
+def test_an_export_of_the_whole_history_reads_back_adding_nothing(store, tmp_path):
+    import_decisions(store, write(tmp_path / "d.csv", TWELVE), LEAD)
+    store.add_decisions(
+        [
+            {"record_id": 1, "reviewer": "ann", "stage": "title_abstract", "decision": "undo"},
+            {"record_id": 2, "reviewer": "lee", "stage": "title_abstract", "decision": "include",
+             "kind": "resolution"},
+        ]
+    )  # fmt: skip
+    export_decisions(store, tmp_path / "out.csv")
+    back = import_decisions(store, tmp_path / "out.csv", LEAD)
+    assert (back.added, back.skipped) == (0, 14)
+
+
+def test_a_reviewer_imports_only_their_own_decisions(store, tmp_path):
+    ann = Reviewer("ann", "reviewer")
+    own = write(tmp_path / "own.csv", "record_id,reviewer,stage,decision\n1,ann,ta,include\n")
+    assert import_decisions(store, own, ann).added == 1
+    others = write(
+        tmp_path / "others.csv",
+        "record_id,reviewer,stage,decision\n2,ann,ta,include\n2,bob,ta,exclude\n",
+    )
+    with pytest.raises(
+        PermissionDenied, match=r"others.csv, line 3: bob's decision\. ann is a reviewer"
+    ):
+        import_decisions(store, others, ann)
+    resolution = write(
+        tmp_path / "res.csv",
+        "record_id,reviewer,stage,decision,kind\n2,ann,ta,include,resolution\n",
+    )
+    with pytest.raises(PermissionDenied, match="line 2: a resolution"):
+        import_decisions(store, resolution, ann)
+    assert len(store.decision_rows()) == 1  # nothing of the refused files
+    assert import_decisions(store, resolution, LEAD).added == 1
+    assert store.decision_rows()[-1]["kind"] == "resolution"
+
+
+def test_a_windows_1252_decisions_file_keeps_its_dashes(store, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"record_id,reviewer,stage,decision,reason\r\n1,ann,ft,exclude,Wrong population \x96 "
+        b"\x93adults\x94 only\r\n"
+    )
+    result = import_decisions(store, path, LEAD)
+    assert result.encoding == "cp1252" and "Windows-1252" in result.warnings[0]
+    assert store.decision_rows()[0]["reason"] == "Wrong population \u2013 \u201cadults\u201d only"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'record_id,reviewer,stage,decision,note\n1,ann,ta,include,"unclosed\n2,ann,ta,include,\n',
+            "line 2: a quote opens a cell that is not closed",
+        ),
+        (
+            "record_id,reviewer,stage,decision,note\n1,ann,ta,include," + "x" * 5_000_000 + "\n",
+            "line 2: a cell is longer than 1,048,576 characters",
+        ),
+        (
+            'record_id,reviewer,stage,decision,note\n1,ann,ta,include,"two\nlines"\n9,ann,ta,maybe,\n',
+            "line 4, column record_id: no record 9",  # line numbers count the lines of the file
+        ),
+    ],
+    ids=["unclosed quote", "5 MB line", "multi-line cell"],
+)
+def test_decisions_csv_is_read_strictly(store, tmp_path, text, message):
+    with pytest.raises(ImportFileError, match=message):
+        import_decisions(store, write(tmp_path / "d.csv", text), LEAD)
     assert store.decision_rows() == []
