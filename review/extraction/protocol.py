@@ -14,6 +14,8 @@ from pathlib import Path
 
 from review.errors import ProtocolError
 from review.extraction.model import BETTER, OUTCOME_KINDS, Criteria, Outcome, Protocol
+from review.permissions import require
+from review.screening.model import Reviewer
 
 KEY = "protocol"
 _TOP = {"title", "efficacy", "safety", "criteria", "exclusion_reasons", "appendix_reasons"}
@@ -24,14 +26,15 @@ def protocol(store) -> Protocol:
     return protocol_from_dict(value) if value else Protocol()
 
 
-def save_protocol(store, new: Protocol, by: str) -> None:
+def save_protocol(store, new: Protocol, by: Reviewer) -> None:
+    require(by, "edit_protocol")
     problems = check_protocol(new)
     if problems:
         raise ProtocolError("The protocol was not saved: " + "; ".join(problems) + ".")
     values = {KEY: protocol_to_dict(new)}
     if new.exclusion_reasons:
         values["exclusion_reasons"] = list(new.exclusion_reasons)
-    store.set_settings(values, by)
+    store.set_settings(values, by.name)
 
 
 def check_protocol(p: Protocol) -> list[str]:

@@ -11,8 +11,10 @@ import html
 
 import streamlit as st
 
+from review.dedupe.pairs import decide_pair
+from review.permissions import allowed
 from review.records import Record
-from review.ui.state import store
+from review.ui.state import me, store
 
 FIELDS = (
     ("Title", lambda r: r.title),
@@ -62,7 +64,8 @@ def comparison(left: Record, right: Record) -> str:
 def page() -> None:
     db = store()
     st.title("Possible duplicates")
-    reviewer = st.sidebar.text_input("Your name", key="reviewer_name")
+    who = me()  # the name on a decision is the signed-in account's, never a typed one
+    reviewer = who if allowed(who, "decide_duplicates") else None
     pending = db.pairs("pending")
     summary = db.duplicate_summary()
     st.caption(
@@ -79,14 +82,14 @@ def page() -> None:
         st.html(comparison(left, right))
         same, different = st.columns(2)
         if not reviewer:
-            st.info("Enter your name in the sidebar to decide.")
+            st.info("Only a lead decides possible duplicates.")
         if same.button("Same study: merge", key="dup_merge", disabled=not reviewer):
-            db.decide_pair(pair["a"], pair["b"], "confirm", reviewer)
+            decide_pair(db, reviewer, pair["a"], pair["b"], "confirm")
             st.rerun()
         if different.button(
             "Different studies: keep apart", key="dup_apart", disabled=not reviewer
         ):
-            db.decide_pair(pair["a"], pair["b"], "reject", reviewer)
+            decide_pair(db, reviewer, pair["a"], pair["b"], "reject")
             st.rerun()
     else:
         st.text("No possible duplicates are waiting.")
@@ -101,5 +104,5 @@ def page() -> None:
                 st.html(comparison(records[pair["a"]], records[pair["b"]]))
                 key = f"undo_{pair['a']}_{pair['b']}"
                 if st.button("Undo this merge", key=key, disabled=not reviewer):
-                    db.decide_pair(pair["a"], pair["b"], "undo", reviewer)
+                    decide_pair(db, reviewer, pair["a"], pair["b"], "undo")
                     st.rerun()

@@ -184,7 +184,7 @@ def _save_details(study_id: int) -> None:
         population_label=(value("population_label") or "").strip(),
     )
     try:
-        save_details(store(), study_id, details, me().name, label=value("label") or "")
+        save_details(store(), study_id, details, me(), label=value("label") or "")
     except ReviewError as exc:
         _say("details", "error", str(exc))
         return
@@ -195,7 +195,7 @@ def _save_efficacy(study_id: int) -> None:
     rows = _table_rows("efficacy", study_id, EFFICACY_COLUMNS)
     try:
         findings = [efficacy_finding(r) for r in rows]
-        save_findings(store(), study_id, me().name, efficacy=findings)
+        save_findings(store(), study_id, me(), efficacy=findings)
     except ReviewError as exc:
         _say("efficacy", "error", str(exc))
         return
@@ -206,7 +206,7 @@ def _save_safety(study_id: int, extra: SafetyFinding | None = None) -> None:
     rows = _table_rows("safety", study_id, SAFETY_COLUMNS)
     try:
         findings = [safety_finding(r) for r in rows] + ([extra] if extra else [])
-        save_findings(store(), study_id, me().name, safety=findings)
+        save_findings(store(), study_id, me(), safety=findings)
     except ReviewError as exc:
         _say("safety", "error", str(exc))
         return

@@ -76,7 +76,7 @@ def _save_form() -> None:
         or ProtocolModel().appendix_reasons,
     )
     try:
-        save_protocol(store(), new, me().name)
+        save_protocol(store(), new, me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -92,7 +92,7 @@ def _upload() -> None:
         path = Path(folder) / (Path(upload.name).name or "protocol.toml")
         path.write_bytes(upload.getvalue())
         try:
-            save_protocol(store(), read_protocol(path), me().name)
+            save_protocol(store(), read_protocol(path), me())
         except ReviewError as exc:  # name the uploaded file, not our temporary copy
             _say("error", str(exc).replace(str(path), upload.name))
             return

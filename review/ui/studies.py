@@ -47,12 +47,12 @@ def _run(action, success: str = "") -> None:
 
 
 def _sync() -> None:
-    _run(lambda: sync_studies(store(), me().name), "{result} new studies.")
+    _run(lambda: sync_studies(store(), me()), "{result} new studies.")
 
 
 def _set_role(study_id: int) -> None:
     role = st.session_state[f"studies_role_{study_id}"]
-    _run(lambda: set_role(store(), study_id, role, me().name))
+    _run(lambda: set_role(store(), study_id, role, me()))
 
 
 def _move(study_id: int, step: int) -> None:
@@ -61,11 +61,11 @@ def _move(study_id: int, step: int) -> None:
     j = i + step
     if 0 <= j < len(order):
         order[i], order[j] = order[j], order[i]
-        _run(lambda: set_key_order(store(), order, me().name))
+        _run(lambda: set_key_order(store(), order, me()))
 
 
 def _apply_suggestion(order: list[int]) -> None:
-    _run(lambda: set_key_order(store(), order, me().name), "The suggested order is applied.")
+    _run(lambda: set_key_order(store(), order, me()), "The suggested order is applied.")
 
 
 def _link() -> None:
@@ -76,14 +76,14 @@ def _link() -> None:
         return
     st.session_state["studies_link_records"] = []
     _run(
-        lambda: link_records(store(), target, records, me().name),
+        lambda: link_records(store(), target, records, me()),
         f"{len(records)} record(s) now report study {target}.",
     )
 
 
 def _split(record_id: int) -> None:
     _run(
-        lambda: split_record(store(), record_id, me().name),
+        lambda: split_record(store(), record_id, me()),
         f"Record {record_id} is now study {{result}} of its own.",
     )
 
@@ -98,7 +98,7 @@ def _save_appendix(study_id: int) -> None:
         reason=value("reason"),
     )
     _run(
-        lambda: set_role(store(), study_id, "appendix", me().name, appendix=entry),
+        lambda: set_role(store(), study_id, "appendix", me(), appendix=entry),
         f"Appendix entry of study {study_id} saved.",
     )
 
