@@ -16,8 +16,11 @@ from review.extraction.protocol import (
     read_protocol,
     save_protocol,
 )
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import PROTOCOL
+
+LEAD = Reviewer("lead", "lead")
 
 
 def test_the_ipg747_protocol_is_read_as_written():
@@ -71,12 +74,12 @@ def test_saved_protocol_is_the_reviews_and_sets_the_screening_reasons(tmp_path):
     p = read_protocol(PROTOCOL)
     with open_store(tmp_path / "r.db") as store:
         assert protocol(store) == Protocol()
-        save_protocol(store, p, by="lead")
+        save_protocol(store, p, by=LEAD)
         assert protocol(store) == p
         assert store.settings_values()["exclusion_reasons"] == list(p.exclusion_reasons)
         bad = replace(p, efficacy=(*p.efficacy, Outcome("reduction in PAIN")))
         with pytest.raises(ProtocolError, match="named twice"):
-            save_protocol(store, bad, by="lead")
+            save_protocol(store, bad, by=LEAD)
         assert protocol(store) == p  # the old one stays
 
 
