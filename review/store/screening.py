@@ -1,4 +1,4 @@
-"""Reviewers, settings and screening decisions (events, appended, never changed)."""
+"""Settings and screening decisions (events, appended, never changed); accounts: accounts.py."""
 
 from __future__ import annotations
 
