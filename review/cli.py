@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from review.dedupe.pairs import decide_pair
 from review.dedupe.run import DedupeResult, dedupe
 from review.errors import ReviewError
 from review.exports import export
@@ -20,8 +22,8 @@ from review.pubmed.eutils import EutilsClient, EutilsConfig
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
 from review.pubmed.update import update_review
 from review.screening.decisions import agreement, progress
-from review.screening.model import ROLES, STAGE_LABELS, STAGES
-from review.screening.reviewers import acting, add_reviewer
+from review.screening.model import STAGE_LABELS, STAGES
+from review.screening.reviewers import acting, reviewers
 from review.screening.transfer import export_decisions, import_decisions
 from review.store import open_store
 
@@ -296,9 +298,12 @@ def dedupe_command(db, everything, reviewer, quiet, as_json) -> None:
 @click.option("--keep-apart", nargs=2, type=int, metavar="A B", help="These two are different.")
 @click.option("--undo", nargs=2, type=int, metavar="A B", help="Take back a merge of A and B.")
 @click.option("--all", "show_all", is_flag=True, help="List every pair, decided or not.")
-@click.option("--reviewer", default=lambda: os.environ.get("USER", "reviewer"), help="Your name.")
+@click.option(
+    "--by", "--reviewer", "by", default=lambda: os.environ.get("USER", "owner"),
+    help="Who decides (an account's name, or the file's owner acting as a lead).",
+)  # fmt: skip
 @JSON
-def duplicates(db, merge, keep_apart, undo, show_all, reviewer, as_json) -> None:
+def duplicates(db, merge, keep_apart, undo, show_all, by, as_json) -> None:
     """List possible duplicates, or decide one: --merge, --keep-apart or --undo A B."""
     with open_store(db, create=False) as store:
         for pair, action, done in (
@@ -307,8 +312,9 @@ def duplicates(db, merge, keep_apart, undo, show_all, reviewer, as_json) -> None
             (undo, "undo", "merge undone"),
         ):
             if pair:
-                store.decide_pair(*pair, action, reviewer)
-                click.echo(f"Records {pair[0]} and {pair[1]}: {done} by {reviewer}.")
+                actor = acting(store, by)
+                decide_pair(store, actor, *pair, action)
+                click.echo(f"Records {pair[0]} and {pair[1]}: {done} by {actor.name}.")
                 return
         pairs = store.pairs(None if show_all else "pending")
         records = dict(store.records_for_matching({p[k] for p in pairs for k in ("a", "b")}))
@@ -337,27 +343,6 @@ def export_command(db, fmt, output) -> None:
     with open_store(db, create=False) as store:
         count = export(store, output, fmt)
     click.echo(f"{output}: {count:,} records.")
-
-
-@cli.group()
-def reviewer() -> None:
-    """Reviewer accounts (a review without any is single-reviewer and local only)."""
-
-
-@reviewer.command("add")
-@DB
-@click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
-def reviewer_add(db: Path, name: str, role: str) -> None:
-    """Add a reviewer (or reset their password). The password is read without echo, or from
-    standard input when that is not a terminal."""
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    with open_store(db) as store:
-        added = add_reviewer(store, name, role, password)
-    click.echo(f"{db}: {added.name} can sign in as {added.role}.")
 
 
 @cli.group()
@@ -403,7 +388,15 @@ def app(db: Path | None, host: str, port: int) -> None:
     from review.demo import ensure_demo
 
     db = db or ensure_demo()
-    open_store(db).close()  # create or migrate before the app's threads start
+    with open_store(db) as store:  # create or migrate before the app's threads start
+        shared = bool(reviewers(store))
+    if not shared and not is_loopback(host):
+        raise ReviewError(
+            f"{db} has no reviewer accounts, so the app would let anyone who reaches "
+            f"{host}:{port} act as the review's lead. It listens on loopback only (leave out "
+            f"--host) until accounts exist: add a lead first with "
+            f"'review reviewer add {db} NAME --role lead', then reviewers."
+        )
     entry = Path(__file__).resolve().parents[1] / "app.py"
     command = [
         sys.executable, "-m", "streamlit", "run", str(entry),
@@ -413,6 +406,16 @@ def app(db: Path | None, host: str, port: int) -> None:
     click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
     env = {**os.environ, "REVIEW_DB": str(db.resolve())}
     os.execve(sys.executable, command, env)  # become the server: signals reach it directly
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 from review.cli_prioritise import progress_command, simulate  # noqa: E402
@@ -425,7 +428,9 @@ cli.add_command(report)
 cli.add_command(prisma)
 
 from review.cli_extraction import extraction, protocol_command, studies_command  # noqa: E402
+from review.cli_reviewers import reviewer  # noqa: E402
 
+cli.add_command(reviewer)
 cli.add_command(protocol_command)
 cli.add_command(studies_command)
 cli.add_command(extraction)

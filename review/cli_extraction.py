@@ -18,11 +18,14 @@ from review.extraction.sheets import (
     write_extraction_csv,
 )
 from review.extraction.studies import link_records, studies, sync_studies
+from review.screening.reviewers import acting
 from review.store import open_store
 
 DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 BY = click.option(
-    "--by", default=lambda: os.environ.get("USER", "cli"), help="Your name, for the history."
+    "--by",
+    default=lambda: os.environ.get("USER", "owner"),
+    help="Who acts (an account's name, or the file's owner acting as a lead).",
 )
 
 
@@ -38,7 +41,7 @@ def protocol_command(db: Path, file: Path | None, by: str) -> None:
             click.echo(review_toml(store), nl=False)
             return
         new, screening = read_protocol_file(file)
-        save_protocol(store, new, by, screening=screening)
+        save_protocol(store, new, acting(store, by), screening=screening)
     set_up = ""
     if screening is not None and screening.mode:
         set_up = f" Screening: {screening.mode}."
@@ -65,9 +68,10 @@ def studies_command(db, sync, link_to, main_record, records, by, as_json) -> Non
     if link_to is not None and not records:
         raise click.UsageError("--link STUDY needs the numbers of the records to link.")
     with open_store(db, create=False) as store:
-        added = sync_studies(store, by) if sync else 0
+        actor = acting(store, by) if sync or link_to is not None else None
+        added = sync_studies(store, actor) if sync else 0
         if link_to is not None:
-            link_records(store, link_to, list(records), by, main=main_record)
+            link_records(store, link_to, list(records), actor, main=main_record)
         found = studies(store)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], indent=2))
@@ -125,7 +129,7 @@ def extraction_import(db: Path, file: Path, by: str) -> None:
     """Store an edited workbook: each study on its Studies sheet gets the file's details and
     findings; other studies are left alone. All of it, or nothing if any cell is wrong."""
     with open_store(db, create=False) as store:
-        done = import_extraction(store, file, by)
+        done = import_extraction(store, file, acting(store, by))
     click.echo(
         f"{file}: {done.studies} studies ({done.changed} changed), {done.efficacy} efficacy "
         f"results, {done.safety} safety results."

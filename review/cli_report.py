@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from review.report.document import FORMATS, report_format, write_report
-from review.report.prisma import review_counts, write_prisma
+from review.report.document import FORMATS, report_format
+from review.report.export import export_prisma, export_report
+from review.screening.reviewers import acting
 from review.store import open_store
+
+BY = click.option(
+    "--by",
+    default=lambda: os.environ.get("USER", "owner"),
+    help="Who exports (an account's name, or the file's owner acting as a lead).",
+)
 
 
 @click.command()
@@ -26,11 +34,12 @@ from review.store import open_store
     help="The report file to write.",
 )  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def report(db: Path, fmt: str | None, output: Path, quiet: bool) -> None:
+@BY
+def report(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> None:
     """Write the evidence overview (summaries, key studies, appendix) from the review."""
     chosen = report_format(output, fmt)  # a wrong suffix fails before the database is opened
     with open_store(db, create=False) as store:
-        path = write_report(store, output, chosen)
+        path = export_report(store, acting(store, by), output, chosen)
     if not quiet:
         click.echo(f"{db}: report written to {path} ({chosen}).")
 
@@ -42,11 +51,11 @@ def report(db: Path, fmt: str | None, output: Path, quiet: bool) -> None:
     help="The diagram file: .svg (editable) or .png.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Also print the numbers as JSON.")
-def prisma(db: Path, output: Path, as_json: bool) -> None:
+@BY
+def prisma(db: Path, output: Path, as_json: bool, by: str) -> None:
     """Draw the PRISMA 2020 flow diagram of the review, every number from the database."""
     with open_store(db, create=False) as store:
-        counts = review_counts(store)
-    path = write_prisma(counts, output)
+        path, counts = export_prisma(store, acting(store, by), output)
     if as_json:
         click.echo(json.dumps(asdict(counts), indent=2))
     else:

@@ -21,7 +21,7 @@ PERMISSIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "decide_duplicates": (LEAD, "merge, keep apart or unmerge possible duplicates"),
     "manage_studies": (LEAD, "create, link, split, mark and order studies"),
     "edit_protocol": (LEAD, "edit the protocol and the review's settings"),
-    "export_report": (LEAD, "export the report and the PRISMA diagram"),
+    "export_report": (LEAD, "edit the report's summaries, export the report and PRISMA diagram"),
     "manage_reviewers": (LEAD, "add reviewers, change roles, remove reviewers"),
     "see_all_decisions": (LEAD, "see every reviewer's decisions (no blinding)"),
 }

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from review.errors import ProtocolError
 from review.extraction.model import BETTER, OUTCOME_KINDS, Criteria, Outcome, Protocol
+from review.permissions import require
+from review.screening.model import Reviewer
 
 KEY = "protocol"
 _TOP = {
@@ -53,9 +55,12 @@ def protocol(store) -> Protocol:
     return protocol_from_dict(value) if value else Protocol()
 
 
-def save_protocol(store, new: Protocol, by: str, screening: ScreeningSetup | None = None) -> None:
+def save_protocol(
+    store, new: Protocol, by: Reviewer, screening: ScreeningSetup | None = None
+) -> None:
     """Replace the protocol and, from a file's [screening] table, the settings it gives: one
     change, so the app never sees the new protocol with the old screening mode."""
+    require(by, "edit_protocol")
     problems = check_protocol(new)
     if problems:
         raise ProtocolError("The protocol was not saved: " + "; ".join(problems) + ".")
@@ -64,7 +69,7 @@ def save_protocol(store, new: Protocol, by: str, screening: ScreeningSetup | Non
         values["exclusion_reasons"] = list(new.exclusion_reasons)
     if screening is not None:
         values.update(screening.values())
-    store.set_settings(values, by)
+    store.set_settings(values, by.name)
 
 
 def check_protocol(p: Protocol) -> list[str]:

@@ -27,6 +27,8 @@ from review.extraction.studies import (
     check_safety,
     studies,
 )
+from review.permissions import require
+from review.screening.model import Reviewer
 
 KINDS = ("studies", "efficacy", "safety")
 SHEETS = {"studies": "Studies", "efficacy": "Efficacy", "safety": "Safety"}
@@ -260,10 +262,11 @@ def _write_sheet(sheet, table: Table, lists: dict[str, str]) -> None:
 # -- reading it back ----------------------------------------------------------------------------
 
 
-def import_extraction(store, path: str | Path, by: str) -> ImportSummary:
+def import_extraction(store, path: str | Path, by: Reviewer) -> ImportSummary:
     """Store a workbook written by ``export_extraction`` and edited: each study on its Studies
     sheet gets the details and exactly the findings the file gives it; other studies are left
     alone. Any problem anywhere stops the whole import."""
+    require(by, "extract")
     path = Path(path)
     book = _open(path)
     reader = _Reader(path.name, store)
@@ -282,7 +285,7 @@ def import_extraction(store, path: str | Path, by: str) -> ImportSummary:
         change["fields"] = fields_
         if change != _as_change(reader.stored[study_id]):
             changes.append(change)
-    store.save_extraction(changes, by, source=f"import:{path.name}")
+    store.save_extraction(changes, by.name, source=f"import:{path.name}")
     counts = (sum(map(len, found.values())) for found in (efficacy, safety))
     return ImportSummary(path.name, len(listed), len(changes), *counts)
 

@@ -26,7 +26,9 @@ from review.extraction.model import (
     StudyRecord,
 )
 from review.extraction.protocol import protocol
+from review.permissions import require
 from review.screening.decisions import settings, stage_units
+from review.screening.model import Reviewer
 from review.screening.state import current_state
 
 NUMBER = re.compile(r"^[<>≤≥~]?\s*-?\d+(\.\d+)?\s*%?$")
@@ -68,8 +70,9 @@ def included_records(store) -> list[int]:
     return [u for u in stage_units(store, "full_text", dual) if state.final(u, dual) == "include"]
 
 
-def sync_studies(store, by: str) -> int:
+def sync_studies(store, by: Reviewer) -> int:
     """Give each included record not yet in a study a study of its own; returns how many."""
+    require(by, "manage_studies")
     linked = {r["record_id"] for r in store.study_record_rows()}
     new = []
     for record_id in included_records(store):
@@ -78,7 +81,7 @@ def sync_studies(store, by: str) -> int:
         record = store.record(record_id)
         new.append({"label": label_for(record), "record_ids": [record_id], "main": record_id})
     if new:
-        store.create_studies(new, by)
+        store.create_studies(new, by.name)
     return len(new)
 
 
@@ -172,9 +175,12 @@ def suggest_order(candidates: list[Study]) -> list[Study]:
     return sorted(candidates, key=key)
 
 
-def link_records(store, study_id: int, record_ids: list[int], by: str, main: int | None = None):
+def link_records(
+    store, study_id: int, record_ids: list[int], by: Reviewer, main: int | None = None
+):
     """Make these records report ``study_id`` (a trial and its follow-up paper). A study left
     without records goes, unless it holds extracted data (move that first)."""
+    require(by, "manage_studies")
     current = {s.id: s for s in studies(store)}
     if study_id not in current:
         study(store, study_id)  # raises the named error
@@ -190,11 +196,12 @@ def link_records(store, study_id: int, record_ids: list[int], by: str, main: int
                 f"Study {other} ({s.label}) has extracted details or findings and would be "
                 f"left without records. Move or delete them first."
             )
-    store.move_records(study_id, record_ids, by, main=main)
+    store.move_records(study_id, record_ids, by.name, main=main)
 
 
-def split_record(store, record_id: int, by: str) -> int:
+def split_record(store, record_id: int, by: Reviewer) -> int:
     """Take a record out of its study into a new study of its own; returns the new study."""
+    require(by, "manage_studies")
     record = store.record(record_id)
     if record is None:
         raise ExtractionError(f"There is no record {record_id}.")
@@ -205,11 +212,12 @@ def split_record(store, record_id: int, by: str) -> int:
                 "there is nothing to split."
             )
     return store.create_studies(
-        [{"label": label_for(record), "record_ids": [record_id], "main": record_id}], by
+        [{"label": label_for(record), "record_ids": [record_id], "main": record_id}], by.name
     )[0]
 
 
-def save_details(store, study_id: int, details: StudyDetails, by: str, *, label: str = ""):
+def save_details(store, study_id: int, details: StudyDetails, by: Reviewer, *, label: str = ""):
+    require(by, "extract")
     problems = check_details(details)
     if problems:
         raise ExtractionError(f"Study {study_id}: " + "; ".join(problems) + ". Nothing was saved.")
@@ -217,10 +225,11 @@ def save_details(store, study_id: int, details: StudyDetails, by: str, *, label:
     fields_ = {"details": asdict(details)}
     if label.strip():
         fields_["label"] = label.strip()
-    store.save_extraction([{"study_id": study_id, "fields": fields_}], by)
+    store.save_extraction([{"study_id": study_id, "fields": fields_}], by.name)
 
 
-def set_role(store, study_id: int, role: str, by: str, appendix: AppendixEntry | None = None):
+def set_role(store, study_id: int, role: str, by: Reviewer, appendix: AppendixEntry | None = None):
+    require(by, "manage_studies")
     if role not in STUDY_ROLES:
         raise ExtractionError(f"Unknown study role {role!r}: use {', '.join(STUDY_ROLES)}.")
     fields_: dict = {"role": role}
@@ -234,11 +243,12 @@ def set_role(store, study_id: int, role: str, by: str, appendix: AppendixEntry |
         fields_["position"] = None
     if appendix is not None:
         fields_["appendix"] = asdict(appendix)
-    store.save_extraction([{"study_id": study_id, "fields": fields_}], by)
+    store.save_extraction([{"study_id": study_id, "fields": fields_}], by.name)
 
 
-def set_key_order(store, study_ids: list[int], by: str) -> None:
+def set_key_order(store, study_ids: list[int], by: Reviewer) -> None:
     """Number the key studies 1, 2, ... in this order (``study_ids`` are key studies)."""
+    require(by, "manage_studies")
     keys = {s.id for s in studies(store) if s.role == "key"}
     if set(study_ids) != keys:
         raise ExtractionError(
@@ -246,7 +256,8 @@ def set_key_order(store, study_ids: list[int], by: str) -> None:
             f"key studies are {sorted(keys)}, the order gave {list(study_ids)}."
         )
     store.save_extraction(
-        [{"study_id": sid, "fields": {"position": i}} for i, sid in enumerate(study_ids, 1)], by
+        [{"study_id": sid, "fields": {"position": i}} for i, sid in enumerate(study_ids, 1)],
+        by.name,
     )
 
 
@@ -320,7 +331,7 @@ def _counts(n: int | None, total: int | None) -> list[str]:
 def save_findings(
     store,
     study_id: int,
-    by: str,
+    by: Reviewer,
     *,
     efficacy: list[EfficacyFinding] | None = None,
     safety: list[SafetyFinding] | None = None,
@@ -333,6 +344,7 @@ def save_findings(
     ``efficacy_was`` / ``safety_was`` are the findings an edit was made on (the app's table as
     drawn): if the study's findings are no longer those, someone changed them meanwhile and the
     edit, made on rows that now mean something else, is refused."""
+    require(by, "extract")
     current = study(store, study_id)
     for kind, was, now_ in (
         ("efficacy", efficacy_was, current.efficacy),
@@ -345,7 +357,7 @@ def save_findings(
                 f"current findings, make your change again."
             )
     change = _finding_change(study_id, protocol(store), efficacy, safety)
-    store.save_extraction([change], by, source)
+    store.save_extraction([change], by.name, source)
 
 
 def _finding_change(study_id, p, efficacy, safety) -> dict:

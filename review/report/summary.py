@@ -16,6 +16,8 @@ from review.errors import ReviewError
 from review.extraction.model import EfficacyFinding, SafetyFinding, Study, p_text
 from review.extraction.protocol import protocol
 from review.extraction.studies import key_studies
+from review.permissions import require
+from review.screening.model import Reviewer
 
 KEY = "report_summaries"
 BASELINE = re.compile(r"^\s*(baseline|pre-?(procedure|operative|treatment|op)\b|before)", re.I)
@@ -200,9 +202,10 @@ def _merge(kept: list[tuple[str, str]], draft: Section, known: set[str]) -> Sect
     return tuple(result)
 
 
-def save_summaries(store, s: Summaries, by: str) -> None:
+def save_summaries(store, s: Summaries, by: Reviewer) -> None:
     """Keep the reviewers' text. The headings of the current draft are remembered too, so a
     section the reviewer deleted stays deleted rather than coming back as "new"."""
+    require(by, "export_report")
     problems = []
     for name in ("efficacy", "safety"):
         seen: set[str] = set()
@@ -221,4 +224,4 @@ def save_summaries(store, s: Summaries, by: str) -> None:
         for name in ("efficacy", "safety")
     }
     value["known"] = {name: [h for h, _ in getattr(draft, name)] for name in ("efficacy", "safety")}
-    store.set_settings({KEY: value}, by)
+    store.set_settings({KEY: value}, by.name)

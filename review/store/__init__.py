@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from review.store.accounts import AccountsMixin
 from review.store.base import BaseStore, now
 from review.store.duplicates import DuplicatesMixin
 from review.store.extraction import ExtractionMixin
@@ -20,6 +21,7 @@ class Store(
     ImportsMixin,
     DuplicatesMixin,
     ScreeningMixin,
+    AccountsMixin,
     ExtractionMixin,
     FlowStore,
     BaseStore,

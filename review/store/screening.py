@@ -1,4 +1,4 @@
-"""Reviewers, settings and screening decisions (events, appended, never changed)."""
+"""Settings and screening decisions (events, appended, never changed); accounts: accounts.py."""
 
 from __future__ import annotations
 
@@ -13,25 +13,6 @@ _EVENT_KEY = ("record_id", "reviewer", "stage", "kind", "decision", "reason", "n
 
 
 class ScreeningMixin:
-    # -- reviewers ------------------------------------------------------------------------------
-
-    def add_reviewer(self, name: str, role: str, password_hash: str) -> None:
-        self.write(
-            "INSERT INTO reviewers (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
-            "password_hash = excluded.password_hash, active = 1",
-            (name, role, password_hash, now()),
-        )
-
-    def reviewer_row(self, name: str) -> dict | None:
-        rows = self.query("SELECT * FROM reviewers WHERE name = ? AND active = 1", (name,))
-        return rows[0] if rows else None
-
-    def reviewer_rows(self) -> list[dict]:
-        return self.query(
-            "SELECT name, role, created_at FROM reviewers WHERE active = 1 ORDER BY 1"
-        )
-
     # -- settings -------------------------------------------------------------------------------
 
     def settings_values(self) -> dict:

@@ -11,9 +11,11 @@ import html
 
 import streamlit as st
 
+from review.dedupe.pairs import decide_pair
 from review.errors import ReviewError
+from review.permissions import allowed
 from review.records import Record
-from review.ui.state import store
+from review.ui.state import me, store
 
 FIELDS = (
     ("Title", lambda r: r.title),
@@ -60,11 +62,11 @@ def comparison(left: Record, right: Record) -> str:
     return STYLE + "<table class='dup'>" + "".join(rows) + "</table>"
 
 
-def _decide(a: int, b: int, action: str, reviewer: str, seen: str) -> None:
+def _decide(a: int, b: int, action: str, reviewer, seen: str) -> None:
     """Decide the pair that was on screen, as it was then (``seen``: its status); if someone
     decided it meanwhile the library refuses, and the page says so instead of deciding another."""
     try:
-        store().decide_pair(a, b, action, reviewer, expect=seen)
+        decide_pair(store(), reviewer, a, b, action, expect=seen)
     except ReviewError as exc:
         st.session_state["dup_error"] = str(exc)
 
@@ -72,7 +74,8 @@ def _decide(a: int, b: int, action: str, reviewer: str, seen: str) -> None:
 def page() -> None:
     db = store()
     st.title("Possible duplicates")
-    reviewer = st.sidebar.text_input("Your name", key="reviewer_name")
+    who = me()  # the name on a decision is the signed-in account's, never a typed one
+    reviewer = who if allowed(who, "decide_duplicates") else None
     error = st.session_state.pop("dup_error", None)
     if error:
         st.error(error)
@@ -92,7 +95,7 @@ def page() -> None:
         st.html(comparison(left, right))
         same, different = st.columns(2)
         if not reviewer:
-            st.info("Enter your name in the sidebar to decide.")
+            st.info("Only a lead decides possible duplicates.")
         shown = (pair["a"], pair["b"])
         same.button(
             "Same study: merge", key="dup_merge", disabled=not reviewer, on_click=_decide,

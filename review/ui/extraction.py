@@ -229,7 +229,7 @@ def _save_details(study_id: int) -> None:
         population_label=(value("population_label") or "").strip(),
     )
     try:
-        save_details(store(), study_id, details, me().name, label=value("label") or "")
+        save_details(store(), study_id, details, me(), label=value("label") or "")
     except ReviewError as exc:
         _say("details", study_id, "error", str(exc))
         return
@@ -241,7 +241,7 @@ def _save_efficacy(study_id: int) -> None:
     try:
         findings = [efficacy_finding(r) for r in rows]
         save_findings(
-            store(), study_id, me().name, efficacy=findings,
+            store(), study_id, me(), efficacy=findings,
             efficacy_was=_drawn("efficacy", study_id),
         )  # fmt: skip
     except TargetChanged as exc:
@@ -259,7 +259,7 @@ def _save_safety(study_id: int, extra: SafetyFinding | None = None) -> None:
     try:
         findings = [safety_finding(r) for r in rows] + ([extra] if extra else [])
         save_findings(
-            store(), study_id, me().name, safety=findings, safety_was=_drawn("safety", study_id)
+            store(), study_id, me(), safety=findings, safety_was=_drawn("safety", study_id)
         )
     except TargetChanged as exc:
         _saved("safety", study_id, "")

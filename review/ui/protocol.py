@@ -93,7 +93,7 @@ def _save_form() -> None:
         or ProtocolModel().appendix_reasons,
     )
     try:
-        save_protocol(store(), new, me().name)
+        save_protocol(store(), new, me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -110,7 +110,7 @@ def _upload() -> None:
         path.write_bytes(upload.getvalue())
         try:
             new, screening = read_protocol_file(path)  # [screening] sets the Settings page too
-            save_protocol(store(), new, me().name, screening=screening)
+            save_protocol(store(), new, me(), screening=screening)
         except ReviewError as exc:  # name the uploaded file, not our temporary copy
             _say("error", str(exc).replace(str(path), upload.name))
             return

@@ -19,9 +19,11 @@ from pathlib import Path
 import streamlit as st
 
 from review.errors import ReviewError
-from review.report.document import write_report
+from review.permissions import allowed
+from review.report.export import export_prisma_svg, export_report
 from review.report.prisma import prisma_svg, review_counts
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
+from review.screening.model import Reviewer
 from review.ui.state import me, store
 
 FORMATS = (
@@ -67,7 +69,7 @@ def _save() -> None:
         for part, _ in PARTS
     }
     try:
-        save_summaries(store(), Summaries(sections["efficacy"], sections["safety"]), me().name)
+        save_summaries(store(), Summaries(sections["efficacy"], sections["safety"]), me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -77,7 +79,7 @@ def _save() -> None:
 def _redraft() -> None:
     db = store()
     try:
-        save_summaries(db, draft_summaries(db), me().name)
+        save_summaries(db, draft_summaries(db), me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -85,11 +87,11 @@ def _redraft() -> None:
     _fresh("The summaries are drafted again from the extracted data.")
 
 
-def report_file(db, fmt: str) -> tuple[str, bytes]:
+def report_file(db, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
     """(file name, bytes) of the report in one format; a Markdown report and the PRISMA picture
     it links to come together in a zip."""
     with tempfile.TemporaryDirectory() as folder:
-        path = write_report(db, Path(folder) / f"report.{fmt}", fmt)
+        path = export_report(db, actor, Path(folder) / f"report.{fmt}", fmt)
         written = sorted(Path(folder).iterdir())
         if len(written) == 1:
             return path.name, path.read_bytes()
@@ -103,7 +105,7 @@ def report_file(db, fmt: str) -> tuple[str, bytes]:
 def _prepare() -> None:
     db = store()
     try:
-        files = {fmt: report_file(db, fmt) for fmt, _, _ in FORMATS}
+        files = {fmt: report_file(db, me(), fmt) for fmt, _, _ in FORMATS}
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -116,8 +118,11 @@ def _prepare() -> None:
 def prisma_diagram(db) -> None:
     """The PRISMA 2020 flow diagram of the review as it stands (one study per study once studies
     are made, else one per included report)."""
-    svg = prisma_svg(review_counts(db))
+    lead = allowed(me(), "export_report")  # a reviewer sees it (on Overview), a lead exports it
+    svg = export_prisma_svg(db, me()) if lead else prisma_svg(review_counts(db))
     st.image(svg, caption="PRISMA 2020 flow diagram")  # an <img> of the SVG: no markup runs
+    if not lead:
+        return
     st.download_button(
         "Download the diagram (SVG)",
         svg,
@@ -193,6 +198,7 @@ def page() -> None:
     elif kind:
         st.success(message)
     _summaries(db, who.is_lead)
-    _files(db)
+    if allowed(who, "export_report"):
+        _files(db)
     st.subheader("Study selection (PRISMA)")
     prisma_diagram(db)

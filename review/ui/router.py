@@ -1,7 +1,7 @@
 """The app's pages, one per stage of the review; st.navigation routes between them.
 
-With reviewer accounts, nothing but the sign-in page exists until someone signs in, and leads
-see the pages only leads use.
+With reviewer accounts, nothing but the sign-in page exists until someone signs in, and only
+leads see the pages only leads use. The role is read from the database on every rerun.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ from review.ui import (
 )
 from review.ui.state import current_reviewer, has_accounts
 
+# Pages only a lead uses: they are not offered to a reviewer at all (and the library refuses
+# what they do to anyone but a lead). A lead made a reviewer loses them at the next click.
+LEAD_PAGES = ("conflicts", "duplicates", "report", "protocol", "settings")
+
 
 def _pages(reviewer) -> list[tuple]:
     """(function, title, url path) of the pages this reviewer may open, the first the default."""
@@ -40,7 +44,7 @@ def _pages(reviewer) -> list[tuple]:
         (settings.page, "Settings", "settings"),
     ]
     if reviewer is not None and not reviewer.is_lead:
-        pages = [p for p in pages if p[2] not in ("conflicts", "protocol")]
+        pages = [p for p in pages if p[2] not in LEAD_PAGES]
     return pages
 
 

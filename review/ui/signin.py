@@ -1,29 +1,42 @@
-"""Sign in and out: reviewers of a review with accounts must say who they are."""
+"""Sign in and out: reviewers of a review with accounts must say who they are.
+
+A form, so Enter in either field signs in; the library decides whether the name and password
+match and how long a name with many wrong passwords must wait.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from review.screening.reviewers import sign_in
-from review.ui.state import store
+from review.screening.reviewers import SignInWait, open_session
+from review.ui.state import NOTICE, sign_out, start_session, store
 
 
 def page() -> None:
     st.title("Sign in")
-    name = st.text_input("Name", key="signin_name")
-    password = st.text_input("Password", type="password", key="signin_password")
-    if st.button("Sign in", key="signin_button", type="primary"):
-        reviewer = sign_in(store(), name, password)
-        if reviewer is None:
-            st.error("That name and password do not match a reviewer of this review.")
-            return
-        st.session_state["reviewer"] = reviewer
-        st.rerun()
+    notice = st.session_state.pop(NOTICE, "")
+    if notice:
+        st.warning(notice)
+    with st.form("signin_form"):
+        name = st.text_input("Name", key="signin_name")
+        password = st.text_input("Password", type="password", key="signin_password")
+        submitted = st.form_submit_button("Sign in", key="signin_button", type="primary")
+    if not submitted:
+        return
+    try:
+        session = open_session(store(), name, password)
+    except SignInWait as exc:
+        st.error(str(exc))
+        return
+    if session is None:
+        st.error("That name and password do not match a reviewer of this review.")
+        return
+    start_session(session)
+    st.rerun()
 
 
 def sidebar(reviewer) -> None:
     st.sidebar.text(f"Signed in as {reviewer.name} ({reviewer.role})")
     if st.sidebar.button("Sign out", key="signout"):
-        for key in list(st.session_state):
-            del st.session_state[key]
+        sign_out()
         st.rerun()

@@ -1,4 +1,9 @@
-"""Which review the app serves, its one shared database connection, and who is signed in."""
+"""Which review the app serves, its one shared database connection, and who is signed in.
+
+The session keeps only a ``Session`` (name and credential version), and the account is read
+again on every rerun: a role change shows at the next click, and a password reset or a removal
+signs the session out there and then.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from pathlib import Path
 import streamlit as st
 
 from review.screening.model import Reviewer
-from review.screening.reviewers import reviewers
+from review.screening.reviewers import Session, reviewers, session_reviewer
 from review.store import Store, open_store
 
 SOLO = Reviewer("reviewer", "lead")  # a review without accounts: one person, who leads it
+SESSION = "signed_in"  # session-state key of the Session
+NOTICE = "signin_notice"  # why the session was signed out, for the sign-in page to say
 
 
 def review_path() -> Path:
@@ -38,11 +45,33 @@ def has_accounts() -> bool:
     return bool(reviewers(store()))
 
 
+def start_session(session: Session) -> None:
+    st.session_state[SESSION] = session
+
+
+def sign_out(notice: str = "") -> None:
+    """Forget everything this browser session held (its widgets' values too)."""
+    for key in list(st.session_state):
+        del st.session_state[key]
+    if notice:
+        st.session_state[NOTICE] = notice
+
+
 def current_reviewer() -> Reviewer | None:
-    """The signed-in reviewer; the single reviewer of a review without accounts."""
+    """The signed-in reviewer as the account stands now; the single reviewer of a review
+    without accounts; None when nobody is signed in (or the account no longer lets them)."""
     if not has_accounts():
         return SOLO
-    return st.session_state.get("reviewer")
+    session = st.session_state.get(SESSION)
+    if session is None:
+        return None
+    reviewer = session_reviewer(store(), session)
+    if reviewer is None:
+        sign_out(
+            "You were signed out: your account was removed or its password changed. "
+            "Sign in again, or ask a lead."
+        )
+    return reviewer
 
 
 def me() -> Reviewer:

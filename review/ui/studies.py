@@ -50,12 +50,12 @@ def _run(action, success: str = "") -> None:
 
 
 def _sync() -> None:
-    _run(lambda: sync_studies(store(), me().name), "{result} new studies.")
+    _run(lambda: sync_studies(store(), me()), "{result} new studies.")
 
 
 def _set_role(study_id: int) -> None:
     role = st.session_state[f"studies_role_{study_id}"]
-    _run(lambda: set_role(store(), study_id, role, me().name))
+    _run(lambda: set_role(store(), study_id, role, me()))
 
 
 def _key_ids() -> list[int]:
@@ -72,11 +72,11 @@ def _move(shown: tuple[int, ...], study_id: int, step: int) -> None:
     j = i + step
     if 0 <= j < len(order):
         order[i], order[j] = order[j], order[i]
-        _run(lambda: set_key_order(store(), order, me().name))
+        _run(lambda: set_key_order(store(), order, me()))
 
 
 def _apply_suggestion(order: list[int]) -> None:
-    _run(lambda: set_key_order(store(), order, me().name), "The suggested order is applied.")
+    _run(lambda: set_key_order(store(), order, me()), "The suggested order is applied.")
 
 
 def _study_of(record_id: int) -> int | None:
@@ -109,7 +109,7 @@ def _link(target: int | None, shown: tuple[tuple[int, int], ...]) -> None:
 
     def link():
         _check(target, dict(shown))
-        link_records(store(), target, records, me().name)
+        link_records(store(), target, records, me())
 
     _run(link, f"{len(records)} record(s) now report study {target}.")
 
@@ -122,7 +122,7 @@ def _split(study_id: int, record_id: int) -> None:
             raise TargetChanged(
                 f"Record {record_id} is no longer in study {study_id} {SINCE}; nothing was split."
             )
-        return split_record(store(), record_id, me().name)
+        return split_record(store(), record_id, me())
 
     _run(split, f"Record {record_id} is now study {{result}} of its own.")
 
@@ -143,7 +143,7 @@ def _save_appendix(study_id: int) -> None:
             raise TargetChanged(
                 f"Study {study_id} is no longer an appendix study {SINCE}; the entry was not saved."
             )
-        set_role(store(), study_id, "appendix", me().name, appendix=entry)
+        set_role(store(), study_id, "appendix", me(), appendix=entry)
 
     _run(save, f"Appendix entry of study {study_id} saved.")
 

@@ -55,7 +55,7 @@ def build_review(
     """A review of one record per title (ids 1..n in order); with accounts ann, bob and lee."""
     from review.records import AbstractSection, Author, Record
     from review.screening.decisions import save_settings
-    from review.screening.model import Settings
+    from review.screening.model import Reviewer, Settings
     from review.screening.reviewers import add_reviewer
     from review.store import open_store
 
@@ -77,8 +77,9 @@ def build_review(
         store.add_records("test", records)
         lead = "reviewer"
         if accounts:
+            owner = Reviewer("owner", "lead")  # the file's owner, as on the command line
             for name, password in PASSWORDS.items():
-                add_reviewer(store, name, ROLES[name], password)
+                add_reviewer(store, name, ROLES[name], password, by=owner)
             lead = "lee"
         settings = Settings(dual=dual, include_terms=("cryoablation",), exclude_terms=("rat",))
         save_settings(store, settings, by=lead)

@@ -17,10 +17,13 @@ from playwright.sync_api import expect
 
 from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS
 from review.extraction.studies import set_role, studies, study
+from review.screening.model import Reviewer
 from review.screening.reviewers import add_reviewer
 from review.store import open_store
 from tests.browser.harness import PASSWORDS, button, go_to, main_area, sign_in, wait_idle
 from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, build_review
+
+LEE = Reviewer("lee", "lead")
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +59,7 @@ def cazzato(tmp_path):
     db = tmp_path / "review.db"
     made = build_review(db, lead="lee")
     with open_store(db) as store:
-        add_reviewer(store, "lee", "lead", PASSWORDS["lee"])
+        add_reviewer(store, "lee", "lead", PASSWORDS["lee"], by=LEE)
     [study_id] = [s.id for s in made if s.label == "Cazzato 2016"]
     return db, study_id
 
@@ -112,7 +115,7 @@ def test_the_lead_types_study_1_details_and_safety_into_the_app(cazzato, serve, 
 
     # The Word report from the Report page carries study 1 as typed.
     with open_store(db) as store:
-        set_role(store, study_id, "key", "lee")
+        set_role(store, study_id, "key", LEE)
         assert [s.id for s in studies(store) if s.role == "key"] == [study_id]
     go_to(page, "Report")
     button(page, "Prepare the report files").click()

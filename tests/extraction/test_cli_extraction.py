@@ -16,8 +16,11 @@ from review.extraction.model import EfficacyFinding
 from review.extraction.protocol import protocol, read_protocol
 from review.extraction.studies import save_details, save_findings, studies
 from review.screening.decisions import settings
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import PROTOCOL, STUDY1, STUDY2_PAIN, build_review
+
+LEAD = Reviewer("lead", "lead")
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,8 @@ def test_extraction_export_edit_import(tmp_path, review):
     build_review(fresh)
     build_review(db)
     with open_store(db) as store:
-        save_details(store, 1, STUDY1, "lead")
-        save_findings(store, 2, "lead", efficacy=STUDY2_PAIN)
+        save_details(store, 1, STUDY1, LEAD)
+        save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
         expected = studies(store)
     book = tmp_path / "extraction.xlsx"
     done = review("extraction", "export", db, "-o", book)
@@ -137,7 +140,7 @@ def test_extraction_csv_export(tmp_path, review):
     with open_store(db) as store:
         note = "=cmd|' /C calc'!A0"
         finding = EfficacyFinding("Reduction in pain", "Mean VAS", "0", value="6.20", note=note)
-        save_findings(store, 2, "lead", efficacy=[finding])
+        save_findings(store, 2, LEAD, efficacy=[finding])
     out = tmp_path / "efficacy.csv"
     assert review("extraction", "export", db, "-o", out, "--kind", "efficacy").stdout == (
         f"{out}: 1 rows of efficacy.\n"

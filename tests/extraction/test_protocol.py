@@ -20,9 +20,11 @@ from review.extraction.protocol import (
     save_protocol,
 )
 from review.screening.decisions import settings
-from review.screening.model import Settings
+from review.screening.model import Reviewer, Settings
 from review.store import open_store
 from tests.extraction.ipg747 import PROTOCOL
+
+LEAD = Reviewer("lead", "lead")
 
 
 def test_the_ipg747_protocol_is_read_as_written():
@@ -76,12 +78,12 @@ def test_saved_protocol_is_the_reviews_and_sets_the_screening_reasons(tmp_path):
     p = read_protocol(PROTOCOL)
     with open_store(tmp_path / "r.db") as store:
         assert protocol(store) == Protocol()
-        save_protocol(store, p, by="lead")
+        save_protocol(store, p, by=LEAD)
         assert protocol(store) == p
         assert store.settings_values()["exclusion_reasons"] == list(p.exclusion_reasons)
         bad = replace(p, efficacy=(*p.efficacy, Outcome("reduction in PAIN")))
         with pytest.raises(ProtocolError, match="named twice"):
-            save_protocol(store, bad, by="lead")
+            save_protocol(store, bad, by=LEAD)
         assert protocol(store) == p  # the old one stays
 
 
@@ -162,7 +164,7 @@ def test_the_screening_table_sets_every_value_of_the_settings_page(tmp_path):
     p, screening = read_protocol_file(path)
     assert read_protocol(path) == p
     with open_store(tmp_path / "r.db") as store:
-        save_protocol(store, p, "lead", screening=screening)
+        save_protocol(store, p, LEAD, screening=screening)
         assert settings(store) == Settings(
             question='Is cryoablation "safe" for neuroma pain?',
             criteria="Adults with peripheral neuroma.\nAny study design.",
@@ -174,7 +176,7 @@ def test_the_screening_table_sets_every_value_of_the_settings_page(tmp_path):
         assert protocol(store) == p
         # A file without the table, or with only some keys, leaves the others as they are.
         path.write_text('title = "Cryo"\n[screening]\nmode = "single"\n', encoding="utf-8")
-        save_protocol(store, *read_protocol_file(path)[:1], "lead", read_protocol_file(path)[1])
+        save_protocol(store, *read_protocol_file(path)[:1], LEAD, read_protocol_file(path)[1])
         changed = settings(store)
         assert changed.dual is False and changed.include_terms == ("cryoablation", "cryoneurolysis")
         path.write_text('title = "Cryo"\n', encoding="utf-8")
@@ -200,7 +202,7 @@ def test_the_screening_table_sets_every_value_of_the_settings_page(tmp_path):
 def test_the_printed_protocol_reads_back_to_the_same_review(tmp_path, setup):
     p = read_protocol(PROTOCOL)
     with open_store(tmp_path / "a.db") as first:
-        save_protocol(first, p, "lead")
+        save_protocol(first, p, LEAD)
         first.set_settings(
             {k: list(v) if isinstance(v, tuple) else v for k, v in setup.__dict__.items()}, "lead"
         )
@@ -209,7 +211,7 @@ def test_the_printed_protocol_reads_back_to_the_same_review(tmp_path, setup):
     path = tmp_path / "printed.toml"
     path.write_text(printed, encoding="utf-8")
     with open_store(tmp_path / "b.db") as second:
-        save_protocol(second, *read_protocol_file(path)[:1], "lead", read_protocol_file(path)[1])
+        save_protocol(second, *read_protocol_file(path)[:1], LEAD, read_protocol_file(path)[1])
         assert settings(second) == setup
         assert review_toml(second) == printed
 

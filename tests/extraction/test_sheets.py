@@ -27,8 +27,12 @@ from review.extraction.studies import (
     studies,
     study,
 )
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, STUDY2_PAIN, build_review
+
+ASSISTANT = Reviewer("assistant", "reviewer")
+LEAD = Reviewer("lead", "lead")
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click")'
 # Text a spreadsheet would turn into a number, a formula or a date if it were not kept as text.
@@ -49,14 +53,14 @@ def filled_review(path: Path) -> list:
     studies 1-2 key, study 6 in the appendix."""
     build_review(path)
     with open_store(path) as store:
-        save_details(store, 1, STUDY1, "lead")
+        save_details(store, 1, STUDY1, LEAD)
         save_details(store, 2, replace(STUDY1, retrospective=False, follow_up_months=12.0,
-                                       lost_to_follow_up=1, country="=1+1"), "lead")  # fmt: skip
-        save_findings(store, 1, "lead", safety=STUDY1_SAFETY)
-        save_findings(store, 2, "lead", efficacy=STUDY2_PAIN + TRICKY)
-        set_role(store, 1, "key", "lead")
-        set_role(store, 2, "key", "lead")
-        set_role(store, 6, "appendix", "lead", APPENDIX)
+                                       lost_to_follow_up=1, country="=1+1"), LEAD)  # fmt: skip
+        save_findings(store, 1, LEAD, safety=STUDY1_SAFETY)
+        save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN + TRICKY)
+        set_role(store, 1, "key", LEAD)
+        set_role(store, 2, "key", LEAD)
+        set_role(store, 6, "appendix", LEAD, APPENDIX)
         return studies(store)
 
 
@@ -93,7 +97,7 @@ def test_round_trip_into_a_fresh_review_is_exact(reviews, workbook, tmp_path):
     expected = snapshot(filled)[0]
     before = snapshot(fresh)[0]
     with open_store(fresh) as store:
-        summary = import_extraction(store, workbook, by="assistant")
+        summary = import_extraction(store, workbook, by=ASSISTANT)
         after = studies(store)
         events = store.extraction_event_rows()
         again = tmp_path / "again.xlsx"
@@ -113,7 +117,7 @@ def test_importing_the_same_file_twice_changes_nothing(reviews, workbook):
     filled, _ = reviews
     before = snapshot(filled)
     with open_store(filled) as store:
-        summary = import_extraction(store, workbook, by="lead")
+        summary = import_extraction(store, workbook, by=LEAD)
     assert summary.changed == 0
     assert snapshot(filled) == before  # not even a history event
 
@@ -206,7 +210,7 @@ def test_reviewer_edits_are_stored(reviews, workbook):
 
     edit(workbook, change)
     with open_store(filled) as store:
-        summary = import_extraction(store, workbook, by="lead")
+        summary = import_extraction(store, workbook, by=LEAD)
         one, two, three = study(store, 1), study(store, 2), study(store, 3)
     assert summary.changed == 3
     assert [f.timepoint for f in two.efficacy][:3] == ["Baseline", "45 days", "Last follow-up"]
@@ -236,7 +240,7 @@ def test_studies_not_in_the_file_are_left_alone(reviews, workbook):
 
     edit(workbook, change)
     with open_store(filled) as store:
-        summary = import_extraction(store, workbook, by="lead")
+        summary = import_extraction(store, workbook, by=LEAD)
         after = {s.id: s for s in studies(store)}
     assert summary.studies == len(before) - 1 and summary.changed == 1
     assert after[2] == before[2]  # its findings survive although the file has none of them
@@ -324,7 +328,7 @@ def test_a_malformed_workbook_is_rejected_and_nothing_changes(reviews, workbook,
     edit(workbook, change)
     before = snapshot(filled)
     with open_store(filled) as store, pytest.raises(ExtractionError) as caught:
-        import_extraction(store, workbook, by="lead")
+        import_extraction(store, workbook, by=LEAD)
     assert expected in str(caught.value)
     assert "nothing was changed" in str(caught.value)
     assert snapshot(filled) == before
@@ -341,7 +345,7 @@ def test_every_problem_is_named_at_once(reviews, workbook):
     edit(workbook, change)
     before = snapshot(fresh)
     with open_store(fresh) as store, pytest.raises(ExtractionError) as caught:
-        import_extraction(store, workbook, by="lead")
+        import_extraction(store, workbook, by=LEAD)
     message = str(caught.value)
     assert "these 4 problems" in message
     for name in ("value is not a number", "a letter in N", "a bad role", "a bad design"):
@@ -356,19 +360,19 @@ def test_a_file_that_is_not_a_workbook_is_rejected_by_name(reviews, tmp_path, co
     path = tmp_path / "my extraction.xlsx"
     path.write_bytes(content)
     with open_store(filled) as store, pytest.raises(ExtractionError, match="my extraction.xlsx"):
-        import_extraction(store, path, by="lead")
+        import_extraction(store, path, by=LEAD)
     with open_store(filled) as store, pytest.raises(ExtractionError, match="no such file"):
-        import_extraction(store, tmp_path / "missing.xlsx", by="lead")
+        import_extraction(store, tmp_path / "missing.xlsx", by=LEAD)
     csv_file = shutil.copy(path, tmp_path / "extraction.csv")
     with open_store(filled) as store, pytest.raises(ExtractionError, match="extraction.csv"):
-        import_extraction(store, csv_file, by="lead")
+        import_extraction(store, csv_file, by=LEAD)
     assert snapshot(filled) == before
 
 
 def test_csv_export_neutralises_formulas(reviews, tmp_path):
     filled, _ = reviews
     with open_store(filled) as store:
-        save_findings(store, 3, "lead", safety=[
+        save_findings(store, 3, LEAD, safety=[
             SafetyFinding("=cmd|' /C calc'!A0", n=1, total=7, note="+1 call"),
             SafetyFinding("Infection", n=0, total=7, severity="-", note="-2"),
         ])  # fmt: skip

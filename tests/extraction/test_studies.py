@@ -32,6 +32,7 @@ from review.extraction.studies import (
 )
 from review.imports.load import import_file
 from review.screening.decisions import decide, stage_units
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import (
     PROTOCOL,
@@ -41,6 +42,9 @@ from tests.extraction.ipg747 import (
     STUDY2_PAIN,
     build_review,
 )
+
+ASSISTANT = Reviewer("assistant", "reviewer")
+LEAD = Reviewer("lead", "lead")
 
 
 @pytest.fixture
@@ -63,10 +67,10 @@ def test_sync_gives_each_included_record_a_study_once(tmp_path):
         for record_id in units[:3]:
             decide(store, "lead", record_id, "full_text", "include")
         decide(store, "lead", units[3], "full_text", "exclude", "Wrong population")
-        assert sync_studies(store, "lead") == 3
-        assert sync_studies(store, "lead") == 0  # nothing new
+        assert sync_studies(store, LEAD) == 3
+        assert sync_studies(store, LEAD) == 0  # nothing new
         decide(store, "lead", units[4], "full_text", "include")
-        assert sync_studies(store, "lead") == 1
+        assert sync_studies(store, LEAD) == 1
         found = studies(store)
     assert sorted(r for s in found for r in records(s)) == sorted([*units[:3], units[4]])
     first = next(s for s in found if records(s) == [units[0]])
@@ -77,11 +81,11 @@ def test_sync_gives_each_included_record_a_study_once(tmp_path):
 
 def test_link_merges_a_follow_up_paper_into_the_trials_study(db):
     with open_store(db) as store:
-        link_records(store, 1, [6], "lead")
+        link_records(store, 1, [6], LEAD)
         by_id = {s.id: s for s in studies(store)}
         assert records(by_id[1]) == [1, 6] and 6 not in by_id  # the emptied study went
         assert by_id[1].main_record.record_id == 1
-        link_records(store, 1, [7], "lead", main=7)
+        link_records(store, 1, [7], LEAD, main=7)
         one = study(store, 1)
         assert records(one) == [7, 1, 6] and one.main_record.record_id == 7  # main first
         assert one.year == 2019  # the cited record's
@@ -91,23 +95,23 @@ def test_link_merges_a_follow_up_paper_into_the_trials_study(db):
 
 def test_link_refuses_to_orphan_a_study_with_extracted_data(db):
     with open_store(db) as store:
-        save_findings(store, 6, "lead", safety=STUDY1_SAFETY)
-        save_details(store, 7, StudyDetails(country="Germany"), "lead")
+        save_findings(store, 6, LEAD, safety=STUDY1_SAFETY)
+        save_details(store, 7, StudyDetails(country="Germany"), LEAD)
         before = studies(store)
         with pytest.raises(ExtractionError, match=r"Study 6 \(Example 2021\) has extracted"):
-            link_records(store, 1, [6], "lead")
+            link_records(store, 1, [6], LEAD)
         with pytest.raises(ExtractionError, match=r"Study 7 \(Example 2019\) has extracted"):
-            link_records(store, 1, [7], "lead")
+            link_records(store, 1, [7], LEAD)
         assert studies(store) == before
         with pytest.raises(ExtractionError, match="no study 99"):
-            link_records(store, 99, [1], "lead")
+            link_records(store, 99, [1], LEAD)
 
 
 def test_a_study_keeping_other_records_may_give_one_away(db):
     with open_store(db) as store:
-        link_records(store, 2, [6], "lead")
-        save_findings(store, 2, "lead", efficacy=STUDY2_PAIN)
-        link_records(store, 1, [6], "lead")  # study 2 keeps record 2 and its findings
+        link_records(store, 2, [6], LEAD)
+        save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
+        link_records(store, 1, [6], LEAD)  # study 2 keeps record 2 and its findings
         by_id = {s.id: s for s in studies(store)}
     assert records(by_id[1]) == [1, 6] and records(by_id[2]) == [2]
     assert len(by_id[2].efficacy) == len(STUDY2_PAIN)
@@ -115,40 +119,40 @@ def test_a_study_keeping_other_records_may_give_one_away(db):
 
 def test_split_takes_a_record_into_a_study_of_its_own(db):
     with open_store(db) as store:
-        link_records(store, 1, [6, 7], "lead")
-        new = split_record(store, 6, "lead")
+        link_records(store, 1, [6, 7], LEAD)
+        new = split_record(store, 6, LEAD)
         by_id = {s.id: s for s in studies(store)}
         assert records(by_id[1]) == [1, 7] and records(by_id[new]) == [6]
         assert by_id[new].label == "Example 2021"
         before = studies(store)
         with pytest.raises(ExtractionError, match="only record of study"):
-            split_record(store, 6, "lead")  # it would leave an empty study behind
+            split_record(store, 6, LEAD)  # it would leave an empty study behind
         with pytest.raises(ExtractionError, match="no record 999"):
-            split_record(store, 999, "lead")
+            split_record(store, 999, LEAD)
         assert studies(store) == before
 
 
 def test_roles_and_the_order_of_key_studies(db):
     with open_store(db) as store:
         for study_id in (3, 1, 2):
-            set_role(store, study_id, "key", "lead")
+            set_role(store, study_id, "key", LEAD)
         assert [(s.id, s.position) for s in studies(store)][:3] == [(3, 1), (1, 2), (2, 3)]
-        set_role(store, 1, "key", "lead")  # saying it again keeps its place
+        set_role(store, 1, "key", LEAD)  # saying it again keeps its place
         assert study(store, 1).position == 2
         entry = AppendixEntry("n=12, 6 months", "Favourable", "Case report")
-        set_role(store, 6, "appendix", "lead", entry)
+        set_role(store, 6, "appendix", LEAD, entry)
         six = study(store, 6)
         assert (six.role, six.position, six.appendix) == ("appendix", None, entry)
-        set_key_order(store, [2, 3, 1], "lead")
+        set_key_order(store, [2, 3, 1], LEAD)
         order = [s.id for s in studies(store)]
         assert order[:3] == [2, 3, 1] and order[-1] == 6  # key, undecided, then appendix
         with pytest.raises(ExtractionError, match="every key study exactly once"):
-            set_key_order(store, [2, 3], "lead")
+            set_key_order(store, [2, 3], LEAD)
         with pytest.raises(ExtractionError, match="Unknown study role 'main'"):
-            set_role(store, 4, "main", "lead")
+            set_role(store, 4, "main", LEAD)
         with pytest.raises(ExtractionError, match="no study 99"):
-            set_role(store, 99, "key", "lead")
-        set_role(store, 3, "undecided", "lead")
+            set_role(store, 99, "key", LEAD)
+        set_role(store, 3, "undecided", LEAD)
         assert study(store, 3).position is None
 
 
@@ -182,11 +186,11 @@ def test_details_are_checked_and_saved(db):
     ]
     with open_store(db) as store:
         with pytest.raises(ExtractionError, match="Study 1: design 'cohort'.*Nothing was saved"):
-            save_details(store, 1, bad, "lead")
+            save_details(store, 1, bad, LEAD)
         with pytest.raises(ExtractionError, match="no study 99"):
-            save_details(store, 99, STUDY1, "lead")
+            save_details(store, 99, STUDY1, LEAD)
         assert study(store, 1).details == StudyDetails()
-        save_details(store, 1, STUDY1, "lead", label="Cazzato 2016 (Morton)")
+        save_details(store, 1, STUDY1, LEAD, label="Cazzato 2016 (Morton)")
         one = study(store, 1)
     assert one.details == STUDY1 and one.label == "Cazzato 2016 (Morton)"
     assert one.details.analysis.splitlines()[0] == (
@@ -235,12 +239,12 @@ def test_safety_checks_name_the_field():
 def test_findings_are_saved_whole_or_not_at_all(db):
     with open_store(db) as store:
         lower = [replace(STUDY2_PAIN[0], outcome="reduction in PAIN "), *STUDY2_PAIN[1:]]
-        save_findings(store, 2, "lead", efficacy=lower)
+        save_findings(store, 2, LEAD, efficacy=lower)
         two = study(store, 2)
         assert two.efficacy == tuple(STUDY2_PAIN)  # the protocol's spelling
         bad = [*STUDY2_PAIN, replace(STUDY2_PAIN[0], value="six"), STUDY2_PAIN[1]]
         with pytest.raises(ExtractionError) as caught:
-            save_findings(store, 2, "lead", efficacy=bad, safety=STUDY1_SAFETY)
+            save_findings(store, 2, LEAD, efficacy=bad, safety=STUDY1_SAFETY)
         message = str(caught.value)
         assert "efficacy row 5: value 'six' is not a number" in message
         assert (
@@ -250,17 +254,17 @@ def test_findings_are_saved_whole_or_not_at_all(db):
         assert message.endswith("Nothing was saved.")
         assert study(store, 2) == two
         with pytest.raises(ExtractionError, match="no study 99"):
-            save_findings(store, 99, "lead", safety=STUDY1_SAFETY)
+            save_findings(store, 99, LEAD, safety=STUDY1_SAFETY)
         assert protocol(store).outcome("reduction in pain").name == "Reduction in pain"
 
 
 def test_the_history_keeps_every_save(db):
     first = replace(STUDY1, country="Frnace")
     with open_store(db) as store:
-        save_details(store, 1, first, "assistant")
-        save_details(store, 1, STUDY1, "lead")
-        save_findings(store, 1, "lead", safety=STUDY1_SAFETY, source="cli")
-        save_findings(store, 1, "lead", safety=[])
+        save_details(store, 1, first, ASSISTANT)
+        save_details(store, 1, STUDY1, LEAD)
+        save_findings(store, 1, LEAD, safety=STUDY1_SAFETY, source="cli")
+        save_findings(store, 1, LEAD, safety=[])
         events = store.extraction_event_rows(1)
     saves = [e for e in events if e["action"] == "save"]
     assert [e["actor"] for e in saves] == ["assistant", "lead", "lead", "lead"]

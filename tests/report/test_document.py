@@ -30,8 +30,11 @@ from review.imports.load import import_file
 from review.report.document import build_report, render_html, render_markdown, write_report
 from review.report.summary import Summaries, save_summaries
 from review.screening.decisions import decide, stage_units
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, STUDY2_PAIN, build_review
+
+LEAD = Reviewer("lead", "lead")
 
 APPENDIX = AppendixEntry(
     patients_follow_up="Review",
@@ -46,12 +49,12 @@ def complete_review(path: Path) -> Path:
     in order, study 6 (the review) in the appendix, one saved PubMed search that ran."""
     build_review(path)
     with open_store(path) as store:
-        save_details(store, 1, STUDY1, "lead")
-        save_findings(store, 1, "lead", safety=STUDY1_SAFETY)
-        save_findings(store, 2, "lead", efficacy=STUDY2_PAIN)
+        save_details(store, 1, STUDY1, LEAD)
+        save_findings(store, 1, LEAD, safety=STUDY1_SAFETY)
+        save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
         for study_id in range(1, 6):
-            set_role(store, study_id, "key", "lead")
-        set_role(store, 6, "appendix", "lead", APPENDIX)
+            set_role(store, study_id, "key", LEAD)
+        set_role(store, 6, "appendix", LEAD, APPENDIX)
         search = store.save_search("neuroma", "cryoablation AND neuroma", mindate="2000")
         run = store.start_run(search, "search", {})
         store.finish_run(
@@ -72,9 +75,9 @@ def add_hostile_record(path: Path, tmp: Path) -> int:
         (record_id,) = [u for u in stage_units(store, "title_abstract") if u not in linked]
         decide(store, "lead", record_id, "title_abstract", "include")
         decide(store, "lead", record_id, "full_text", "include")
-        sync_studies(store, "lead")
+        sync_studies(store, LEAD)
         new = next(s for s in studies(store) if s.records[0].record_id == record_id)
-        set_role(store, new.id, "appendix", "lead", AppendixEntry("n=3", "Works", "Case report"))
+        set_role(store, new.id, "appendix", LEAD, AppendixEntry("n=3", "Works", "Case report"))
         return new.id
 
 
@@ -238,7 +241,7 @@ def test_based_on_patients_names_studies_without_a_number(review_db):
         assert "Cazzato" not in text
         # IPG747's numbers: 20 + 21 + 7 + 22 + 20 patients
         for study_id, n in ((2, 21), (3, 7), (4, 22), (5, 20)):
-            save_details(store, study_id, StudyDetails(patients=n, design="case series"), "lead")
+            save_details(store, study_id, StudyDetails(patients=n, design="case series"), LEAD)
         report = build_report(store)
     assert report.evidence_base == "This overview is based on 90 patients from 5 studies."
     assert "The key evidence is 5 studies: 5 case series." in report.validity
@@ -247,7 +250,7 @@ def test_based_on_patients_names_studies_without_a_number(review_db):
 
 def test_key_studies_follow_the_leads_order(review_db):
     with open_store(review_db) as store:
-        set_key_order(store, [2, 1, 3, 5, 4], "lead")
+        set_key_order(store, [2, 1, 3, 5, 4], LEAD)
         report = build_report(store)
     assert [k.heading for k in report.key_studies] == [
         "Study 1 Prologo JD (2017)",
@@ -261,7 +264,7 @@ def test_key_studies_follow_the_leads_order(review_db):
 def test_edited_summaries_are_printed(review_db, tmp_path):
     edited = "Pain fell by two thirds after cryoablation (Prologo 2017)."
     with open_store(review_db) as store:
-        save_summaries(store, Summaries(efficacy=(("Reduction in pain", edited),)), "lead")
+        save_summaries(store, Summaries(efficacy=(("Reduction in pain", edited),)), LEAD)
         write_report(store, tmp_path / "r.docx")
         page = render_html(build_report(store))
     texts = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]

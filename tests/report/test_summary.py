@@ -10,9 +10,12 @@ from review.errors import ReviewError
 from review.extraction.model import EfficacyFinding, SafetyFinding, StudyDetails
 from review.extraction.studies import save_details, save_findings, set_key_order
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import STUDY2_PAIN
 from tests.report.test_document import complete_review
+
+LEAD = Reviewer("lead", "lead")
 
 STUDY2 = StudyDetails(
     study_type="Case series",
@@ -41,7 +44,7 @@ def paragraph(section, heading: str) -> str:
 
 
 def test_efficacy_sentence_quotes_the_study_and_its_numbers(store):
-    save_details(store, 2, STUDY2, "lead")
+    save_details(store, 2, STUDY2, LEAD)
     text = paragraph(draft_summaries(store).efficacy, "Reduction in pain")
     assert text.startswith("In a case series of 21 patients with phantom limb pain, ")
     assert "mean pain score (VAS 0 to 10) decreased from 6.2 (95% CI 5.2 to 7.3) at" in text
@@ -50,7 +53,7 @@ def test_efficacy_sentence_quotes_the_study_and_its_numbers(store):
 
 
 def test_retrospective_design_and_population_come_from_the_details(store):
-    save_findings(store, 1, "lead", efficacy=[MOBILITY])
+    save_findings(store, 1, LEAD, efficacy=[MOBILITY])
     text = paragraph(draft_summaries(store).efficacy, "Improved mobility")
     assert text == (
         "In a retrospective case series of 20 patients with Morton's neuroma, walking without "
@@ -66,20 +69,20 @@ def test_a_study_without_details_is_still_cited(store):
 
 def test_outcomes_in_protocol_order_and_studies_in_key_order(store):
     pain_1 = [replace(f, analysed=20) for f in STUDY2_PAIN[:3:2]]  # baseline and 45 days
-    save_findings(store, 1, "lead", efficacy=[*pain_1, MOBILITY])
+    save_findings(store, 1, LEAD, efficacy=[*pain_1, MOBILITY])
     draft = draft_summaries(store)
     # the protocol lists quality of life, mobility, pain; nobody reported quality of life
     assert [h for h, _ in draft.efficacy] == ["Improved mobility", "Reduction in pain"]
     lines = paragraph(draft.efficacy, "Reduction in pain").split("\n")
     assert [line[-15:] for line in lines] == ["(Cazzato 2016).", "(Prologo 2017)."]
-    set_key_order(store, [2, 1, 3, 4, 5], "lead")
+    set_key_order(store, [2, 1, 3, 4, 5], LEAD)
     lines = paragraph(draft_summaries(store).efficacy, "Reduction in pain").split("\n")
     assert [line[-15:] for line in lines] == ["(Prologo 2017).", "(Cazzato 2016)."]
 
 
 def test_only_key_studies_are_summarised(store):
     finding = EfficacyFinding("Improved quality of life", "SF-36", "6 months", value="60")
-    save_findings(store, 7, "lead", efficacy=[finding])  # study 7 is undecided
+    save_findings(store, 7, LEAD, efficacy=[finding])  # study 7 is undecided
     assert "Improved quality of life" not in dict(draft_summaries(store).efficacy)
 
 
@@ -87,7 +90,7 @@ def test_safety_sentences_grouped_by_event(store):
     save_findings(
         store,
         2,
-        "lead",
+        LEAD,
         safety=[
             SafetyFinding("Pain", n=3, total=21, unit="procedure"),
             SafetyFinding("Infection", n=0, total=21),
@@ -116,11 +119,11 @@ def test_edited_text_survives_and_new_outcomes_get_their_draft(store):
         efficacy=(("Reduction in pain", "Pain fell (Prologo 2017)."),),
         safety=(("Pain", "Two patients had pain for a week (Cazzato 2016)."),),
     )  # "No major complications" was deleted by the reviewer
-    save_summaries(store, edited, "lead")
+    save_summaries(store, edited, LEAD)
     kept = summaries(store)
     assert kept.edited
     assert kept.efficacy == edited.efficacy and kept.safety == edited.safety
-    save_findings(store, 1, "lead", efficacy=[MOBILITY])  # an outcome new since saving
+    save_findings(store, 1, LEAD, efficacy=[MOBILITY])  # an outcome new since saving
     kept = summaries(store)
     assert [h for h, _ in kept.efficacy] == ["Improved mobility", "Reduction in pain"]
     assert paragraph(kept.efficacy, "Improved mobility").startswith("In a retrospective case")
@@ -131,7 +134,7 @@ def test_edited_text_survives_and_new_outcomes_get_their_draft(store):
 def test_summaries_with_duplicate_or_empty_headings_are_refused(store):
     twice = Summaries(efficacy=(("Pain", "a"), ("pain", "b")))
     with pytest.raises(ReviewError, match="used twice"):
-        save_summaries(store, twice, "lead")
+        save_summaries(store, twice, LEAD)
     with pytest.raises(ReviewError, match="heading"):
-        save_summaries(store, Summaries(safety=(("  ", "text"),)), "lead")
+        save_summaries(store, Summaries(safety=(("  ", "text"),)), LEAD)
     assert not summaries(store).edited

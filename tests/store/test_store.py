@@ -54,12 +54,13 @@ def test_migrations_are_applied_once_and_recorded(tmp_path):
             "002_imports_and_duplicates.sql",
             "003_screening.sql",
             "004_extraction.sql",
+            "005_accounts.sql",
         ]
         assert store.scalar("PRAGMA journal_mode") == "wal"
         assert store.scalar("PRAGMA busy_timeout") == 30000
     with open_store(path) as store:
         assert store.migrate() == []
-        assert store.scalar("SELECT count(*) FROM schema_migrations") == 4
+        assert store.scalar("SELECT count(*) FROM schema_migrations") == 5
 
 
 def test_batch_is_stored_once_linked_to_each_run_and_queued(tmp_path):

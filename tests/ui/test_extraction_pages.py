@@ -17,10 +17,13 @@ from review.records import Record
 from review.report.summary import summaries
 from review.screening.decisions import decide
 from review.screening.model import Reviewer
-from review.screening.reviewers import add_reviewer
+from review.screening.reviewers import Session, add_reviewer
 from review.store import open_store
 from review.ui.router import _pages
+from review.ui.state import SESSION
 from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, STUDY2_PAIN, build_review
+
+LEAD = Reviewer("lead", "lead")
 
 HOSTILE = '<script>alert("x")</script> **bold** [link](http://example.org)'
 TIMEOUT = 30
@@ -61,7 +64,7 @@ def _protocol_page():
 def _run(page, reviewer: Reviewer | None = None) -> AppTest:
     at = AppTest.from_function(page)
     if reviewer is not None:
-        at.session_state["reviewer"] = reviewer
+        at.session_state[SESSION] = Session(reviewer.name, 0)  # a new account's version
     at.run(timeout=TIMEOUT)
     assert not at.exception, at.exception
     return at
@@ -93,8 +96,8 @@ def test_the_pages_are_registered_in_order_and_protocol_is_for_leads():
         "Records", "Studies", "Extraction", "Report", "Protocol", "Settings",
     ]  # fmt: skip
     paths = [path for _, _, path in _pages(Reviewer("ann", "reviewer"))]
-    assert {"studies", "extraction", "report"} <= set(paths)
-    assert "protocol" not in paths
+    assert {"studies", "extraction"} <= set(paths)
+    assert not {"conflicts", "duplicates", "report", "protocol", "settings"} & set(paths)
 
 
 def test_the_app_opens_with_the_new_pages(review_db):
@@ -161,7 +164,7 @@ def test_an_invalid_efficacy_value_is_named_and_nothing_is_stored(review_db):
 
 def test_findings_are_edited_as_a_table_and_previewed_as_nice_tables(review_db):
     with open_store(review_db) as store:
-        save_findings(store, 2, "lead", efficacy=STUDY2_PAIN, safety=STUDY1_SAFETY)
+        save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN, safety=STUDY1_SAFETY)
     at = AppTest.from_function(_extraction_page)
     at.query_params["study"] = "2"  # a link from the Studies page
     at.run(timeout=TIMEOUT)
@@ -242,7 +245,7 @@ def test_roles_key_order_and_appendix_reasons(review_db):
 
 def test_a_reviewer_who_is_not_a_lead_sees_studies_read_only(review_db):
     with open_store(review_db) as store:
-        add_reviewer(store, "ann", "reviewer", "ann-password")
+        add_reviewer(store, "ann", "reviewer", "ann-password", by=LEAD)
     ann = Reviewer("ann", "reviewer")
     at = _run(_studies_page, ann)
     assert not [s for s in at.selectbox if (s.key or "").startswith("studies_role_")]
@@ -296,8 +299,8 @@ def test_the_protocol_page_saves_outcomes_from_the_table(review_db):
 
 def test_the_report_page_saves_summaries_and_prepares_files(review_db):
     with open_store(review_db) as store:
-        save_findings(store, 2, "lead", efficacy=STUDY2_PAIN)
-        set_role(store, 2, "key", "lead")
+        save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
+        set_role(store, 2, "key", LEAD)
         [(heading, draft)] = summaries(store).efficacy
     at = _run(_report_page)
     [box] = [t for t in at.text_area if t.value == draft]

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from review.records import AbstractSection, Record
 from review.screening.decisions import conflicts, decide, progress, save_settings, settings
-from review.screening.model import Settings
+from review.screening.model import Reviewer, Settings
 from review.screening.reviewers import add_reviewer
 from review.store import open_store
 
@@ -112,7 +112,7 @@ def test_settings_page_saves(review_db):
 
 def test_a_review_with_accounts_asks_who_you_are(review_db):
     with open_store(review_db) as store:
-        add_reviewer(store, "ann", "reviewer", "ann-password")
+        add_reviewer(store, "ann", "reviewer", "ann-password", by=Reviewer("owner", "lead"))
     at = AppTest.from_file("../../app.py").run(timeout=30)
     assert at.title[0].value == "Sign in"
     at.text_input(key="signin_name").set_value("ann")

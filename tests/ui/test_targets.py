@@ -34,6 +34,7 @@ from tests.extraction.ipg747 import build_review
 TIMEOUT = 30
 TA, FT = "title_abstract", "full_text"
 LEAD = Reviewer("lee", "lead")
+KIM = Reviewer("kim", "lead")
 Match = namedtuple("Match", "a b score verdict reasons")
 
 
@@ -220,7 +221,7 @@ def test_a_safety_finding_for_a_study_merged_away_meanwhile_is_refused(ipg):
     at.query_params["study"] = "2"
     at.run(timeout=TIMEOUT)
     with open_store(ipg) as store:  # study 2's record is linked into study 1: study 2 is gone
-        link_records(store, 1, [2], "kim")
+        link_records(store, 1, [2], KIM)
         assert 2 not in [s.id for s in studies(store)]
     _add_pain(at, 2)
     assert "There is no study 2" in _errors(at)[0]
@@ -231,7 +232,7 @@ def test_a_safety_finding_for_a_study_merged_away_meanwhile_is_refused(ipg):
 def test_a_safety_finding_over_findings_changed_meanwhile_is_refused(ipg):
     at = _run("extraction.page")
     with open_store(ipg) as store:
-        save_findings(store, 1, "kim", safety=[SafetyFinding("Bleeding", note="one case")])
+        save_findings(store, 1, KIM, safety=[SafetyFinding("Bleeding", note="one case")])
     _add_pain(at, 1)  # "saved with the table above as it stands": kim's row is not in it
     assert "its safety findings were changed by someone else" in _errors(at)[0]
     assert _safety(ipg) == {1: ["Bleeding"]}
@@ -241,9 +242,9 @@ def test_a_safety_finding_over_findings_changed_meanwhile_is_refused(ipg):
 
 def test_the_library_refuses_findings_edited_on_other_rows(ipg):
     with open_store(ipg) as store:
-        save_findings(store, 1, "kim", safety=[SafetyFinding("Bleeding", note="x")])
+        save_findings(store, 1, KIM, safety=[SafetyFinding("Bleeding", note="x")])
         with pytest.raises(TargetChanged, match="Study 1 .*safety findings were changed"):
-            save_findings(store, 1, "ann", safety=[], safety_was=())
+            save_findings(store, 1, Reviewer("ann", "reviewer"), safety=[], safety_was=())
         assert [f.event for f in study(store, 1).safety] == ["Bleeding"]
 
 
@@ -254,7 +255,7 @@ def test_linking_into_a_study_renamed_meanwhile_links_into_that_study(ipg):
     with open_store(ipg) as store:
         from review.extraction.studies import save_details
 
-        save_details(store, 3, study(store, 3).details, "kim", label="Renamed")
+        save_details(store, 3, study(store, 3).details, KIM, label="Renamed")
     at.run(timeout=TIMEOUT)  # any rerun: the picker keeps study 3 under its new label
     assert at.selectbox(key="studies_link_target").value == 3
     at.button(key="studies_link").click().run(timeout=TIMEOUT)
@@ -268,7 +269,7 @@ def test_linking_records_moved_meanwhile_is_refused(ipg):
     at.selectbox(key="studies_link_target").set_value(1).run(timeout=TIMEOUT)
     at.multiselect(key="studies_link_records").set_value([3]).run(timeout=TIMEOUT)
     with open_store(ipg) as store:
-        link_records(store, 2, [3], "kim")  # record 3 now reports study 2
+        link_records(store, 2, [3], KIM)  # record 3 now reports study 2
     at.button(key="studies_link").click().run(timeout=TIMEOUT)
     assert "Record(s) 3 moved to another study" in _errors(at)[0]
     with open_store(ipg) as store:
@@ -278,10 +279,10 @@ def test_linking_records_moved_meanwhile_is_refused(ipg):
 
 def test_splitting_a_record_moved_meanwhile_is_refused(ipg):
     with open_store(ipg) as store:
-        link_records(store, 1, [2], "lee")
+        link_records(store, 1, [2], LEAD)
     at = _run("studies.page")
     with open_store(ipg) as store:
-        link_records(store, 3, [2], "kim")  # record 2 moves on to study 3
+        link_records(store, 3, [2], KIM)  # record 2 moves on to study 3
     at.button(key="studies_split_2").click().run(timeout=TIMEOUT)
     assert "Record 2 is no longer in study 1" in _errors(at)[0]
     with open_store(ipg) as store:
@@ -291,10 +292,10 @@ def test_splitting_a_record_moved_meanwhile_is_refused(ipg):
 def test_moving_a_key_study_in_an_order_changed_meanwhile_is_refused(ipg):
     with open_store(ipg) as store:
         for study_id in (1, 2, 3):
-            set_role(store, study_id, "key", "lee")
+            set_role(store, study_id, "key", LEAD)
     at = _run("studies.page")
     with open_store(ipg) as store:
-        set_key_order(store, [3, 1, 2], "kim")
+        set_key_order(store, [3, 1, 2], KIM)
     at.button(key="studies_down_1").click().run(timeout=TIMEOUT)
     assert "The key studies or their order changed" in _errors(at)[0]
     with open_store(ipg) as store:
@@ -303,10 +304,10 @@ def test_moving_a_key_study_in_an_order_changed_meanwhile_is_refused(ipg):
 
 def test_an_appendix_entry_for_a_study_made_key_meanwhile_is_refused(ipg):
     with open_store(ipg) as store:
-        set_role(store, 4, "appendix", "lee")
+        set_role(store, 4, "appendix", LEAD)
     at = _run("studies.page")
     with open_store(ipg) as store:
-        set_role(store, 4, "key", "kim")
+        set_role(store, 4, "key", KIM)
     at.text_input(key="studies_direction_4").set_value("Favourable")
     at.button(key="studies_save_appendix_4").click().run(timeout=TIMEOUT)
     assert "Study 4 is no longer an appendix study" in _errors(at)[0]
@@ -318,7 +319,7 @@ def test_a_protocol_saved_by_another_lead_meanwhile_is_not_overwritten(ipg):
     at = _run("protocol.page")
     with open_store(ipg) as store:
         theirs = Protocol(title="Kim's protocol", appendix_reasons=protocol(store).appendix_reasons)
-        save_protocol(store, theirs, "kim")
+        save_protocol(store, theirs, Reviewer("kim", "lead"))
     at.text_input(key="protocol_title_0").set_value("My title")
     at.button(key="protocol_save").click().run(timeout=TIMEOUT)
     assert "changed by someone else since this form was drawn" in _errors(at)[0]

@@ -1,0 +1,29 @@
+"""A reviewer's decision on a possible duplicate pair: merge, keep apart, or undo a merge.
+
+Only leads decide duplicates (review.permissions): a merge changes what every reviewer screens.
+The name on the decision is the acting reviewer's, never one typed into a form.
+"""
+
+from __future__ import annotations
+
+from review.permissions import require
+from review.screening.model import Reviewer
+
+ACTIONS = ("confirm", "reject", "undo")
+
+
+def decide_pair(
+    store,
+    actor: Reviewer,
+    a: int,
+    b: int,
+    action: str,
+    note: str = "",
+    *,
+    expect: str | None = None,
+) -> None:
+    """``confirm`` (the same study: merge), ``reject`` (different studies) or ``undo`` a merge of
+    records ``a`` and ``b``; kept as an event with who and when. ``expect``: the pair's status as
+    the decider saw it; if someone decided it meanwhile, TargetChanged and nothing written."""
+    require(actor, "decide_duplicates")
+    store.decide_pair(a, b, action, actor.name, note, expect=expect)

@@ -1,0 +1,155 @@
+"""Reviewer accounts: their rows, their changes as events, and the wrong-password counts.
+
+A change and its event are written in one transaction, and the checks that must hold across
+concurrent writers (the name is free, a lead remains) are made inside that transaction.
+"""
+
+from __future__ import annotations
+
+import json
+
+from review.errors import ReviewError
+from review.store.base import now
+
+
+class AccountsMixin:
+    def _account_event(self, conn, stamp: str, actor: str, action: str, name: str, **detail):
+        conn.execute(
+            "INSERT INTO account_events (at, actor, action, name, detail) VALUES (?, ?, ?, ?, ?)",
+            (stamp, actor, action, name, json.dumps(detail, sort_keys=True)),
+        )
+
+    def add_reviewer(self, name: str, role: str, password_hash: str, actor: str) -> None:
+        stamp = now()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT active FROM reviewers WHERE name = ?", (name,)).fetchone()
+            if row is not None and row[0]:
+                raise ReviewError(
+                    f"{name} already has an account. Change their role with "
+                    "'review reviewer set-role' or their password with 'review reviewer password'."
+                )
+            if row is not None:
+                raise ReviewError(
+                    f"{name} was a reviewer of this review and was removed; the name stays with "
+                    "their decisions, so it cannot be given again. Choose another name."
+                )
+            conn.execute(
+                "INSERT INTO reviewers (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                (name, role, password_hash, stamp),
+            )
+            self._account_event(conn, stamp, actor, "add", name, role=role)
+
+    def reviewer_row(self, name: str) -> dict | None:
+        """The account of that name, unless it was removed."""
+        rows = self.query("SELECT * FROM reviewers WHERE name = ? AND active = 1", (name,))
+        return rows[0] if rows else None
+
+    def removed_reviewer_row(self, name: str) -> dict | None:
+        rows = self.query("SELECT * FROM reviewers WHERE name = ? AND active = 0", (name,))
+        return rows[0] if rows else None
+
+    def reviewer_rows(self) -> list[dict]:
+        return self.query(
+            "SELECT name, role, created_at FROM reviewers WHERE active = 1 ORDER BY 1"
+        )
+
+    def _changeable(self, conn, name: str) -> str:
+        """The current role of an account that exists and was not removed."""
+        row = conn.execute(
+            "SELECT role FROM reviewers WHERE name = ? AND active = 1", (name,)
+        ).fetchone()
+        if row is None:
+            raise ReviewError(
+                f"There is no reviewer {name!r} in this review; list them with "
+                "'review reviewer list DB'."
+            )
+        return row[0]
+
+    def _keep_a_lead(self, conn, name: str, what: str) -> None:
+        others = conn.execute(
+            "SELECT count(*) FROM reviewers WHERE role = 'lead' AND active = 1 AND name != ?",
+            (name,),
+        ).fetchone()[0]
+        if not others:
+            raise ReviewError(
+                f"{name} is the last lead of this review: {what} would leave nobody to resolve "
+                f"conflicts or manage reviewers. Make another reviewer a lead first "
+                "(review reviewer set-role DB NAME lead)."
+            )
+
+    def set_reviewer_role(self, name: str, role: str, actor: str) -> str:
+        """Change the role; returns the role before. The session stays signed in: the role is
+        read again on every page the reviewer opens."""
+        stamp = now()
+        with self.transaction() as conn:
+            before = self._changeable(conn, name)
+            if before == "lead" and role != "lead":
+                self._keep_a_lead(conn, name, "making them a reviewer")
+            conn.execute("UPDATE reviewers SET role = ? WHERE name = ?", (role, name))
+            self._account_event(conn, stamp, actor, "set_role", name, role=role, was=before)
+        return before
+
+    def set_reviewer_password(self, name: str, password_hash: str, actor: str) -> None:
+        """New password; every session signed in with the old one ends."""
+        stamp = now()
+        with self.transaction() as conn:
+            self._changeable(conn, name)
+            conn.execute(
+                "UPDATE reviewers SET password_hash = ?, "
+                "credential_version = credential_version + 1 WHERE name = ?",
+                (password_hash, name),
+            )
+            conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))
+            self._account_event(conn, stamp, actor, "password", name)
+
+    def remove_reviewer(self, name: str, actor: str) -> None:
+        """Mark the account removed (its decisions and history stay); its sessions end."""
+        stamp = now()
+        with self.transaction() as conn:
+            role = self._changeable(conn, name)
+            if role == "lead":
+                self._keep_a_lead(conn, name, "removing them")
+            conn.execute(
+                "UPDATE reviewers SET active = 0, removed_at = ?, "
+                "credential_version = credential_version + 1 WHERE name = ?",
+                (stamp, name),
+            )
+            self._account_event(conn, stamp, actor, "remove", name, role=role)
+
+    def account_events(self, name: str | None = None) -> list[dict]:
+        sql, params = "SELECT * FROM account_events", ()
+        if name is not None:
+            sql, params = sql + " WHERE name = ?", (name,)
+        rows = self.query(sql + " ORDER BY id", params)
+        return [r | {"detail": json.loads(r["detail"])} for r in rows]
+
+    def all_reviewer_rows(self) -> list[dict]:
+        """Every account, removed ones too (for the list the command line prints)."""
+        return self.query(
+            "SELECT name, role, created_at, active, removed_at FROM reviewers ORDER BY 1"
+        )
+
+    # -- wrong passwords ----------------------------------------------------------------------
+
+    def sign_in_failures(self, name: str) -> tuple[int, float]:
+        """(wrong passwords in a row, when the last one was typed) for a name."""
+        rows = self.query(
+            "SELECT failures, last_failed_at FROM sign_in_failures WHERE name = ?", (name,)
+        )
+        return (rows[0]["failures"], rows[0]["last_failed_at"]) if rows else (0, 0.0)
+
+    def add_sign_in_failure(self, name: str, at: float) -> int:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sign_in_failures (name, failures, last_failed_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (name) DO UPDATE SET failures = failures + 1, "
+                "last_failed_at = excluded.last_failed_at",
+                (name, at),
+            )
+            return conn.execute(
+                "SELECT failures FROM sign_in_failures WHERE name = ?", (name,)
+            ).fetchone()[0]
+
+    def clear_sign_in_failures(self, name: str) -> None:
+        if self.sign_in_failures(name)[0]:
+            self.write("DELETE FROM sign_in_failures WHERE name = ?", (name,))
