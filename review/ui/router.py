@@ -40,7 +40,7 @@ def _pages(reviewer) -> list[tuple]:
         (settings.page, "Settings", "settings"),
     ]
     if reviewer is not None and not reviewer.is_lead:
-        pages = [p for p in pages if p[2] not in ("conflicts", "protocol")]
+        pages = [p for p in pages if p[2] not in ("conflicts", "protocol", "report")]
     return pages
 
 

@@ -55,7 +55,7 @@ def build_review(
     """A review of one record per title (ids 1..n in order); with accounts ann, bob and lee."""
     from review.records import AbstractSection, Author, Record
     from review.screening.decisions import save_settings
-    from review.screening.model import Settings
+    from review.screening.model import Reviewer, Settings
     from review.screening.reviewers import add_reviewer
     from review.store import open_store
 
@@ -81,7 +81,7 @@ def build_review(
                 add_reviewer(store, name, ROLES[name], password)
             lead = "lee"
         settings = Settings(dual=dual, include_terms=("cryoablation",), exclude_terms=("rat",))
-        save_settings(store, settings, by=lead)
+        save_settings(store, settings, Reviewer(lead, "lead"))
     return path
 
 

@@ -115,7 +115,7 @@ def test_dual_screening_conflict_and_resolution(tmp_path, serve, new_page):
 
     with open_store(db) as store:
         assert eventually(lambda: not conflicts(store, STAGE))
-        counts = progress(store, "lee", STAGE)
+        counts = progress(store, None, STAGE)
     assert standing(db, "resolution") == {2: {"lee": "include"}}
     # Record 1 agreed include, 3 agreed exclude: record 2 is the second inclusion.
     assert (counts.decided, counts.included, counts.excluded, counts.conflicts) == (3, 2, 1, 0)

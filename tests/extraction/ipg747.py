@@ -13,6 +13,7 @@ from review.extraction.protocol import read_protocol, save_protocol
 from review.extraction.studies import studies, sync_studies
 from review.imports.load import import_file
 from review.screening.decisions import decide, stage_units
+from review.screening.model import Reviewer
 from review.store import open_store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extraction"
@@ -71,7 +72,7 @@ def build_review(path: Path, *, lead: str = "lead") -> list:
         save_protocol(store, read_protocol(PROTOCOL), by=lead)
         import_file(store, RIS, source="MEDLINE", actor=lead)
         for record_id in stage_units(store, "title_abstract"):
-            decide(store, lead, record_id, "title_abstract", "include")
-            decide(store, lead, record_id, "full_text", "include")
+            decide(store, Reviewer(lead), record_id, "title_abstract", "include")
+            decide(store, Reviewer(lead), record_id, "full_text", "include")
         sync_studies(store, lead)
         return studies(store)

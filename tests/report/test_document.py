@@ -30,6 +30,7 @@ from review.imports.load import import_file
 from review.report.document import build_report, render_html, render_markdown, write_report
 from review.report.summary import Summaries, save_summaries
 from review.screening.decisions import decide, stage_units
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, STUDY2_PAIN, build_review
 
@@ -70,8 +71,8 @@ def add_hostile_record(path: Path, tmp: Path) -> int:
         import_file(store, ris, source="Embase", actor="lead")
         linked = {r.record_id for s in studies(store) for r in s.records}
         (record_id,) = [u for u in stage_units(store, "title_abstract") if u not in linked]
-        decide(store, "lead", record_id, "title_abstract", "include")
-        decide(store, "lead", record_id, "full_text", "include")
+        decide(store, Reviewer("lead"), record_id, "title_abstract", "include")
+        decide(store, Reviewer("lead"), record_id, "full_text", "include")
         sync_studies(store, "lead")
         new = next(s for s in studies(store) if s.records[0].record_id == record_id)
         set_role(store, new.id, "appendix", "lead", AppendixEntry("n=3", "Works", "Case report"))

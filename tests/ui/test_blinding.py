@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from review.prioritise.live import forget, latest_ranking
@@ -51,7 +50,7 @@ def _build(path, votes: list[str]) -> None:
                  "reason": "Wrong population" if d == "exclude" else ""}
                 for i, d in enumerate(votes, start=1)
             ]
-            + [{"record_id": 2, "reviewer": "bob", "stage": FT, "decision": votes[0],
+            + [{"record_id": 1, "reviewer": "bob", "stage": FT, "decision": votes[0],
                 "reason": "Wrong outcomes" if votes[0] == "exclude" else ""}]
         )  # fmt: skip
 
@@ -164,10 +163,14 @@ def _script(session: Session) -> list[str]:
     session.click("title_abstract_undo", "undo the last")
     session.at.toggle(key="stopping_shown").set_value(True)
     session.run("stopping panel")
-    session.open("full-text")
-    session.click("full_text_include", "include at full text")
-    session.click("full_text_undo", "undo at full text")
-    session.click("full_text_include", "include at full text again")
+    session.open("full-text")  # ann's own includes: records 1, 3 ...; bob voted on record 1
+    session.click("full_text_include", "include record 1 at full text")
+    session.click("full_text_undo", "undo it (bob voted on it too)")
+    session.click("full_text_include", "include the next at full text")
+    session.click("full_text_undo", "undo it (only ann voted)")
+    session.click("full_text_exclude", "exclude it without a reason")
+    session.at.selectbox(key="full_text_reason").set_value("Wrong outcomes")
+    session.click("full_text_exclude", "exclude it with a reason")
     session.visit_all("after")
     return session.seen
 
@@ -188,5 +191,7 @@ def test_a_reviewer_sees_the_same_whatever_the_other_voted(tmp_path, monkeypatch
     pages = {line for line in x if line.startswith("## after: page")}
     assert len(pages) >= 6  # every page ann may open was visited (overview, screen, records ...)
     everything = "\n".join(x)
-    # the session did what it says: ann's Undo on record 1 (bob voted) was refused
-    assert "is final" in everything
+    # the session did what it says: ann's Undo on record 1 (bob voted) was refused at both
+    # stages, the ranking and its explanation were on show, and so was the stopping panel
+    assert everything.count("decision on record 1 is final") == 2
+    assert "Ranked high for" in everything and "Relevant found" in everything
