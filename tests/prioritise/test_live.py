@@ -152,3 +152,30 @@ def test_the_worker_ends_when_its_server_is_killed(tmp_path):
             return
         time.sleep(0.2)
     raise AssertionError(f"ranking worker {worker} still runs after its server was killed")
+
+
+def test_each_blinded_reviewer_has_a_ranking_of_their_own(tmp_path):
+    """Under dual screening ann's ranking learns from ann's votes only: bob's votes neither
+    retrain it nor change its order; a lead's learns from the consensus."""
+    from review.prioritise.live import forget
+
+    ann, bob = Reviewer("ann"), Reviewer("bob")
+    topics = ["cryoablation of neuroma pain", "statin trial cholesterol"]
+    with open_store(tmp_path / "r.db") as store:
+        store.add_records(
+            "t", [(str(i), Record(title=f"{topics[i % 2]} {i}", raw=str(i))) for i in range(20)]
+        )
+        save_settings(store, Settings(dual=True), LEAD)
+        for record_id, decision in ((1, "include"), (2, "exclude"), (3, "include")):
+            decide(store, ann, record_id, TA, decision)
+        mine = latest_ranking(store, ann, wait=120)
+        assert (mine.labelled, mine.relevant) == (3, 2) and not mine.cold
+        for record_id, decision in ((1, "exclude"), (2, "include"), (4, "include"), (5, "exclude")):
+            decide(store, bob, record_id, TA, decision)
+        assert latest_ranking(store, ann) is mine  # nothing of bob's reached ann's ranking
+        theirs = latest_ranking(store, bob, wait=120)
+        assert (theirs.labelled, theirs.relevant) == (4, 2)
+        assert theirs.order != mine.order
+        lead = latest_ranking(store, LEAD, wait=120)  # records 1 and 2 are conflicts: no label
+        assert lead.labelled == 0 and lead.cold
+        forget(store)

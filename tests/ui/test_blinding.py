@@ -141,6 +141,13 @@ class Session:
         self.record(step)
         self.run(step + " (ranking ready)")
 
+    def choose(self, key: str, value: str, step: str):
+        if key not in [s.key for s in self.at.selectbox]:
+            self.seen.append(f"## {step}: no {key} box")
+            return
+        self.at.selectbox(key=key).set_value(value)
+        self.run(step)
+
     def visit_all(self, step: str):
         for url_path in self.pages():
             self.open(url_path)
@@ -169,7 +176,7 @@ def _script(session: Session) -> list[str]:
     session.click("full_text_include", "include the next at full text")
     session.click("full_text_undo", "undo it (only ann voted)")
     session.click("full_text_exclude", "exclude it without a reason")
-    session.at.selectbox(key="full_text_reason").set_value("Wrong outcomes")
+    session.choose("full_text_reason", "Wrong outcomes", "choose a reason")
     session.click("full_text_exclude", "exclude it with a reason")
     session.visit_all("after")
     return session.seen
