@@ -203,7 +203,7 @@ def status(db: Path, as_json: bool) -> None:
         summary = store.review_summary()
         runs = store.runs()
         duplicates = store.duplicate_summary()
-        stages = {s: (progress(store, "", s), agreement(store, s)) for s in STAGES}
+        stages = {s: (progress(store, None, s), agreement(store, s)) for s in STAGES}
     if as_json:
         screening = {s: {**asdict(p), "agreement": asdict(a)} for s, (p, a) in stages.items()}
         data = {**summary, "duplicates": duplicates, "screening": screening, "runs": runs}

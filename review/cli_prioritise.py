@@ -16,6 +16,7 @@ from review.prioritise.progress import (
     start_stopping_sample,
 )
 from review.prioritise.simulation import simulate_file
+from review.screening.reviewers import acting
 from review.store import open_store
 
 DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
@@ -37,12 +38,12 @@ def progress_command(db, recall, confidence, start_sample, end_sample, by, as_js
     """How far title/abstract screening has gone, and whether it is safe to stop."""
     with open_store(db, create=False) as store:
         if start_sample:
-            sample = start_stopping_sample(store, by)
+            sample = start_stopping_sample(store, acting(store, by))
             click.echo(f"Stopping sample started: {sample.pool:,} records in a random order.")
         if end_sample:
-            end_stopping_sample(store, by)
+            end_stopping_sample(store, acting(store, by))
             click.echo("Stopping sample ended; back to prioritised screening.")
-        found = screening_progress(store, recall_target=recall, confidence=confidence)
+        found = screening_progress(store, None, recall_target=recall, confidence=confidence)
     if as_json:
         click.echo(json.dumps(asdict(found), indent=2))
         return

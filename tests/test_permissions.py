@@ -157,8 +157,8 @@ def _build(path: Path, *, synced: bool) -> Path:
     with open_store(path) as store:
         import_file(store, RIS, source="MEDLINE", actor="lee")
         for record_id in stage_units(store, "title_abstract"):
-            decide(store, "lee", record_id, "title_abstract", "include")
-            decide(store, "lee", record_id, "full_text", "include")
+            decide(store, Reviewer("lee", "lead"), record_id, "title_abstract", "include")
+            decide(store, Reviewer("lee", "lead"), record_id, "full_text", "include")
     return path
 
 

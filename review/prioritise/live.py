@@ -6,6 +6,11 @@ page hang). So ranking runs in one worker process per server, which keeps each r
 between retrains. The page asks for the newest finished ranking and gets it at once: while a
 retrain for newer decisions is under way it keeps using the previous one (or import order before
 the first), and the next page view after the retrain finishes uses the new order.
+
+Under dual screening each reviewer who is not a lead has a ranking of their own, trained on their
+own decisions and the leads' resolutions only (nothing another reviewer voted reaches their order
+or its explanation); a lead's ranking, and everyone's under single screening, learns from the
+final decisions.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from review.prioritise.ranker import Ranker, record_text
-from review.screening.decisions import settings
-from review.screening.state import current_state, current_units
+from review.screening.decisions import stage_view
+from review.screening.model import Reviewer
+from review.screening.state import current_units
 from review.workers import start_worker
 
 STAGE = "title_abstract"
@@ -45,14 +51,14 @@ class Ranking:
     terms: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
-def training_labels(store) -> dict[int, int]:
-    """1 for records finally included (or maybe), 0 for excluded: the consensus under dual
-    screening, so one reviewer's pending decision does not teach the model yet."""
-    dual = settings(store).dual
-    state = current_state(store, STAGE)
+def training_labels(store, viewer: Reviewer | None) -> dict[int, int]:
+    """1 for records included (or maybe), 0 for excluded, as the viewer sees them: the consensus
+    under dual screening for a lead (one reviewer's pending decision does not teach the model
+    yet), a blinded reviewer's own decisions and the leads' resolutions."""
+    view = stage_view(store, viewer, STAGE)
     labels = {}
-    for unit in state.mine.keys() | state.resolved.keys():
-        final = state.final(unit, dual)
+    for unit in sorted(view.state.mine.keys() | view.state.resolved.keys()):
+        final = view.final(unit)
         if final in RELEVANT:
             labels[unit] = 1
         elif final == "exclude":
@@ -64,9 +70,10 @@ def training_labels(store) -> dict[int, int]:
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
-_latest: dict[str, Ranking] = {}
-_running: dict[str, tuple[tuple, Future]] = {}
-_failed: dict[str, tuple] = {}
+# keyed by (review path, whose view): "" for the shared view, a blinded reviewer's name for theirs
+_latest: dict[tuple[str, str], Ranking] = {}
+_running: dict[tuple[str, str], tuple[tuple, Future]] = {}
+_failed: dict[tuple[str, str], tuple] = {}
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -97,26 +104,28 @@ def _submit(*args) -> Future:
         sys.modules["__main__"] = main
 
 
-def latest_ranking(store, *, wait: float = 0.0) -> Ranking | None:
-    """The newest finished ranking of the review at once (None before the first), and a retrain
+def latest_ranking(store, viewer: Reviewer | None, *, wait: float = 0.0) -> Ranking | None:
+    """The newest finished ranking for the viewer at once (None before the first), and a retrain
     started in the background if the decisions or records changed since. ``wait`` seconds are
     for the CLI and tests, which want the ranking of the current decisions, not a quick page."""
     path = str(store.path.resolve())
     units = tuple(current_units(store))
-    labels = training_labels(store)
+    labels = training_labels(store, viewer)
+    blinded = stage_view(store, viewer, STAGE).blinded
+    whose = (path, viewer.name if blinded and viewer is not None else "")
     key = (store.groups_signature(), store.queue_signature(), hash(frozenset(labels.items())))
     deadline = time.monotonic() + wait
     while True:
         with _lock:
-            latest = _latest.get(path)
+            latest = _latest.get(whose)
             if latest is not None and latest.key == key:
                 return latest
-            running = _running.get(path)
-            started = running is None and _failed.get(path) != key
+            running = _running.get(whose)
+            started = running is None and _failed.get(whose) != key
             if started:
-                running = _running[path] = (key, _submit(path, units, labels, key))
+                running = _running[whose] = (key, _submit(path, units, labels, key))
         if started:  # outside the lock: a future already done runs the callback at once
-            running[1].add_done_callback(lambda f, p=path, k=key: _finished(p, k, f))
+            running[1].add_done_callback(lambda f, w=whose, k=key: _finished(w, k, f))
         left = deadline - time.monotonic()
         if running is None or left <= 0:
             return latest
@@ -129,25 +138,26 @@ def latest_ranking(store, *, wait: float = 0.0) -> Ranking | None:
         time.sleep(0.01)  # an older retrain finished: let its callback run, then start ours
 
 
-def _finished(path: str, key: tuple, future: Future) -> None:
+def _finished(whose: tuple[str, str], key: tuple, future: Future) -> None:
     with _lock:
-        _running.pop(path, None)
+        _running.pop(whose, None)
         try:
-            _latest[path] = future.result()
-            _failed.pop(path, None)
+            _latest[whose] = future.result()
+            _failed.pop(whose, None)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one next time
             log.exception("The ranking worker stopped; it is started again on the next request")
         except Exception:
-            log.exception("Ranking %s failed; screening goes on in import order", path)
-            _failed[path] = key
+            log.exception("Ranking %s failed; screening goes on in import order", whose)
+            _failed[whose] = key
 
 
 def forget(store) -> None:
     """Drop what the server knows about a review (tests; a review file replaced on disk)."""
     with _lock:
         path = str(store.path.resolve())
-        _latest.pop(path, None)
-        _failed.pop(path, None)
+        for cache in (_latest, _failed):
+            for whose in [w for w in cache if w[0] == path]:
+                del cache[whose]
 
 
 # -- the worker side ------------------------------------------------------------------------------

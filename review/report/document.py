@@ -116,7 +116,7 @@ def _records(s: Study):
 
 
 def _method(store, p, keys: list[Study]) -> tuple[str, ...]:
-    first, full = progress(store, "", "title_abstract"), progress(store, "", "full_text")
+    first, full = progress(store, None, "title_abstract"), progress(store, None, "full_text")
     searches, files = len(store.searches()), len(store.imports())
     everything = studies(store)
     appendix = sum(1 for s in everything if s.role == "appendix")

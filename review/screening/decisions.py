@@ -4,7 +4,15 @@ A reviewer's current decision on a record is their latest event for it; an "undo
 one before it back, so the whole history stays and nothing is overwritten. Decisions count for a
 record's duplicate group (made on any member, they stand for its primary). Under dual screening a
 record is decided when two reviewers agree; when they differ it is a conflict until a lead
-resolves it. A reviewer is never shown another's decision before making their own.
+resolves it.
+
+Blinding (dual screening). What a reviewer who is not a lead is shown is computed from their own
+decisions and the leads' resolutions only (``stage_view``): counts, the full-text queue, the
+ranking, the stopping figures. Which records they are offered may depend on *how many* others
+have voted (a record two others decided needs no third vote) but never on *what* they voted. Once
+another reviewer has also decided a record, a reviewer's vote on it is final: changing or undoing
+it is refused (``DecisionIsFinal``) and a lead changes it on Conflicts. A lead (the permission
+``see_all_decisions``) sees everything; under single screening nothing is blinded.
 """
 
 from __future__ import annotations
@@ -12,10 +20,13 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from review.errors import ReviewError
+from review.permissions import allowed, require
 from review.screening.model import (
     DECISIONS,
+    STAGE_LABELS,
     STAGES,
     Agreement,
     Conflict,
@@ -24,12 +35,16 @@ from review.screening.model import (
     Reviewer,
     Settings,
 )
-from review.screening.state import current_state, current_units
+from review.screening.state import StageState, current_state, current_units
 
 SETTING_KEYS = ("question", "criteria", "exclusion_reasons", "include_terms", "exclude_terms")
 # A record moves to full-text screening when its title/abstract decision is one of these: a
 # "maybe" is read in full rather than lost.
 TO_FULL_TEXT = ("include", "maybe")
+
+
+class DecisionIsFinal(ReviewError):
+    """A change to a vote on a record another reviewer has also decided (dual screening)."""
 
 
 def settings(store) -> Settings:
@@ -41,11 +56,12 @@ def settings(store) -> Settings:
     return Settings(**known)
 
 
-def save_settings(store, new: Settings, by: str) -> None:
+def save_settings(store, new: Settings, actor: Reviewer) -> None:
+    require(actor, "edit_protocol")
     values = {k: getattr(new, k) for k in (*SETTING_KEYS, "dual")}
     for key in ("exclusion_reasons", "include_terms", "exclude_terms"):
         values[key] = [v.strip() for v in values[key] if v.strip()]
-    store.set_settings(values, by)
+    store.set_settings(values, actor.name)
 
 
 def _check(stage: str, decision: str, reason: str) -> None:
@@ -57,9 +73,62 @@ def _check(stage: str, decision: str, reason: str) -> None:
         raise ReviewError("A full-text exclusion needs a reason (PRISMA reports them).")
 
 
+def sees_all(viewer: Reviewer | None) -> bool:
+    """A lead sees every decision; ``None`` is the review as a whole (the report, the command
+    line's status), never a page a reviewer reads."""
+    return viewer is None or allowed(viewer, "see_all_decisions")
+
+
+@dataclass(frozen=True)
+class StageView:
+    """A stage's decisions as one viewer may see them. ``final`` is the consensus of two for
+    those who see everything under dual screening; for a blinded reviewer it is a lead's
+    resolution, else their own decision: all they may know of a record."""
+
+    state: StageState
+    dual: bool  # how final() folds: two agreeing decisions, or the latest standing one
+    blinded: bool
+
+    def final(self, unit: int) -> str | None:
+        return self.state.final(unit, self.dual)
+
+
+def stage_view(store, viewer: Reviewer | None, stage: str, dual: bool | None = None) -> StageView:
+    dual = settings(store).dual if dual is None else dual
+    state = current_state(store, stage)
+    if dual and not sees_all(viewer):
+        return StageView(state.seen_by(viewer.name), dual=False, blinded=True)
+    return StageView(state, dual, blinded=False)
+
+
+def _final_message(record_id: int, stage: str) -> str:
+    return (
+        f"Your {STAGE_LABELS[stage]} decision on record {record_id} is final: under dual "
+        "screening a vote stands once another reviewer has also decided the record. A lead "
+        "changes it on the Conflicts page."
+    )
+
+
+def vote_is_final(store, actor: Reviewer, record_id: int, stage: str) -> bool:
+    """Under dual screening: the actor has decided the record and so has someone else (another
+    reviewer, or a lead's resolution), so the actor may no longer change or undo it."""
+    if not settings(store).dual:
+        return False
+    state = current_state(store, stage)
+    unit = store.duplicate_of().get(int(record_id), int(record_id))
+    if state.of(unit, actor.name) is None:
+        return False
+    return unit in state.resolved or state.others(unit, actor.name) > 0
+
+
+def _refuse_final(store, actor: Reviewer, record_id: int, stage: str) -> None:
+    if vote_is_final(store, actor, record_id, stage):
+        raise DecisionIsFinal(_final_message(int(record_id), stage))
+
+
 def decide(
     store,
-    reviewer: str,
+    actor: Reviewer,
     record_id: int,
     stage: str,
     decision: str,
@@ -68,10 +137,14 @@ def decide(
     *,
     source: str = "app",
 ) -> Decision:
+    """The actor's decision on a record. Under dual screening a decision on a record the actor
+    already decided is a change: refused once another reviewer has also decided it."""
+    require(actor, "screen")
     _check(stage, decision, reason)
+    _refuse_final(store, actor, record_id, stage)
     row = {
         "record_id": int(record_id),
-        "reviewer": reviewer,
+        "reviewer": actor.name,
         "stage": stage,
         "decision": decision,
         "reason": reason.strip(),
@@ -79,25 +152,26 @@ def decide(
         "source": source,
     }
     store.add_decisions([row])
-    return Decision(int(record_id), reviewer, stage, decision, row["reason"], row["note"])
+    return Decision(int(record_id), actor.name, stage, decision, row["reason"], row["note"])
 
 
-def undo_last(store, reviewer: str, stage: str) -> int | None:
-    """Withdraw the reviewer's latest standing decision at a stage; returns its record."""
-    current = current_state(store, stage)
-    record_id = current.last_of(reviewer)
+def undo_last(store, actor: Reviewer, stage: str) -> int | None:
+    """Withdraw the actor's latest standing decision at a stage; returns its record. Under dual
+    screening only while nobody else has decided that record (``DecisionIsFinal``)."""
+    require(actor, "screen")
+    record_id = current_state(store, stage).last_of(actor.name)
     if record_id is None:
         return None
+    _refuse_final(store, actor, record_id, stage)
     store.add_decisions(
-        [{"record_id": record_id, "reviewer": reviewer, "stage": stage, "decision": "undo"}]
+        [{"record_id": record_id, "reviewer": actor.name, "stage": stage, "decision": "undo"}]
     )
     return record_id
 
 
 def resolve(store, lead: Reviewer, record_id: int, stage: str, decision: str, reason: str = ""):
     """A lead's decision on a conflict; it stands over the reviewers' own."""
-    if not lead.is_lead:
-        raise ReviewError(f"{lead.name} is not a lead: only leads resolve conflicts.")
+    require(lead, "resolve_conflict")
     _check(stage, decision, reason)
     store.add_decisions(
         [
@@ -113,19 +187,22 @@ def resolve(store, lead: Reviewer, record_id: int, stage: str, decision: str, re
     )
 
 
-def stage_units(store, stage: str, dual: bool | None = None) -> list[int]:
-    """The records (group primaries) to screen at a stage, in arrival order."""
+def stage_units(
+    store, stage: str, dual: bool | None = None, *, viewer: Reviewer | None = None
+) -> list[int]:
+    """The records (group primaries) to screen at a stage, in arrival order. At full text: those
+    going on from title/abstract as the viewer sees it (for a blinded reviewer, their own include
+    or maybe unless a lead resolved otherwise; for a lead and the review, the final decision)."""
     units = current_units(store)
     if stage == "title_abstract":
         return units
-    dual = settings(store).dual if dual is None else dual
-    first = current_state(store, "title_abstract")
-    return [u for u in units if first.final(u, dual) in TO_FULL_TEXT]
+    first = stage_view(store, viewer, "title_abstract", dual)
+    return [u for u in units if first.final(u) in TO_FULL_TEXT]
 
 
 def next_record(
     store,
-    reviewer: str,
+    actor: Reviewer,
     stage: str,
     *,
     skip: tuple[int, ...] = (),
@@ -134,12 +211,13 @@ def next_record(
     """The next record this reviewer should decide, or None when they are done.
 
     Single screening: records nobody has decided. Dual: records the reviewer has not decided that
-    fewer than two reviewers have. ``order`` (a ranking, a random order) comes first; records it
-    does not list follow in arrival order, so a stale ranking never hides a record.
+    fewer than two reviewers have (how many, never what they decided). ``order`` (a ranking, a
+    random order) comes first; records it does not list follow in arrival order, so a stale
+    ranking never hides a record.
     """
     dual = settings(store).dual
     state = current_state(store, stage)
-    units = stage_units(store, stage, dual)
+    units = stage_units(store, stage, dual, viewer=actor)
     if order is not None:
         known = set(units)
         units = itertools.chain((u for u in order if u in known), units)
@@ -147,7 +225,7 @@ def next_record(
         if unit in skip or unit in state.resolved:
             continue
         decided = state.mine.get(unit, {})
-        if reviewer in decided:
+        if actor.name in decided:
             continue
         if (not dual and decided) or (dual and len(decided) >= 2):
             continue
@@ -156,6 +234,7 @@ def next_record(
 
 
 def conflicts(store, stage: str) -> list[Conflict]:
+    """Records two reviewers decided differently: for leads (the Conflicts page)."""
     state = current_state(store, stage)
     return [
         Conflict(unit, stage, tuple(sorted(state.mine[unit].values(), key=lambda d: d.reviewer)))
@@ -184,11 +263,13 @@ def agreement(store, stage: str) -> Agreement:
     return Agreement(len(pairs), agreed, kappa, tuple(sorted(names)))
 
 
-def progress(store, reviewer: str, stage: str) -> Progress:
+def progress(store, viewer: Reviewer | None, stage: str) -> Progress:
+    """A stage's counts as the viewer may see them (``None``: the review as a whole)."""
     dual = settings(store).dual
-    state = current_state(store, stage)
-    units = stage_units(store, stage, dual)
-    finals = Counter(state.final(u, dual) for u in units)
+    view = stage_view(store, viewer, stage, dual)
+    units = stage_units(store, stage, dual, viewer=viewer)
+    finals = Counter(view.final(u) for u in units)
+    name = viewer.name if viewer is not None else None
     return Progress(
         stage=stage,
         total=len(units),
@@ -196,5 +277,6 @@ def progress(store, reviewer: str, stage: str) -> Progress:
         included=finals["include"],
         excluded=finals["exclude"],
         conflicts=finals["conflict"],
-        mine=sum(1 for u in units if state.of(u, reviewer) is not None),
+        mine=sum(1 for u in units if view.state.of(u, name) is not None),
+        blinded=view.blinded,
     )

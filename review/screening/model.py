@@ -82,3 +82,4 @@ class Progress:
     excluded: int
     conflicts: int
     mine: int  # decided by the reviewer asking
+    blinded: bool = False  # counts of the asker's own decisions and leads' resolutions only

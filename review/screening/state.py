@@ -76,6 +76,21 @@ class StageState:
             last_id=self.last_id,
         )
 
+    def seen_by(self, reviewer: str) -> StageState:
+        """Only this reviewer's decisions and the leads' resolutions: what a reviewer under dual
+        screening may see, so nothing shown depends on another reviewer's vote."""
+        return StageState(
+            mine={u: {reviewer: d[reviewer]} for u, d in self.mine.items() if reviewer in d},
+            resolved=dict(self.resolved),
+            order=[(who, u) for who, u in self.order if who == reviewer],
+            when={k: v for k, v in self.when.items() if k[1] == reviewer},
+            last_id=self.last_id,
+        )
+
+    def others(self, unit: int, reviewer: str) -> int:
+        """How many other reviewers have a standing decision on the record (never what)."""
+        return sum(1 for who in self.mine.get(unit, {}) if who != reviewer)
+
     def of(self, unit: int, reviewer: str) -> Decision | None:
         return self.mine.get(unit, {}).get(reviewer)
 

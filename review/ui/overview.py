@@ -1,15 +1,21 @@
-"""Overview: what the review holds and where it came from."""
+"""Overview: what the review holds and where it came from.
+
+Under dual screening a reviewer who is not a lead sees only what does not depend on other
+reviewers' votes (records, imports, searches, duplicates, their own screening); the PRISMA
+flow, which counts consensus decisions and conflicts, is for leads.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from review.screening.decisions import progress
-from review.ui.state import review_path, store
+from review.screening.model import STAGE_LABELS, STAGES
+from review.ui.state import me, review_path, store
 
 
 def page() -> None:
-    db = store()
+    db, viewer = store(), me()
     summary = db.review_summary()
     st.title("Overview")
     st.caption(f"Review database: {review_path()}")
@@ -22,9 +28,30 @@ def page() -> None:
         f"Duplicates: {duplicates['removed']:,} records marked as duplicates of another; "
         f"{duplicates.get('pending', 0):,} possible duplicates waiting for a reviewer."
     )
+    title_abstract = progress(db, viewer, "title_abstract")
+    if title_abstract.blinded:
+        _own_screening(db, viewer)
+    else:
+        _prisma(db, summary, duplicates, title_abstract, progress(db, viewer, "full_text"))
+    _sources(db)
+
+
+def _own_screening(db, viewer) -> None:
+    st.subheader("Your screening")
+    st.text(
+        "Under dual screening the PRISMA flow is for leads: its counts depend on every "
+        "reviewer's votes, and screening stays blind until a lead has them."
+    )
+    for stage in STAGES:
+        done = progress(db, viewer, stage)
+        st.text(
+            f"{STAGE_LABELS[stage].capitalize()}: you have screened {done.mine:,} of "
+            f"{done.total:,}."
+        )
+
+
+def _prisma(db, summary, duplicates, title_abstract, full_text) -> None:
     st.subheader("The review so far (PRISMA)")
-    title_abstract = progress(db, "", "title_abstract")
-    full_text = progress(db, "", "full_text")
     st.dataframe(
         [
             {"step": "Records identified", "records": summary["records"]},
@@ -48,6 +75,9 @@ def page() -> None:
     from review.ui.report import prisma_diagram  # the same flow as a PRISMA 2020 diagram
 
     prisma_diagram(db)
+
+
+def _sources(db) -> None:
     imports = db.imports()
     if imports:
         st.subheader("Imported files")

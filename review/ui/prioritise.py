@@ -2,6 +2,8 @@
 
 The ranked order comes from review.prioritise.live, which never makes the page wait: the page
 uses the newest finished ranking, and a retrain for the latest decisions runs in the background.
+Every figure here is the signed-in reviewer's view: under dual screening a reviewer who is not a
+lead gets a ranking and stopping figures from their own decisions and leads' resolutions only.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from review.prioritise.progress import (
     start_stopping_sample,
     stopping_sample,
 )
+from review.screening.decisions import settings
 from review.screening.state import current_units
 from review.ui.state import me, store
 
@@ -60,7 +63,7 @@ def screening_order() -> tuple[list[int] | None, str, Ranking | None]:
         units = list(current_units(db))
         random.Random(f"{db.path.name}:{me().name}").shuffle(units)
         return units, "Records in a random order (the same for you every time).", None
-    ranking = latest_ranking(db)
+    ranking = latest_ranking(db, me())
     if ranking is None:
         return None, "Ranking is being prepared; records in the order they arrived meanwhile.", None
     if ranking.cold:
@@ -103,7 +106,7 @@ def stopping_panel() -> None:
     shown = st.toggle("When can I stop screening?", key="stopping_shown", value=sample is not None)
     if not shown and sample is None:
         return
-    found = screening_progress(db)
+    found = screening_progress(db, me())
     advice = found.advice
     with st.container(border=True):
         left, middle, right = st.columns(3)
@@ -130,6 +133,11 @@ def stopping_panel() -> None:
                     else ""
                 )
             )
+        if not me().is_lead and settings(db).dual:
+            st.caption(
+                "Dual screening: these figures count your own decisions and leads' resolutions, "
+                "not other reviewers' votes; a lead sees the review's."
+            )
         st.caption(f"Method: {advice.method}. Recall target {advice.recall_target:.0%}, "
                    f"confidence {advice.confidence:.0%}.")  # fmt: skip
         st.markdown("Assumptions:\n" + "\n".join(f"- {a}" for a in advice.assumptions))
@@ -154,12 +162,15 @@ def stopping_panel() -> None:
 
 def _start() -> None:
     try:
-        start_stopping_sample(store(), me().name)
+        start_stopping_sample(store(), me())
     except ReviewError as exc:
         st.session_state["title_abstract_error"] = str(exc)
     st.session_state.pop("screen_current_title_abstract", None)
 
 
 def _end() -> None:
-    end_stopping_sample(store(), me().name)
+    try:
+        end_stopping_sample(store(), me())
+    except ReviewError as exc:
+        st.session_state["title_abstract_error"] = str(exc)
     st.session_state.pop("screen_current_title_abstract", None)

@@ -3,6 +3,10 @@
 Every decision is written to the database the moment it is made (in the button's callback,
 before the page reruns), so a refresh, a closed tab or a killed server loses nothing. The record
 on show is kept in the session so that another reviewer's work never swaps it mid-read.
+
+Under dual screening a reviewer who is not a lead sees counts, order and ranking computed from
+their own decisions and the leads' resolutions only (review.screening.decisions.stage_view), and
+the library refuses a change to a vote another reviewer has also cast: its message is shown.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from review.errors import ReviewError
-from review.screening.decisions import decide, next_record, progress, settings
+from review.screening.decisions import decide, next_record, progress, settings, vote_is_final
 from review.screening.decisions import undo_last as undo_decision
 from review.screening.model import STAGE_LABELS
 from review.screening.state import current_state
@@ -29,7 +33,7 @@ def _decide(stage: str, record_id: int, decision: str) -> None:
     reason = st.session_state.get(f"{stage}_reason") or ""
     note = st.session_state.get(f"{stage}_note") or ""
     try:
-        decide(store(), me().name, record_id, stage, decision, reason, note)
+        decide(store(), me(), record_id, stage, decision, reason, note)
     except ReviewError as exc:
         st.session_state[f"{stage}_error"] = str(exc)
         return
@@ -39,7 +43,11 @@ def _decide(stage: str, record_id: int, decision: str) -> None:
 
 
 def _undo(stage: str) -> None:
-    record_id = undo_decision(store(), me().name, stage)
+    try:
+        record_id = undo_decision(store(), me(), stage)
+    except ReviewError as exc:  # a vote another reviewer has also cast is final
+        st.session_state[f"{stage}_error"] = str(exc)
+        return
     if record_id is None:
         st.session_state[f"{stage}_error"] = "There is no decision of yours to undo."
         return
@@ -49,11 +57,19 @@ def _undo(stage: str) -> None:
 def screen(stage: str) -> None:
     db, reviewer = store(), me()
     rules = settings(db)
-    done = progress(db, reviewer.name, stage)
+    done = progress(db, reviewer, stage)
+    if done.blinded:  # nothing here may depend on another reviewer's votes
+        counts = (
+            f" · {done.included:,} included by you or a lead · dual screening: you see your own "
+            "decisions and leads' resolutions, not other reviewers' votes"
+        )
+    else:
+        counts = f" · {done.decided:,} decided · {done.included:,} included so far" + (
+            f" · {done.conflicts:,} conflicts" if done.conflicts else ""
+        )
     st.caption(
         f"{STAGE_LABELS[stage].capitalize()}: you have screened {done.mine:,} of {done.total:,}"
-        f" · {done.decided:,} decided · {done.included:,} included so far"
-        + (f" · {done.conflicts:,} conflicts" if done.conflicts else "")
+        + counts
     )
     st.progress(done.mine / done.total if done.total else 0.0)
     error = st.session_state.pop(f"{stage}_error", None)
@@ -65,7 +81,7 @@ def screen(stage: str) -> None:
         order, about_order, ranking = screening_order()
         st.caption(about_order)
     key = _current_key(stage)
-    record_id = st.session_state.get(key) or next_record(db, reviewer.name, stage, order=order)
+    record_id = st.session_state.get(key) or next_record(db, reviewer, stage, order=order)
     if record_id is None:
         st.text("Nothing left to screen at this stage.")
         if stage == "title_abstract":
@@ -78,7 +94,12 @@ def screen(stage: str) -> None:
         why_ranked(record_id, ranking)
     mine = current_state(db, stage).of(record_id, reviewer.name)
     if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
-        st.caption(f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else ""))
+        final = vote_is_final(db, reviewer, record_id, stage)
+        st.caption(
+            f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else "")
+            + (" · final: another reviewer has also decided this record; a lead changes it on "
+               "Conflicts" if final else "")
+        )  # fmt: skip
 
     reasons = ["", *rules.exclusion_reasons]
     left, right = st.columns(2)

@@ -55,7 +55,7 @@ def page() -> None:
                     exclude_terms=_lines(exclude),
                     dual=dual,
                 ),
-                by=who.name,
+                who,
             )
             st.success("Saved.")
     st.subheader("Reviewers")

@@ -82,7 +82,7 @@ def build_review(
                 add_reviewer(store, name, ROLES[name], password, by=owner)
             lead = "lee"
         settings = Settings(dual=dual, include_terms=("cryoablation",), exclude_terms=("rat",))
-        save_settings(store, settings, by=lead)
+        save_settings(store, settings, Reviewer(lead, "lead"))
     return path
 
 

@@ -115,7 +115,7 @@ def test_dual_screening_conflict_and_resolution(tmp_path, serve, new_page):
 
     with open_store(db) as store:
         assert eventually(lambda: not conflicts(store, STAGE))
-        counts = progress(store, "lee", STAGE)
+        counts = progress(store, None, STAGE)
     assert standing(db, "resolution") == {2: {"lee": "include"}}
     # Record 1 agreed include, 3 agreed exclude: record 2 is the second inclusion.
     assert (counts.decided, counts.included, counts.excluded, counts.conflicts) == (3, 2, 1, 0)
@@ -233,3 +233,42 @@ def test_a_killed_server_loses_no_decision(tmp_path, new_page):
         assert shown_record(page) == 3
     assert list(current(db, 1).values()) == ["include"]
     assert list(current(db, 2).values()) == ["exclude"]
+
+
+def test_undo_after_the_other_reviewer_voted_is_refused(tmp_path, serve, new_page):
+    """Dual screening: once bob has voted on a record, ann's vote on it is final (her Undo is
+    refused with the library's message and her vote stands); Undo still takes back a vote only
+    ann has cast."""
+    db = build_review(tmp_path / "review.db", TITLES, accounts=True, dual=True)
+    base = serve(db)
+    pages = {}
+    for name in ("bob", "ann"):
+        pages[name] = new_page()
+        pages[name].goto(base)
+        sign_in(pages[name], name)
+        go_to(pages[name], "Screen")
+    bob, ann = pages["bob"], pages["ann"]
+    assert shown_record(bob) == 1
+    assert click_decision(bob, "Exclude") == 2
+    assert eventually(lambda: current(db, 1) == {"bob": "exclude"})
+
+    assert shown_record(ann) == 1
+    assert click_decision(ann, "Include") == 2
+    assert eventually(lambda: current(db, 1) == {"ann": "include", "bob": "exclude"})
+    button(ann, "Undo").click()
+    refusal = main_area(ann).get_by_text("decision on record 1 is final")
+    refusal.wait_for()
+    assert "A lead changes it on the Conflicts page." in refusal.inner_text()
+    wait_idle(ann)
+    assert shown_record(ann) == 2  # the page stays where it was
+    assert current(db, 1) == {"ann": "include", "bob": "exclude"}  # her vote stands
+    with open_store(db) as store:
+        assert [r["decision"] for r in store.decision_rows(STAGE)].count("undo") == 0
+
+    # Record 2: only ann decides it, so her Undo works.
+    assert click_decision(ann, "Exclude") == 3
+    assert eventually(lambda: current(db, 2) == {"ann": "exclude"})
+    button(ann, "Undo").click()
+    assert after(ann, 3) == 2
+    assert eventually(lambda: current(db, 2) == {})
+    assert main_area(ann).get_by_text("is final").count() == 0

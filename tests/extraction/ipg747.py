@@ -72,7 +72,7 @@ def build_review(path: Path, *, lead: str = "lead") -> list:
         save_protocol(store, read_protocol(PROTOCOL), by=Reviewer(lead, "lead"))
         import_file(store, RIS, source="MEDLINE", actor=lead)
         for record_id in stage_units(store, "title_abstract"):
-            decide(store, lead, record_id, "title_abstract", "include")
-            decide(store, lead, record_id, "full_text", "include")
+            decide(store, Reviewer(lead), record_id, "title_abstract", "include")
+            decide(store, Reviewer(lead), record_id, "full_text", "include")
         sync_studies(store, Reviewer(lead, "lead"))
         return studies(store)

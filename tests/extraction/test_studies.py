@@ -63,13 +63,13 @@ def test_sync_gives_each_included_record_a_study_once(tmp_path):
         import_file(store, RIS, source="MEDLINE", actor="lead")
         units = stage_units(store, "title_abstract")
         for record_id in units:
-            decide(store, "lead", record_id, "title_abstract", "include")
+            decide(store, Reviewer("lead"), record_id, "title_abstract", "include")
         for record_id in units[:3]:
-            decide(store, "lead", record_id, "full_text", "include")
-        decide(store, "lead", units[3], "full_text", "exclude", "Wrong population")
+            decide(store, Reviewer("lead"), record_id, "full_text", "include")
+        decide(store, Reviewer("lead"), units[3], "full_text", "exclude", "Wrong population")
         assert sync_studies(store, LEAD) == 3
         assert sync_studies(store, LEAD) == 0  # nothing new
-        decide(store, "lead", units[4], "full_text", "include")
+        decide(store, Reviewer("lead"), units[4], "full_text", "include")
         assert sync_studies(store, LEAD) == 1
         found = studies(store)
     assert sorted(r for s in found for r in records(s)) == sorted([*units[:3], units[4]])

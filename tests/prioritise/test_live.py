@@ -18,10 +18,11 @@ from review.prioritise.progress import (
 )
 from review.records import Record
 from review.screening.decisions import decide, next_record, save_settings, settings
-from review.screening.model import Settings
+from review.screening.model import Reviewer, Settings
 from review.store import open_store
 
 TA = "title_abstract"
+LEAD = Reviewer("lead", "lead")
 
 
 @pytest.fixture
@@ -37,22 +38,22 @@ def nagtegaal(tmp_path):
 
 def test_ranking_puts_relevant_records_first_and_the_page_never_waits(nagtegaal):
     store, truth = nagtegaal
-    first = latest_ranking(store, wait=120)
+    first = latest_ranking(store, None, wait=120)
     assert first is not None and first.cold and first.labelled == 0
     assert list(first.order) == sorted(truth)  # cold start: import order
     relevant = [r for r, y in truth.items() if y]
     irrelevant = [r for r, y in truth.items() if not y]
     for record_id in relevant[:3]:
-        decide(store, "ann", record_id, TA, "include")
+        decide(store, Reviewer("ann"), record_id, TA, "include")
     for record_id in irrelevant[:30]:
-        decide(store, "ann", record_id, TA, "exclude", "Wrong population")
+        decide(store, Reviewer("ann"), record_id, TA, "exclude", "Wrong population")
 
     started = time.perf_counter()
-    stale = latest_ranking(store)  # a retrain starts; the page gets the previous ranking
+    stale = latest_ranking(store, None)  # a retrain starts; the page gets the previous ranking
     assert time.perf_counter() - started < 1.0
     assert stale is first
 
-    ranked = latest_ranking(store, wait=120)
+    ranked = latest_ranking(store, None, wait=120)
     assert not ranked.cold and ranked.labelled == 33 and ranked.relevant == 3
     assert set(ranked.order) == set(truth) - set(relevant[:3]) - set(irrelevant[:30])
     left = len(ranked.order)
@@ -61,29 +62,31 @@ def test_ranking_puts_relevant_records_first_and_the_page_never_waits(nagtegaal)
     assert found > 2 * by_chance  # the top tenth holds far more than its share of relevant
     top = ranked.order[0]
     assert ranked.terms[top] and 0.0 <= ranked.probabilities[top] <= 1.0
-    assert next_record(store, "ann", TA, order=ranked.order) == top
+    assert next_record(store, Reviewer("ann"), TA, order=ranked.order) == top
 
 
 def test_labels_are_the_consensus_under_dual_screening(tmp_path):
     with open_store(tmp_path / "r.db") as store:
         store.add_records("t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(4)])
-        save_settings(store, Settings(dual=True), by="lead")
-        decide(store, "ann", 1, TA, "include")
-        decide(store, "ann", 2, TA, "maybe")
-        decide(store, "bob", 2, TA, "maybe")
-        decide(store, "ann", 3, TA, "exclude")
-        decide(store, "bob", 3, TA, "exclude")
-        assert training_labels(store) == {2: 1, 3: 0}  # record 1 waits for its second reviewer
+        save_settings(store, Settings(dual=True), Reviewer("lead", "lead"))
+        decide(store, Reviewer("ann"), 1, TA, "include")
+        decide(store, Reviewer("ann"), 2, TA, "maybe")
+        decide(store, Reviewer("bob"), 2, TA, "maybe")
+        decide(store, Reviewer("ann"), 3, TA, "exclude")
+        decide(store, Reviewer("bob"), 3, TA, "exclude")
+        # record 1 waits for its second reviewer
+        assert training_labels(store, None) == {2: 1, 3: 0}
 
 
 def test_next_record_follows_an_order_then_arrival(tmp_path):
     with open_store(tmp_path / "r.db") as store:
         store.add_records("t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(5)])
-        assert next_record(store, "ann", TA, order=[4, 2]) == 4
-        decide(store, "ann", 4, TA, "exclude")
-        assert next_record(store, "ann", TA, order=[4, 2]) == 2
-        decide(store, "ann", 2, TA, "exclude")
-        assert next_record(store, "ann", TA, order=[4, 2, 99]) == 1  # stale order: arrival
+        assert next_record(store, Reviewer("ann"), TA, order=[4, 2]) == 4
+        decide(store, Reviewer("ann"), 4, TA, "exclude")
+        assert next_record(store, Reviewer("ann"), TA, order=[4, 2]) == 2
+        decide(store, Reviewer("ann"), 2, TA, "exclude")
+        # a stale order: then arrival
+        assert next_record(store, Reviewer("ann"), TA, order=[4, 2, 99]) == 1
 
 
 def test_stopping_sample_feeds_the_test(nagtegaal):
@@ -91,26 +94,26 @@ def test_stopping_sample_feeds_the_test(nagtegaal):
     ranked = sorted(truth, key=lambda r: -truth[r])  # a perfect ranking: all relevant first
     relevant = sum(truth.values())
     for record_id in ranked[:relevant]:
-        decide(store, "ann", record_id, TA, "include")
-    before = screening_progress(store)
+        decide(store, Reviewer("ann"), record_id, TA, "include")
+    before = screening_progress(store, None)
     assert before.sample is None and before.advice.sample_size == 0
     assert not before.advice.can_stop and before.advice.more_needed > 0
 
-    sample = start_stopping_sample(store, "lead", seed=7)
+    sample = start_stopping_sample(store, LEAD, seed=7)
     assert stopping_sample(store) == sample and sample.relevant_before == relevant
     assert sorted(sample.records) == sorted(ranked[relevant:])
     assert list(sample.records) != sorted(sample.records)  # a random order, not arrival
     with pytest.raises(ReviewError, match="already under way"):
-        start_stopping_sample(store, "lead")
+        start_stopping_sample(store, LEAD)
     order = list(sample.records)
     for record_id in order[: before.advice.more_needed]:
-        assert next_record(store, "ann", TA, order=order) == record_id
-        decide(store, "ann", record_id, TA, "exclude", "Wrong population")
-    after = screening_progress(store)
+        assert next_record(store, Reviewer("ann"), TA, order=order) == record_id
+        decide(store, Reviewer("ann"), record_id, TA, "exclude", "Wrong population")
+    after = screening_progress(store, None)
     assert after.sample_screened == before.advice.more_needed and after.sample_relevant == 0
     assert after.advice.can_stop and after.advice.sample_size == after.sample_screened
     assert after.advice.remaining == sample.pool
-    end_stopping_sample(store, "lead")
+    end_stopping_sample(store, LEAD)
     assert stopping_sample(store) is None
     assert settings(store).dual is False  # other settings untouched
 
@@ -129,7 +132,7 @@ def test_the_worker_ends_when_its_server_is_killed(tmp_path):
         "from review.store import open_store\n"
         "from review.prioritise import live\n"
         f"store = open_store({str(db)!r})\n"
-        "assert live.latest_ranking(store, wait=60) is not None\n"
+        "assert live.latest_ranking(store, None, wait=60) is not None\n"
         "worker = next(iter(live._pool._processes.values()))\n"
         "print(worker.pid, flush=True)\n"
         "time.sleep(600)\n"
@@ -149,3 +152,30 @@ def test_the_worker_ends_when_its_server_is_killed(tmp_path):
             return
         time.sleep(0.2)
     raise AssertionError(f"ranking worker {worker} still runs after its server was killed")
+
+
+def test_each_blinded_reviewer_has_a_ranking_of_their_own(tmp_path):
+    """Under dual screening ann's ranking learns from ann's votes only: bob's votes neither
+    retrain it nor change its order; a lead's learns from the consensus."""
+    from review.prioritise.live import forget
+
+    ann, bob = Reviewer("ann"), Reviewer("bob")
+    topics = ["cryoablation of neuroma pain", "statin trial cholesterol"]
+    with open_store(tmp_path / "r.db") as store:
+        store.add_records(
+            "t", [(str(i), Record(title=f"{topics[i % 2]} {i}", raw=str(i))) for i in range(20)]
+        )
+        save_settings(store, Settings(dual=True), LEAD)
+        for record_id, decision in ((1, "include"), (2, "exclude"), (3, "include")):
+            decide(store, ann, record_id, TA, decision)
+        mine = latest_ranking(store, ann, wait=120)
+        assert (mine.labelled, mine.relevant) == (3, 2) and not mine.cold
+        for record_id, decision in ((1, "exclude"), (2, "include"), (4, "include"), (5, "exclude")):
+            decide(store, bob, record_id, TA, decision)
+        assert latest_ranking(store, ann) is mine  # nothing of bob's reached ann's ranking
+        theirs = latest_ranking(store, bob, wait=120)
+        assert (theirs.labelled, theirs.relevant) == (4, 2)
+        assert theirs.order != mine.order
+        lead = latest_ranking(store, LEAD, wait=120)  # records 1 and 2 are conflicts: no label
+        assert lead.labelled == 0 and lead.cold
+        forget(store)

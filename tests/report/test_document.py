@@ -73,8 +73,8 @@ def add_hostile_record(path: Path, tmp: Path) -> int:
         import_file(store, ris, source="Embase", actor="lead")
         linked = {r.record_id for s in studies(store) for r in s.records}
         (record_id,) = [u for u in stage_units(store, "title_abstract") if u not in linked]
-        decide(store, "lead", record_id, "title_abstract", "include")
-        decide(store, "lead", record_id, "full_text", "include")
+        decide(store, Reviewer("lead"), record_id, "title_abstract", "include")
+        decide(store, Reviewer("lead"), record_id, "full_text", "include")
         sync_studies(store, LEAD)
         new = next(s for s in studies(store) if s.records[0].record_id == record_id)
         set_role(store, new.id, "appendix", LEAD, AppendixEntry("n=3", "Works", "Case report"))

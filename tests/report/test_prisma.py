@@ -96,7 +96,7 @@ def run(store, search: str, kind: str, keys: list[str], **dois) -> None:
 def both(store, key_ids, stage, decision, *keys, reason=""):
     for key in keys:
         for who in ("ann", "bob"):
-            decide(store, who, key_ids[key], stage, decision, reason)
+            decide(store, Reviewer(who), key_ids[key], stage, decision, reason)
 
 
 def ids(store) -> dict[str, int]:
@@ -114,7 +114,7 @@ def ids(store) -> dict[str, int]:
 def build(tmp_path, *, update: bool):
     """The review described in the module docstring; the update run only if ``update``."""
     store = open_store(tmp_path / "review.db")
-    save_settings(store, Settings(dual=True), by="lee")
+    save_settings(store, Settings(dual=True), Reviewer("lee", "lead"))
     run(store, "cryo", "search", [f"P{i}" for i in range(1, 9)])
     run(store, "renal", "search", ["P3", "P4", "P9", "P10"])  # P3, P4 found again
     (tmp_path / "embase.ris").write_text(
@@ -129,28 +129,28 @@ def build(tmp_path, *, update: bool):
     assert len(embase_p1) == 2 and len(store.group_members(k["E3"])) == 2  # E3 and Scopus's
 
     # Title/abstract, dual. ann decides P1 on its Embase twin: it counts for the group.
-    decide(store, "ann", max(embase_p1), TA, "include")
-    decide(store, "bob", k["P1"], TA, "include")
+    decide(store, Reviewer("ann"), max(embase_p1), TA, "include")
+    decide(store, Reviewer("bob"), k["P1"], TA, "include")
     both(store, k, TA, "include", "P2", "P9", "P10", "E3", "E4")
     both(store, k, TA, "maybe", "P3")
     both(store, k, TA, "exclude", "P5", "P6", "E5")
-    decide(store, "ann", k["P4"], TA, "include")
-    decide(store, "bob", k["P4"], TA, "exclude")  # a conflict, left open
-    decide(store, "ann", k["P7"], TA, "include")
-    decide(store, "bob", k["P7"], TA, "exclude")
+    decide(store, Reviewer("ann"), k["P4"], TA, "include")
+    decide(store, Reviewer("bob"), k["P4"], TA, "exclude")  # a conflict, left open
+    decide(store, Reviewer("ann"), k["P7"], TA, "include")
+    decide(store, Reviewer("bob"), k["P7"], TA, "exclude")
     resolve(store, LEAD, k["P7"], TA, "include")
-    decide(store, "ann", k["P8"], TA, "include")  # one decision of two: undecided
+    decide(store, Reviewer("ann"), k["P8"], TA, "include")  # one decision of two: undecided
     # Full text
     both(store, k, FT, "include", "P1", "E3")
     both(store, k, FT, "exclude", "P2", reason=NOT_RETRIEVED)
     both(store, k, FT, "exclude", "P3", reason="Wrong population")
-    decide(store, "ann", k["P7"], FT, "exclude", "Wrong outcomes")
-    decide(store, "bob", k["P7"], FT, "exclude", "Wrong population")  # the latest stands
+    decide(store, Reviewer("ann"), k["P7"], FT, "exclude", "Wrong outcomes")
+    decide(store, Reviewer("bob"), k["P7"], FT, "exclude", "Wrong population")  # the latest stands
     both(store, k, FT, "exclude", "P9", reason="Wrong study design")
-    decide(store, "ann", k["P10"], FT, "include")
-    decide(store, "bob", k["P10"], FT, "exclude", "Wrong outcomes")  # conflict
-    decide(store, "ann", k["E4"], FT, "include")
-    decide(store, "bob", k["E4"], FT, "exclude", "Wrong outcomes")
+    decide(store, Reviewer("ann"), k["P10"], FT, "include")
+    decide(store, Reviewer("bob"), k["P10"], FT, "exclude", "Wrong outcomes")  # conflict
+    decide(store, Reviewer("ann"), k["E4"], FT, "include")
+    decide(store, Reviewer("bob"), k["E4"], FT, "exclude", "Wrong outcomes")
     resolve(store, LEAD, k["E4"], FT, "exclude", "Wrong outcomes")
     run(store, "cryo", "update", ["P5"])  # an update that finds nothing new
     if update:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from review.records import Record
 from review.screening.decisions import decide
+from review.screening.model import Reviewer
 from review.store import open_store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -30,7 +31,7 @@ def test_two_reviewers_and_an_import_at_once(tmp_path):
     def screen(name: str, decision: str) -> None:
         try:
             for record_id in range(1, 201):
-                decide(shared, name, record_id, "title_abstract", decision)
+                decide(shared, Reviewer(name), record_id, "title_abstract", decision)
         except Exception as exc:  # pragma: no cover - reported by the assertion below
             errors.append(exc)
 

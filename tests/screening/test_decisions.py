@@ -35,38 +35,38 @@ def store(tmp_path):
 
 
 def test_single_screening_goes_through_the_records_in_order(store):
-    assert next_record(store, "ann", TA) == 1
-    decide(store, "ann", 1, TA, "include")
-    decide(store, "bob", 2, TA, "exclude", "Wrong population")
-    assert next_record(store, "ann", TA) == 3  # single: what bob decided is done
-    assert progress(store, "ann", TA).decided == 2
+    assert next_record(store, Reviewer("ann"), TA) == 1
+    decide(store, Reviewer("ann"), 1, TA, "include")
+    decide(store, Reviewer("bob"), 2, TA, "exclude", "Wrong population")
+    assert next_record(store, Reviewer("ann"), TA) == 3  # single: what bob decided is done
+    assert progress(store, Reviewer("ann"), TA).decided == 2
     assert stage_units(store, FT) == [1]
 
 
 def test_a_changed_decision_keeps_the_history_and_undo_takes_it_back(store):
-    decide(store, "ann", 1, TA, "include")
-    decide(store, "ann", 1, TA, "exclude", "Wrong outcomes")
-    assert progress(store, "ann", TA).excluded == 1
-    assert undo_last(store, "ann", TA) == 1
-    assert progress(store, "ann", TA).included == 1
-    assert undo_last(store, "ann", TA) == 1
-    assert progress(store, "ann", TA).decided == 0
-    assert undo_last(store, "ann", TA) is None
+    decide(store, Reviewer("ann"), 1, TA, "include")
+    decide(store, Reviewer("ann"), 1, TA, "exclude", "Wrong outcomes")
+    assert progress(store, Reviewer("ann"), TA).excluded == 1
+    assert undo_last(store, Reviewer("ann"), TA) == 1
+    assert progress(store, Reviewer("ann"), TA).included == 1
+    assert undo_last(store, Reviewer("ann"), TA) == 1
+    assert progress(store, Reviewer("ann"), TA).decided == 0
+    assert undo_last(store, Reviewer("ann"), TA) is None
     events = [r["decision"] for r in store.decision_rows(TA)]
     assert events == ["include", "exclude", "undo", "undo"]  # nothing overwritten
 
 
 def test_dual_screening_blinds_counts_agreement_and_raises_conflicts(store):
-    save_settings(store, Settings(dual=True), by="lead")
+    save_settings(store, Settings(dual=True), Reviewer("lead", "lead"))
     assert settings(store).dual
-    decide(store, "ann", 1, TA, "include")
-    assert next_record(store, "bob", TA) == 1  # ann's decision does not take it from bob
-    decide(store, "bob", 1, TA, "include")
-    decide(store, "ann", 2, TA, "include")
-    decide(store, "bob", 2, TA, "exclude", "Wrong population")
-    decide(store, "ann", 3, TA, "exclude")
-    decide(store, "bob", 3, TA, "exclude")
-    assert next_record(store, "cat", TA) == 4  # 1-3 have their two decisions
+    decide(store, Reviewer("ann"), 1, TA, "include")
+    assert next_record(store, Reviewer("bob"), TA) == 1  # ann's decision does not take it from bob
+    decide(store, Reviewer("bob"), 1, TA, "include")
+    decide(store, Reviewer("ann"), 2, TA, "include")
+    decide(store, Reviewer("bob"), 2, TA, "exclude", "Wrong population")
+    decide(store, Reviewer("ann"), 3, TA, "exclude")
+    decide(store, Reviewer("bob"), 3, TA, "exclude")
+    assert next_record(store, Reviewer("cat"), TA) == 4  # 1-3 have their two decisions
     found = conflicts(store, TA)
     assert [c.record_id for c in found] == [2]
     assert [d.reviewer for d in found[0].decisions] == ["ann", "bob"]
@@ -82,25 +82,25 @@ def test_dual_screening_blinds_counts_agreement_and_raises_conflicts(store):
 
 
 def test_full_text_exclusion_needs_a_reason(store):
-    decide(store, "ann", 1, TA, "include")
+    decide(store, Reviewer("ann"), 1, TA, "include")
     with pytest.raises(ReviewError, match="needs a reason"):
-        decide(store, "ann", 1, FT, "exclude")
-    decide(store, "ann", 1, FT, "exclude", "Full text not available")
-    assert progress(store, "ann", FT).excluded == 1
+        decide(store, Reviewer("ann"), 1, FT, "exclude")
+    decide(store, Reviewer("ann"), 1, FT, "exclude", "Full text not available")
+    assert progress(store, Reviewer("ann"), FT).excluded == 1
 
 
 def test_a_decision_on_any_duplicate_stands_for_the_group(store):
-    decide(store, "ann", 2, TA, "include")  # decided before the merge
+    decide(store, Reviewer("ann"), 2, TA, "include")  # decided before the merge
     store.save_matches([Match(1, 2, 0.99, "duplicate", ())], "review")
     units = stage_units(store, TA)
     assert len(units) == 5 and not {1, 2} <= set(units)  # the pair is screened once
     primary = store.duplicate_of().get(2, 2)
     assert stage_units(store, FT) == [primary]
-    assert next_record(store, "bob", TA) not in (1, 2)
+    assert next_record(store, Reviewer("bob"), TA) not in (1, 2)
 
 
 def test_unknown_stage_or_decision_is_refused(store):
     with pytest.raises(ReviewError, match="Unknown stage"):
-        decide(store, "ann", 1, "abstract", "include")
+        decide(store, Reviewer("ann"), 1, "abstract", "include")
     with pytest.raises(ReviewError, match="Unknown decision"):
-        decide(store, "ann", 1, TA, "yes")
+        decide(store, Reviewer("ann"), 1, TA, "yes")

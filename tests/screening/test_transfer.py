@@ -6,7 +6,7 @@ import pytest
 
 from review.errors import ImportFileError, PermissionDenied
 from review.records import Record
-from review.screening.decisions import progress
+from review.screening.decisions import decide, progress
 from review.screening.model import Reviewer
 from review.screening.transfer import export_decisions, import_decisions
 from review.store import open_store
@@ -33,8 +33,7 @@ def test_import_then_export_round_trip(store, tmp_path):
         "2,ann,ta,exclude,Wrong population\n",
     )
     assert import_decisions(store, source, LEAD).added == 2
-    store.add_decisions([{"record_id": 3, "reviewer": "bob", "stage": "title_abstract",
-                          "decision": "maybe"}])  # fmt: skip
+    decide(store, Reviewer("bob"), 3, "title_abstract", "maybe")
     assert export_decisions(store, tmp_path / "out.csv") == 3
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [(r["record_id"], r["decision"], r["source"]) for r in rows] == [
@@ -42,7 +41,7 @@ def test_import_then_export_round_trip(store, tmp_path):
         ("2", "exclude", "import:in.csv"),
         ("3", "maybe", "app"),
     ]
-    assert progress(store, "ann", "title_abstract").decided == 3
+    assert progress(store, Reviewer("ann"), "title_abstract").decided == 3
 
 
 @pytest.mark.parametrize(

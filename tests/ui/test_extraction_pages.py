@@ -260,8 +260,8 @@ def test_record_text_in_citations_is_escaped(tmp_path, monkeypatch):
     path = tmp_path / "review.db"
     with open_store(path) as store:
         store.add_records("t", [("1", Record(title=HOSTILE, raw="1"))])
-        decide(store, "reviewer", 1, "title_abstract", "include")
-        decide(store, "reviewer", 1, "full_text", "include")
+        decide(store, Reviewer("reviewer"), 1, "title_abstract", "include")
+        decide(store, Reviewer("reviewer"), 1, "full_text", "include")
     monkeypatch.setenv("REVIEW_DB", str(path))
     at = _run(_studies_page)
     at.button(key="studies_sync").click().run(timeout=TIMEOUT)

@@ -9,6 +9,7 @@ from review.prioritise.live import latest_ranking
 from review.prioritise.progress import stopping_sample
 from review.records import AbstractSection, Record
 from review.screening.decisions import decide
+from review.screening.model import Reviewer
 from review.store import open_store
 
 TA = "title_abstract"
@@ -46,10 +47,9 @@ def test_ranked_order_puts_records_like_the_includes_first(review_db):
     with open_store(review_db) as store:
         # include two statin records, exclude a neuroma and a knee record
         for record_id, decision in ((3, "include"), (6, "include"), (1, "exclude"), (2, "exclude")):
-            decide(
-                store, "ann", record_id, TA, decision, "Wrong population" * (decision == "exclude")
-            )
-        ranking = latest_ranking(store, wait=120)  # the worker's retrain, finished
+            reason = "Wrong population" * (decision == "exclude")
+            decide(store, Reviewer("ann"), record_id, TA, decision, reason)
+        ranking = latest_ranking(store, None, wait=120)  # the worker's retrain, finished
     assert ranking is not None and not ranking.cold
     at = AppTest.from_function(_screen_page).run(timeout=30)
     assert not at.exception

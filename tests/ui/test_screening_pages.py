@@ -69,12 +69,12 @@ def test_screen_page_decides_and_undoes(review_db):
             ("include", "clear case"),
             ("undo", ""),
         ]
-        assert progress(store, "reviewer", TA).decided == 0
+        assert progress(store, Reviewer("reviewer"), TA).decided == 0
 
 
 def test_full_text_exclusion_asks_for_a_reason(review_db):
     with open_store(review_db) as store:
-        decide(store, "reviewer", 2, TA, "include")
+        decide(store, Reviewer("reviewer"), 2, TA, "include")
     at = AppTest.from_function(_full_text_page).run(timeout=30)
     assert at.session_state["screen_current_full_text"] == 2
     at.button(key="full_text_exclude").click().run(timeout=30)
@@ -83,14 +83,14 @@ def test_full_text_exclusion_asks_for_a_reason(review_db):
     at.button(key="full_text_exclude").click().run(timeout=30)
     assert "Nothing left to screen at this stage." in [t.value for t in at.text]
     with open_store(review_db) as store:
-        assert progress(store, "reviewer", FT).excluded == 1
+        assert progress(store, Reviewer("reviewer"), FT).excluded == 1
 
 
 def test_conflicts_page_lets_a_lead_resolve(review_db):
     with open_store(review_db) as store:
-        save_settings(store, Settings(dual=True), by="lee")
-        decide(store, "ann", 1, TA, "include")
-        decide(store, "bob", 1, TA, "exclude")
+        save_settings(store, Settings(dual=True), Reviewer("lee", "lead"))
+        decide(store, Reviewer("ann"), 1, TA, "include")
+        decide(store, Reviewer("bob"), 1, TA, "exclude")
     at = AppTest.from_function(_conflicts_page).run(timeout=30)  # no accounts: the solo lead
     assert not at.exception
     assert "ann: include" in [t.value for t in at.text]

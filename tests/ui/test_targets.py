@@ -130,10 +130,10 @@ def test_the_store_refuses_a_pair_decision_made_on_a_stale_status(records_db):
 def conflicted(records_db):
     with open_store(records_db) as store:
         reasons = ("Wrong population", "Wrong outcomes")
-        save_settings(store, Settings(dual=True, exclusion_reasons=reasons), by="lee")
+        save_settings(store, Settings(dual=True, exclusion_reasons=reasons), LEAD)
         for record_id in (1, 2):
-            decide(store, "ann", record_id, TA, "include")
-            decide(store, "bob", record_id, TA, "exclude", "Wrong outcomes")
+            decide(store, Reviewer("ann"), record_id, TA, "include")
+            decide(store, Reviewer("bob"), record_id, TA, "exclude", "Wrong outcomes")
     return records_db
 
 
@@ -152,7 +152,10 @@ def test_a_conflict_another_lead_resolved_meanwhile_is_not_resolved_again(confli
 def test_a_conflict_whose_votes_changed_meanwhile_is_not_resolved(conflicted):
     at = _run("conflicts.page")
     with open_store(conflicted) as store:
-        decide(store, "bob", 1, TA, "maybe")  # still a conflict, but not the one shown
+        # Votes are final once both are in; an imported decisions file can still change one.
+        store.add_decisions(
+            [{"record_id": 1, "reviewer": "bob", "stage": TA, "decision": "maybe"}]
+        )  # still a conflict, but not the one shown
     at.button(key="resolve_title_abstract_1_include").click().run(timeout=TIMEOUT)
     assert "a reviewer changed their vote" in _errors(at)[0]
     with open_store(conflicted) as store:
@@ -338,11 +341,11 @@ def test_a_protocol_saved_by_another_lead_meanwhile_is_not_overwritten(ipg):
 def test_a_full_text_decision_goes_to_the_record_shown(records_db):
     with open_store(records_db) as store:
         for record_id in (1, 2, 3):
-            decide(store, "reviewer", record_id, TA, "include")
+            decide(store, Reviewer("reviewer"), record_id, TA, "include")
     at = _run("screen.full_text_page")
     shown = at.session_state["screen_current_full_text"]
     with open_store(records_db) as store:  # someone else decides the record shown meanwhile
-        decide(store, "kim", shown, FT, "exclude", "Wrong outcomes")
+        decide(store, KIM, shown, FT, "exclude", "Wrong outcomes")
     at.button(key="full_text_include").click().run(timeout=TIMEOUT)
     with open_store(records_db) as store:
         state = current_state(store, FT)
