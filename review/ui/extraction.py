@@ -28,6 +28,7 @@ from review.extraction.model import (
 )
 from review.extraction.protocol import protocol
 from review.extraction.studies import save_details, save_findings, studies
+from review.ui.render import plain
 from review.ui.state import me, store
 
 EFFICACY_COLUMNS = (
@@ -110,9 +111,9 @@ def _say(section: str, kind: str, message: str) -> None:
 def _show(section: str) -> None:
     kind, message = st.session_state.pop(f"extraction_message_{section}", (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(plain(message))
     elif kind:
-        st.success(message)
+        st.success(plain(message))
 
 
 # -- rows <-> findings -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from review.screening.decisions import progress
+from review.ui.render import plain
 from review.ui.state import review_path, store
 
 
@@ -12,7 +13,7 @@ def page() -> None:
     db = store()
     summary = db.review_summary()
     st.title("Overview")
-    st.caption(f"Review database: {review_path()}")
+    st.caption(plain(f"Review database: {review_path()}"))
     left, middle, right = st.columns(3)
     left.metric("Records", f"{summary['records']:,}")
     middle.metric("Queued for screening", f"{summary['queued_for_screening']:,}")

@@ -19,6 +19,7 @@ from review.prioritise.progress import (
     stopping_sample,
 )
 from review.screening.state import current_units
+from review.ui.render import plain
 from review.ui.state import me, store
 
 STAGE = "title_abstract"
@@ -92,7 +93,7 @@ def why_ranked(record_id: int, ranking: Ranking | None) -> None:
         text = f"Ranked high for: {terms}" + (
             f" · estimated chance of relevance {chance:.0%}" if chance is not None else ""
         )
-    st.caption(text)
+    st.caption(plain(text))
 
 
 def stopping_panel() -> None:

@@ -1,8 +1,9 @@
-"""A record as safe HTML: every piece of record text escaped, search terms marked.
+"""User text made safe to show: a record as escaped HTML, any text as literal Markdown.
 
 Titles and abstracts come from outside (databases, exports) and can hold HTML, script or
 markdown; they are split around the terms first and each piece escaped, so nothing in them is
-ever read as markup.
+ever read as markup. Everything else a person typed (reasons, notes, names, labels, file names)
+goes through ``plain`` before it reaches a Streamlit call that renders Markdown.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from urllib.parse import quote
 
 from review.records import Record
 
+# CommonMark lets any ASCII punctuation be escaped with a backslash; Streamlit's math ($),
+# colour and icon directives (:red[...], :material/...:) and raw HTML all start with one.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
 STYLE = """<style>
 .record-title{margin:0 0 .4rem 0;font-size:1.35rem;line-height:1.35}
 .record-meta{color:#555;margin:.2rem 0 .8rem 0}
@@ -22,6 +27,14 @@ mark.include{background:#c8f0c8;padding:0 2px}
 mark.exclude{background:#ffd0d0;padding:0 2px}
 .record-terms{color:#444;font-size:.92rem}
 </style>"""
+
+
+def plain(text) -> str:
+    """``text`` as Markdown that shows exactly ``text``: for st.markdown, st.caption, titles,
+    alerts, metric and expander labels, widget labels, and radio, pills and segmented-control
+    options (all read Markdown and $LaTeX$). Not for selectbox or multiselect options, which
+    Streamlit 1.67 shows as plain text: there the backslashes would show."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import re
 import tempfile
 import zipfile
 from datetime import datetime
@@ -22,6 +21,7 @@ from review.errors import ReviewError
 from review.report.document import write_report
 from review.report.prisma import prisma_svg, review_counts
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
+from review.ui.render import plain
 from review.ui.state import me, store
 
 FORMATS = (
@@ -35,7 +35,7 @@ PARTS = (("efficacy", "Efficacy summary"), ("safety", "Safety summary"))
 def _plain(value: str) -> str:
     """Text for a widget label, which Streamlit reads as Markdown: every markup character
     escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", value)
+    return plain(value)
 
 
 def _key(part: str, heading: str) -> str:
@@ -189,9 +189,9 @@ def page() -> None:
     st.title("Report")
     kind, message = st.session_state.pop("report_message", (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(plain(message))
     elif kind:
-        st.success(message)
+        st.success(plain(message))
     _summaries(db, who.is_lead)
     _files(db)
     st.subheader("Study selection (PRISMA)")
