@@ -13,31 +13,13 @@ import re
 from urllib.parse import quote
 
 from review.records import Record
+from review.report.markdown import escape_markdown
 
-# What Markdown, GFM, Streamlit's $math$ and its :directives:/:icons: read inside a line, and
-# what starts a block at the beginning of a line. Only these are escaped (CommonMark lets any
-# ASCII punctuation take a backslash), so ordinary messages ("Saved.", "Study 2: ...") are
-# unchanged: ":" only when a word follows it (:red[, :smile:).
-_INLINE = re.compile(r"(:[\w+\-/]+:)|([\\`*_\[\]<>$|~&])|(:(?=\S))")
 # Links made from bare addresses (GFM autolink literals) and Streamlit's :material/...: icons are
 # found in the text after escapes are undone, so a backslash cannot stop them: an invisible
 # WORD JOINER where they start does (an address counts only after a space or punctuation).
 WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?=https?://|www\.|@)", re.IGNORECASE)
-_LINE_START = re.compile(r"^([ \t]*)([#>+=-]|\d+[.)])", re.MULTILINE)
-
-
-def _escape_inline(match: re.Match) -> str:
-    if match.group(1):  # an emoji or icon shortcode: both colons, and any _ inside
-        return "\\:" + WORD_JOINER + match.group(1)[1:-1].replace("_", "\\_") + "\\:"
-    return "\\" + match.group(0)
-
-
-def _escape_line_start(match: re.Match) -> str:
-    """A heading, quote, list item or setext underline: its first mark escaped ("1." as
-    "1\\.")."""
-    indent, start = match.groups()
-    return indent + start[:-1] + "\\" + start[-1]
 
 
 STYLE = """<style>
@@ -56,8 +38,7 @@ def plain(text) -> str:
     alerts, metric and expander labels, widget labels, and radio, pills and segmented-control
     options (all read Markdown and $LaTeX$). Not for selectbox or multiselect options, which
     Streamlit 1.67 shows as plain text: there the backslashes would show."""
-    escaped = _INLINE.sub(_escape_inline, _AUTOLINK.sub(WORD_JOINER, str(text)))
-    escaped = _LINE_START.sub(_escape_line_start, escaped)
+    escaped = escape_markdown(_AUTOLINK.sub(WORD_JOINER, str(text)), joiner=WORD_JOINER)
     return re.sub(r"[ \t]*\r?\n", "  \n", escaped)  # each line break kept (a hard break)
 
 
