@@ -115,9 +115,10 @@ def build_payload_review(path: Path, tmp: Path) -> Path:
             for who in (ANN, BOB):
                 decide(store, who.name, record_id, "full_text", "include", "", payload("Note"))
         decide(store, LEAD.name, 5, "title_abstract", "exclude", REASON, payload("Note"))
-        # Record 4 waits at full text with two versions of its PDF, under a payload name.
-        keep_full_text(store, ANN, 4, f"{FILE_PAYLOAD}.pdf", PDF)
-        keep_full_text(store, BOB, 4, f"v2 {FILE_PAYLOAD}.pdf", PDF + b"% second\n")
+        # Two versions of each full text, under payload names (record 4 waits at full text).
+        for record_id in (2, 3, 4):
+            keep_full_text(store, ANN, record_id, f"{FILE_PAYLOAD}.pdf", PDF)
+            keep_full_text(store, BOB, record_id, f"v2 {FILE_PAYLOAD}.pdf", PDF + b"% 2\n")
 
         sync_studies(store, LEAD.name)
         key, appendix = (s.id for s in studies(store)[:2])

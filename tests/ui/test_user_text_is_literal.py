@@ -38,7 +38,7 @@ MESSAGES = {
     "extraction_message_details": ("error", PAYLOAD),
     "extraction_message_efficacy": ("success", PAYLOAD),
     "extraction_message_safety": ("error", PAYLOAD),
-    "pdf_message_4": ("error", PAYLOAD),
+    **{f"pdf_message_{record_id}": ("error", PAYLOAD) for record_id in (2, 3, 4)},
 }
 
 
