@@ -139,9 +139,7 @@ def build_payload_review(path: Path, tmp: Path) -> Path:
                 )
             ],
             safety=[
-                SafetyFinding(
-                    EVENT, n=1, total=20, severity=payload("minor"), note=payload("Note")
-                )
+                SafetyFinding(EVENT, n=1, total=20, severity=payload("minor"), note=payload("Note"))
             ],
         )
         set_role(store, key, "key", LEAD.name)
