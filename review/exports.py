@@ -8,7 +8,9 @@ start like a formula are neutralised: an abstract beginning "=HYPERLINK(...)" mu
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +105,44 @@ def export_rows(store) -> Iterator[ExportRow]:
 def neutralise(value: str) -> str:
     """Make a cell that a spreadsheet would run as a formula plain text (OWASP's advice)."""
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """A CSV for a download: every text cell neutralised, numbers left as numbers. Every CSV the
+    app offers is written here, so none can carry a formula into a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(str(h)) for h in header])
+    for row in rows:
+        writer.writerow(
+            ["" if v is None else neutralise(v) if isinstance(v, str) else v for v in row]
+        )
+    return out.getvalue()
+
+
+def agreement_csv(stage: str, agreed) -> str:
+    """The agreement between two reviewers at one stage (a ``review.screening`` Agreement)."""
+    return csv_text(
+        ["stage", "reviewers", "records", "agreed", "percent", "kappa"],
+        [
+            [
+                stage,
+                " & ".join(agreed.reviewers),
+                agreed.records,
+                agreed.agreed,
+                "" if agreed.percent is None else f"{agreed.percent:.1f}",
+                "" if agreed.kappa is None else f"{agreed.kappa:.4f}",
+            ]
+        ],
+    )
+
+
+def export_bytes(store, fmt: str) -> bytes:
+    """The records export (CSV, RIS or XLSX) as bytes, for a download button."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"records.{fmt}"
+        export(store, path, fmt)
+        return path.read_bytes()
 
 
 def export(store, path: str | Path, fmt: str) -> int:

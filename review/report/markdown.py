@@ -1,7 +1,9 @@
 """The report as Markdown with GitHub pipe tables, for review in a repository or a wiki.
 
-Cells cannot hold line breaks or pipes in a pipe table, so "|" is escaped and lines are joined
-with <br>; a "<" that would open an HTML tag (a title holding "<script>") is escaped too.
+Every piece of text (titles, authors, journals, citations, study labels, findings, notes) comes
+from records and reviewers, so it is escaped whole: a title holding "[link](http://...)",
+"![image](...)", "**bold**", "$x^2$" or "<script>" prints as those characters. Cells cannot hold
+line breaks in a pipe table, so lines are joined with <br> (the only markup we add there).
 """
 
 from __future__ import annotations
@@ -10,16 +12,38 @@ import re
 
 from review.report.document import Block, Bullets, Heading, Image, Paragraph, Report, Table, blocks
 
-TAG = re.compile(r"<(?=[A-Za-z/!?])")
+# What Markdown, GitHub's Markdown ($math$, ~strike~, tables, :emoji:) and HTML read inside a
+# line, and what opens a block at the start of one. CommonMark lets any ASCII punctuation take a
+# backslash; only these do, so ordinary text ("Study 2: 12.5 mm") reads as it is.
+_INLINE = re.compile(r"(:[\w+\-/]+:)|([\\`*_\[\]<$|~&])|(:(?=\S))")
+_LINE_START = re.compile(
+    r"^([ \t]*)(>|(?:[#+=-]|\d{1,9}[.)])(?=[ \t]|$)|[=-]{2,}(?=[ \t]*$))", re.MULTILINE
+)
+
+
+def escape_markdown(text: str, joiner: str = "") -> str:
+    """``text`` as Markdown that shows exactly ``text``. ``joiner`` goes after the first colon
+    of a :shortcode: (the app's Streamlit reads icons in the text after escapes are undone)."""
+
+    def inline(match: re.Match) -> str:
+        if match.group(1):  # an emoji or icon shortcode: both colons, and any _ inside
+            return "\\:" + joiner + match.group(1)[1:-1].replace("_", "\\_") + "\\:"
+        return "\\" + match.group(0)
+
+    def line_start(match: re.Match) -> str:  # a heading, quote, list item or underline
+        indent, start = match.groups()
+        return indent + start[:-1] + "\\" + start[-1]
+
+    return _LINE_START.sub(line_start, _INLINE.sub(inline, text))
 
 
 def _text(text: str) -> str:
-    return TAG.sub(r"\\<", text.replace("\\", "\\\\"))
+    return escape_markdown(text)
 
 
 def _cell(value) -> str:
     lines = [f"• {v}" for v in value] if isinstance(value, tuple) else value.split("\n")
-    return "<br>".join(_text(line).replace("|", "\\|") for line in lines if line.strip())
+    return "<br>".join(_text(line) for line in lines if line.strip())
 
 
 def _table(t: Table) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
+import stat
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +20,9 @@ from review.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
 BUSY_TIMEOUT_MS = 30_000
+FILE_MODE = 0o600  # the review file (records, decisions, kept PDFs): its owner only
+DIR_MODE = 0o700
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def now() -> str:
@@ -53,7 +58,7 @@ class BaseStore:
             )
         self._lock = threading.RLock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             conn = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=30
             )
@@ -68,6 +73,7 @@ class BaseStore:
                 f"Review database {self.path}: {exc.strerror}. What to do: check the path."
             ) from exc
         self.conn = conn
+        _tighten(self.path, SIDE_FILES)
         self.migrate()
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -163,6 +169,43 @@ class BaseStore:
             "INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)",
             (now(), actor, action, json.dumps(detail, sort_keys=True)),
         )
+
+
+def private_file(path: Path) -> None:
+    """Make ``path`` an owner-only file before SQLite opens it.
+
+    Folders made for it are 0700 and a new file is 0600. SQLite gives its -wal and -shm files
+    the mode of the database file, so an existing file readable by others is tightened first;
+    otherwise every new WAL would copy its looser mode. No process-wide umask is changed: the
+    app's threads create files at the same time.
+    """
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=DIR_MODE)
+            os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        _tighten(path, ("",))
+    else:
+        os.close(fd)
+        os.chmod(path, FILE_MODE)
+
+
+def _tighten(path: Path, suffixes) -> None:
+    """Owner-only modes on the review file and its side files, where we own them and they are
+    looser (a file of another owner is left as it is: chmod is theirs to do)."""
+    for suffix in suffixes:
+        name = Path(f"{path}{suffix}")
+        try:
+            info = name.stat()
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) & 0o077 == 0:
+            continue
+        if info.st_uid == os.getuid():
+            os.chmod(name, stat.S_IMODE(info.st_mode) & 0o700)
 
 
 def _statements(script: str) -> list[str]:

@@ -143,16 +143,38 @@ class ScreeningMixin:
 
     # -- full texts -----------------------------------------------------------------------------
 
-    def save_full_text(self, record_id: int, file_name: str, content: bytes, by: str) -> None:
-        self.write(
-            "INSERT INTO full_texts (record_id, file_name, content, sha256, uploaded_by, "
-            "uploaded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
-            "file_name = excluded.file_name, content = excluded.content, "
-            "sha256 = excluded.sha256, uploaded_by = excluded.uploaded_by, "
-            "uploaded_at = excluded.uploaded_at",
-            (record_id, file_name, content, hashlib.sha256(content).hexdigest(), by, now()),
+    def add_full_text_version(
+        self, record_id: int, file_name: str, content: bytes, by: str
+    ) -> tuple[int, bool]:
+        """Keep ``content`` as the record's next version: (version, False), or (the latest
+        version, True) when the latest holds the same bytes already. Nothing is replaced."""
+        digest = hashlib.sha256(content).hexdigest()
+        with self.transaction() as conn:
+            latest = conn.execute(
+                "SELECT version, sha256 FROM full_text_versions WHERE record_id = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (record_id,),
+            ).fetchone()
+            if latest is not None and latest[1] == digest:
+                return latest[0], True
+            version = 1 if latest is None else latest[0] + 1
+            conn.execute(
+                "INSERT INTO full_text_versions (record_id, version, file_name, content, size, "
+                "sha256, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record_id, version, file_name, content, len(content), digest, by, now()),
+            )
+            return version, False
+
+    def full_text_versions(self, record_id: int) -> list[dict]:
+        """The record's kept versions, newest first, without their bytes."""
+        return self.query(
+            "SELECT id, record_id, version, file_name, size, sha256, uploaded_by, uploaded_at "
+            "FROM full_text_versions WHERE record_id = ? ORDER BY version DESC",
+            (record_id,),
         )
 
-    def full_text(self, record_id: int) -> dict | None:
-        rows = self.query("SELECT * FROM full_texts WHERE record_id = ?", (record_id,))
-        return rows[0] if rows else None
+    def full_text_content(self, record_id: int, version: int) -> bytes | None:
+        return self.scalar(
+            "SELECT content FROM full_text_versions WHERE record_id = ? AND version = ?",
+            (record_id, version),
+        )

@@ -6,15 +6,13 @@ of that record's own widget: a conflict another lead settled meanwhile is not se
 
 from __future__ import annotations
 
-import csv
-import io
-
 import streamlit as st
 
 from review.errors import ReviewError
+from review.exports import agreement_csv
 from review.screening.decisions import agreement, conflicts, resolve, settings
 from review.screening.model import STAGE_LABELS, STAGES
-from review.ui.render import record_html
+from review.ui.render import plain, record_html
 from review.ui.state import me, store
 
 CHOICES = (("Include", "include"), ("Exclude", "exclude"), ("Maybe", "maybe"))
@@ -54,7 +52,7 @@ def page() -> None:
         return
     error = st.session_state.pop("conflict_error", None)
     if error:
-        st.error(error)
+        st.error(plain(error))
     rules = settings(db)
     for stage in STAGES:
         found = conflicts(db, stage)
@@ -68,7 +66,7 @@ def page() -> None:
             )
             st.download_button(
                 "Download agreement (CSV)",
-                _agreement_csv(stage, agreed),
+                agreement_csv(stage, agreed),
                 file_name=f"agreement-{stage}.csv",
                 key=f"agreement_{stage}",
             )
@@ -91,20 +89,3 @@ def page() -> None:
                         on_click=_resolve,
                         args=(stage, rid, decision, _votes(conflict)),
                     )
-
-
-def _agreement_csv(stage: str, agreed) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["stage", "reviewers", "records", "agreed", "percent", "kappa"])
-    writer.writerow(
-        [
-            stage,
-            " & ".join(agreed.reviewers),
-            agreed.records,
-            agreed.agreed,
-            f"{agreed.percent:.1f}",
-            "" if agreed.kappa is None else f"{agreed.kappa:.4f}",
-        ]
-    )
-    return out.getvalue()

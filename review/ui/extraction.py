@@ -33,6 +33,7 @@ from review.extraction.model import (
 )
 from review.extraction.protocol import protocol
 from review.extraction.studies import save_details, save_findings, studies
+from review.ui.render import plain
 from review.ui.state import me, store
 from review.ui.targets import pick
 
@@ -116,9 +117,9 @@ def _say(section: str, study_id: int, kind: str, message: str) -> None:
 def _show(section: str, study_id: int) -> None:
     kind, message = st.session_state.pop(f"extraction_message_{section}_{study_id}", (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(plain(message))
     elif kind:
-        st.success(message)
+        st.success(plain(message))
 
 
 def _show_elsewhere(study_id: int) -> None:
@@ -127,7 +128,7 @@ def _show_elsewhere(study_id: int) -> None:
     for key in [k for k in state if str(k).startswith("extraction_message_")]:
         if not str(key).endswith(f"_{study_id}"):
             kind, message = state.pop(key)
-            (st.error if kind == "error" else st.success)(message)
+            (st.error if kind == "error" else st.success)(plain(message))
 
 
 # -- rows <-> findings -----------------------------------------------------------------------------

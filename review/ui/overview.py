@@ -11,6 +11,7 @@ import streamlit as st
 
 from review.screening.decisions import progress
 from review.screening.model import STAGE_LABELS, STAGES
+from review.ui.render import plain
 from review.ui.state import me, review_path, store
 
 
@@ -18,7 +19,7 @@ def page() -> None:
     db, viewer = store(), me()
     summary = db.review_summary()
     st.title("Overview")
-    st.caption(f"Review database: {review_path()}")
+    st.caption(plain(f"Review database: {review_path()}"))
     left, middle, right = st.columns(3)
     left.metric("Records", f"{summary['records']:,}")
     middle.metric("Queued for screening", f"{summary['queued_for_screening']:,}")

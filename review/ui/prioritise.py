@@ -22,6 +22,7 @@ from review.prioritise.progress import (
 )
 from review.screening.decisions import settings
 from review.screening.state import current_units
+from review.ui.render import plain
 from review.ui.state import me, store
 
 STAGE = "title_abstract"
@@ -95,7 +96,7 @@ def why_ranked(record_id: int, ranking: Ranking | None) -> None:
         text = f"Ranked high for: {terms}" + (
             f" · estimated chance of relevance {chance:.0%}" if chance is not None else ""
         )
-    st.caption(text)
+    st.caption(plain(text))
 
 
 def stopping_panel() -> None:

@@ -19,6 +19,7 @@ from review.extraction.model import BETTER, CRITERIA_ROWS, OUTCOME_KINDS, Criter
 from review.extraction.model import Protocol as ProtocolModel
 from review.extraction.protocol import protocol, read_protocol_file, review_toml, save_protocol
 from review.ui.extraction import edited, frame, text, text_columns
+from review.ui.render import plain
 from review.ui.state import me, store
 
 OUTCOME_COLUMNS = ("name", "kind", "better", "description")
@@ -142,9 +143,9 @@ def page() -> None:
     st.title("Protocol")
     kind, message = st.session_state.pop("protocol_message", (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(plain(message))
     elif kind:
-        st.success(message)
+        st.success(plain(message))
     current = protocol(db)
     drawn = _drawn_from()
     if drawn is not None and drawn != current:

@@ -6,6 +6,7 @@ import json
 
 import streamlit as st
 
+from review.ui.downloads import records_download
 from review.ui.state import store
 
 PAGE = 50
@@ -40,6 +41,7 @@ def page() -> None:
         hide_index=True,
         use_container_width=True,
     )
+    records_download(db)
     choices = [r["id"] for r in rows]
     if not choices:
         return

@@ -1,8 +1,9 @@
-"""A record as safe HTML: every piece of record text escaped, search terms marked.
+"""User text made safe to show: a record as escaped HTML, any text as literal Markdown.
 
 Titles and abstracts come from outside (databases, exports) and can hold HTML, script or
 markdown; they are split around the terms first and each piece escaped, so nothing in them is
-ever read as markup.
+ever read as markup. Everything else a person typed (reasons, notes, names, labels, file names)
+goes through ``plain`` before it reaches a Streamlit call that renders Markdown.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ import re
 from urllib.parse import quote
 
 from review.records import Record
+from review.report.markdown import escape_markdown
+
+# Links made from bare addresses (GFM autolink literals) and Streamlit's :material/...: icons are
+# found in the text after escapes are undone, so a backslash cannot stop them: an invisible
+# WORD JOINER where they start does (an address counts only after a space or punctuation).
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?=https?://|www\.|@)", re.IGNORECASE)
+
 
 STYLE = """<style>
 .record-title{margin:0 0 .4rem 0;font-size:1.35rem;line-height:1.35}
@@ -22,6 +31,15 @@ mark.include{background:#c8f0c8;padding:0 2px}
 mark.exclude{background:#ffd0d0;padding:0 2px}
 .record-terms{color:#444;font-size:.92rem}
 </style>"""
+
+
+def plain(text) -> str:
+    """``text`` as Markdown that shows exactly ``text``: for st.markdown, st.caption, titles,
+    alerts, metric and expander labels, widget labels, and radio, pills and segmented-control
+    options (all read Markdown and $LaTeX$). Not for selectbox or multiselect options, which
+    Streamlit 1.67 shows as plain text: there the backslashes would show."""
+    escaped = escape_markdown(_AUTOLINK.sub(WORD_JOINER, str(text)), joiner=WORD_JOINER)
+    return re.sub(r"[ \t]*\r?\n", "  \n", escaped)  # each line break kept (a hard break)
 
 
 def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import re
 import tempfile
 import zipfile
 from datetime import datetime
@@ -24,6 +23,7 @@ from review.report.export import export_prisma_svg, export_report
 from review.report.prisma import prisma_svg, review_counts
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
 from review.screening.model import Reviewer
+from review.ui.render import plain
 from review.ui.state import me, store
 
 FORMATS = (
@@ -37,7 +37,7 @@ PARTS = (("efficacy", "Efficacy summary"), ("safety", "Safety summary"))
 def _plain(value: str) -> str:
     """Text for a widget label, which Streamlit reads as Markdown: every markup character
     escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", value)
+    return plain(value)
 
 
 def _key(part: str, heading: str) -> str:
@@ -194,9 +194,9 @@ def page() -> None:
     st.title("Report")
     kind, message = st.session_state.pop("report_message", (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(plain(message))
     elif kind:
-        st.success(message)
+        st.success(plain(message))
     _summaries(db, who.is_lead)
     if allowed(who, "export_report"):
         _files(db)

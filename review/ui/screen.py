@@ -19,7 +19,7 @@ from review.screening.decisions import undo_last as undo_decision
 from review.screening.model import STAGE_LABELS
 from review.screening.state import current_state
 from review.ui.prioritise import screening_order, stopping_panel, why_ranked
-from review.ui.render import record_html
+from review.ui.render import plain, record_html
 from review.ui.state import me, store
 
 BUTTONS = (("Include", "include", "i"), ("Exclude", "exclude", "e"), ("Maybe", "maybe", "m"))
@@ -74,12 +74,12 @@ def screen(stage: str) -> None:
     st.progress(done.mine / done.total if done.total else 0.0)
     error = st.session_state.pop(f"{stage}_error", None)
     if error:
-        st.error(error)
+        st.error(plain(error))
 
     order = ranking = None
     if stage == "title_abstract":
         order, about_order, ranking = screening_order()
-        st.caption(about_order)
+        st.caption(plain(about_order))
     key = _current_key(stage)
     record_id = st.session_state.get(key) or next_record(db, reviewer, stage, order=order)
     if record_id is None:
@@ -96,7 +96,7 @@ def screen(stage: str) -> None:
     if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
         final = vote_is_final(db, reviewer, record_id, stage)
         st.caption(
-            f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else "")
+            plain(f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else ""))
             + (" · final: another reviewer has also decided this record; a lead changes it on "
                "Conflicts" if final else "")
         )  # fmt: skip
@@ -130,18 +130,58 @@ def screen(stage: str) -> None:
         stopping_panel()
 
 
-def _full_text_file(db, record_id: int, who: str) -> None:
-    kept = db.full_text(record_id)
-    if kept:
+def _full_text_file(db, record_id: int, who) -> None:
+    """The record's kept PDFs: every version listed with who kept it when, the latest (or any)
+    to download, and an upload that becomes the next version. Writes name ``record_id``."""
+    from review.screening import full_text as ft
+
+    def keep(rid: int, key: str) -> None:  # the record the uploader was drawn for, never another
+        upload = st.session_state.get(key)
+        if upload is None:
+            return
+        try:
+            kept = ft.keep_full_text(store(), me(), rid, upload.name, upload.getvalue())
+        except ReviewError as exc:
+            st.session_state[f"pdf_message_{rid}"] = ("error", str(exc))
+            return
+        v = kept.version
+        said = "is already kept as" if kept.already_kept else "kept as"
+        st.session_state[f"pdf_message_{rid}"] = (
+            "success",
+            f"{v.file_name} {said} version {v.version} of record {rid}'s full text.",
+        )
+
+    versions = ft.full_text_versions(db, record_id)
+    if versions:
+        latest = versions[0]
         st.download_button(
-            f"Download {kept['file_name']}", kept["content"], file_name=kept["file_name"],
-            key=f"pdf_download_{record_id}",
+            f"Download the full text (version {latest.version}, {plain(latest.file_name)})",
+            lambda v=latest: ft.full_text_bytes(store(), v), file_name=latest.file_name,
+            mime="application/pdf", key=f"pdf_download_{record_id}", on_click="ignore",
         )  # fmt: skip
-    upload = st.file_uploader("Keep the full text (PDF) with the review", type=["pdf"],
-                              key=f"pdf_upload_{record_id}")  # fmt: skip
-    if upload is not None and (kept is None or kept["file_name"] != upload.name):
-        db.save_full_text(record_id, upload.name, upload.getvalue(), who)
-        st.success(f"{upload.name} kept with record {record_id}.")
+        st.dataframe(
+            [{"version": v.version, "file": v.file_name, "kept by": v.uploaded_by,
+              "kept at": v.uploaded_at, "size (bytes)": v.size} for v in versions],
+            hide_index=True, key=f"pdf_versions_{record_id}",
+        )  # fmt: skip
+        if len(versions) > 1:
+            by_number = {v.version: v for v in versions}
+            chosen = by_number[st.selectbox(
+                "An earlier version", list(by_number), key=f"pdf_version_{record_id}",
+                format_func=lambda n: f"Version {n}: {by_number[n].file_name}",
+            )]  # fmt: skip
+            st.download_button(
+                f"Download version {chosen.version}",
+                lambda v=chosen: ft.full_text_bytes(store(), v), file_name=chosen.file_name,
+                mime="application/pdf", key=f"pdf_download_{record_id}_{chosen.version}",
+                on_click="ignore",
+            )  # fmt: skip
+    key = f"pdf_upload_{record_id}"
+    st.file_uploader("Keep the full text (PDF) with the review: each upload is a new version",
+                     type=["pdf"], key=key, on_change=keep, args=(record_id, key))  # fmt: skip
+    kind, message = st.session_state.pop(f"pdf_message_{record_id}", (None, ""))
+    if kind:
+        (st.error if kind == "error" else st.success)(plain(message))
 
 
 def _go_to(stage: str) -> None:

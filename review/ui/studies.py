@@ -25,6 +25,7 @@ from review.extraction.studies import (
     sync_studies,
 )
 from review.ui import extraction
+from review.ui.render import plain
 from review.ui.state import me, store
 from review.ui.targets import pick
 
@@ -296,9 +297,9 @@ def page() -> None:
     st.title("Studies")
     kind, message = st.session_state.pop("studies_message", (None, ""))
     if kind == "error":
-        st.error(message)
+        st.error(plain(message))
     elif kind:
-        st.success(message)
+        st.success(plain(message))
     st.button(
         "Create studies for included records",
         key="studies_sync",

@@ -1,0 +1,25 @@
+"""Our own downloads of what the tables show: Streamlit's table toolbar export is turned off
+(.streamlit/config.toml, client.disableDataExport) because its CSV cannot be neutralised."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review.exports import export_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def records_download(db) -> None:
+    """Every record of the review, duplicates marked, as `review export` writes it (formulas
+    neutralised). Made only when clicked: an export of thousands of records takes a moment."""
+    left, right = st.columns(2)
+    for column, fmt, mime in ((left, "csv", "text/csv"), (right, "xlsx", XLSX)):
+        column.download_button(
+            f"Download all records ({fmt.upper()})",
+            lambda fmt=fmt: export_bytes(db, fmt),
+            file_name=f"records.{fmt}",
+            mime=mime,
+            key=f"records_download_{fmt}",
+            on_click="ignore",
+        )
