@@ -31,8 +31,9 @@ from review.imports.load import import_file
 from review.permissions import PERMISSIONS, allowed, permission_rows
 from review.report.export import export_prisma, export_prisma_svg, export_report
 from review.report.summary import Summaries, save_summaries
-from review.screening.decisions import decide, stage_units
-from review.screening.model import Reviewer
+from review.screening.decisions import decide, resolve, save_settings, stage_units
+from review.screening.full_text import keep_full_text
+from review.screening.model import Reviewer, Settings
 from review.screening.reviewers import (
     add_reviewer,
     remove_reviewer,
@@ -122,6 +123,14 @@ CASES = [
     ("export_report", "export_prisma_svg", None, lambda s, a, t: export_prisma_svg(s, a), "same"),
     ("export_report", "save_summaries", None,
      lambda s, a, t: save_summaries(s, SUMMARY, a), "changed"),
+    ("screen", "decide", None,
+     lambda s, a, t: decide(s, a, 1, "title_abstract", "exclude", "Wrong population"), "changed"),
+    ("keep_full_text", "keep_full_text", None,
+     lambda s, a, t: keep_full_text(s, a, 1, "paper.pdf", b"%PDF-1.4\n%%EOF\n"), "changed"),
+    ("resolve_conflict", "resolve", None,
+     lambda s, a, t: resolve(s, a, 1, "title_abstract", "include"), "changed"),
+    ("edit_protocol", "save_settings", None,
+     lambda s, a, t: save_settings(s, Settings(dual=True), a), "changed"),
     ("manage_reviewers", "add_reviewer", _accounts,
      lambda s, a, t: add_reviewer(s, "bob", "reviewer", "bob-password", by=a), "changed"),
     ("manage_reviewers", "set_reviewer_role", _accounts,
@@ -131,9 +140,7 @@ CASES = [
     ("manage_reviewers", "remove_reviewer", _accounts,
      lambda s, a, t: remove_reviewer(s, "kim", by=a), "changed"),
 ]  # fmt: skip
-# Enforced in the screening library, whose functions and tests are the blinding and files parts'
-# (review/screening/decisions.py, the full-text keeping).
-ELSEWHERE = {"screen", "keep_full_text", "resolve_conflict", "see_all_decisions"}
+ELSEWHERE = {"see_all_decisions"}  # what a viewer sees: tests/screening/test_blinding.py
 
 
 def test_every_action_of_the_table_is_covered_here_or_by_the_screening_part():
@@ -173,7 +180,8 @@ def test_the_library_allows_or_refuses_by_role(tmp_path, action, setup, call, le
         with open_store(review) as store:
             setup(store)
     before = _dump(review)
-    expected = {"lead": True, "reviewer": action == "extract", "observer": False}[actor.role]
+    everyone = ("extract", "screen", "keep_full_text")
+    expected = {"lead": True, "reviewer": action in everyone, "observer": False}[actor.role]
     assert allowed(actor, action) == expected
     with open_store(review) as store:
         if expected:

@@ -18,7 +18,9 @@ from review.imports.csvrows import csv_rows
 from review.imports.encoding import decode
 from review.imports.model import split_lines
 from review.permissions import allowed
+from review.screening.decisions import DecisionIsFinal, vote_is_final
 from review.screening.model import DECISIONS, STAGES, Reviewer
+from review.screening.state import current_state
 
 REQUIRED = ("record_id", "reviewer", "stage", "decision")
 COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note", "kind", "at", "source")
@@ -83,6 +85,7 @@ def import_decisions(store, path: str | Path, actor: Reviewer) -> DecisionsImpor
     if not rows:
         raise ImportFileError(f"{path}: no decisions in the file.")
     _authorise(path, actor, rows)
+    _refuse_changes_to_final_votes(store, path, actor, rows)
     ids = [r["record_id"] for _line, r in rows]
     unknown = set(ids) - store.existing_record_ids(ids)
     if unknown:
@@ -93,6 +96,36 @@ def import_decisions(store, path: str | Path, actor: Reviewer) -> DecisionsImpor
         )
     added, skipped = store.add_new_decisions([r for _line, r in rows])
     return DecisionsImport(str(path), added, skipped, encoding, tuple(warnings))
+
+
+def _refuse_changes_to_final_votes(store, path: Path, actor: Reviewer, rows) -> None:
+    """A reviewer's file cannot walk around blinding either: under dual screening a vote that
+    another reviewer has also cast on the record is final (see decisions.vote_is_final), so a row
+    that would change or undo it is refused; the same vote again changes nothing and passes."""
+    if allowed(actor, "resolve_conflict"):
+        return
+    states = {}
+    for line, row in rows:
+        if row["kind"] != "screening" or not vote_is_final(
+            store, actor, row["record_id"], row["stage"]
+        ):
+            continue
+        if row["stage"] not in states:
+            states[row["stage"]] = current_state(store, row["stage"])
+        unit = store.duplicate_of().get(row["record_id"], row["record_id"])
+        standing = states[row["stage"]].of(unit, actor.name)
+        same = standing is not None and (standing.decision, standing.reason, standing.note) == (
+            row["decision"],
+            row.get("reason", ""),
+            row.get("note", ""),
+        )
+        if not same:
+            raise DecisionIsFinal(
+                f"{path}, line {line}: record {row['record_id']}: {actor.name}'s "
+                f"{row['stage']} vote is final (another reviewer has also decided the record), "
+                "so this file cannot change or undo it; a lead changes it on the Conflicts page. "
+                "Nothing was imported."
+            )
 
 
 def _authorise(path: Path, actor: Reviewer, rows: list[tuple[int, dict]]) -> None:

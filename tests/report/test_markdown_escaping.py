@@ -14,6 +14,7 @@ from review.imports.load import import_file
 from review.report.document import build_report, render_markdown
 from review.report.markdown import escape_markdown
 from review.screening.decisions import decide, stage_units
+from review.screening.model import Reviewer
 from review.store import open_store
 from tests.extraction.ipg747 import STUDY1
 from tests.report.test_document import complete_review
@@ -23,6 +24,7 @@ PAYLOAD = (
     "~~gone~~ `code` :smile: a|b"
 )
 RAW = ("**bold**", "_it_", "[link](", "![img](", "$x^2$", "<b>", "~~gone~~", "`code`", ":smile:")
+LEAD = Reviewer("lead", "lead")
 
 
 def unescaped(text: str, token: str) -> bool:
@@ -52,25 +54,25 @@ def report_text(tmp_path) -> str:
         import_file(store, ris, source="Embase", actor="lead")
         linked = {r.record_id for s in studies(store) for r in s.records}
         (record_id,) = [u for u in stage_units(store, "title_abstract") if u not in linked]
-        decide(store, "lead", record_id, "title_abstract", "include")
-        decide(store, "lead", record_id, "full_text", "include")
-        sync_studies(store, "lead")
+        decide(store, LEAD, record_id, "title_abstract", "include")
+        decide(store, LEAD, record_id, "full_text", "include")
+        sync_studies(store, LEAD)
         new = next(s for s in studies(store) if s.records[0].record_id == record_id)
         set_role(
             store,
             new.id,
             "appendix",
-            "lead",
+            LEAD,
             AppendixEntry(payload("n=3"), payload("Direction"), payload("Reason")),
         )
         details = dataclasses.replace(
             STUDY1, population=payload("Population"), funding=payload("Funding")
         )
-        save_details(store, 1, details, "lead", label=payload("Label"))
+        save_details(store, 1, details, LEAD, label=payload("Label"))
         save_findings(
             store,
             1,
-            "lead",
+            LEAD,
             safety=[SafetyFinding(payload("Event"), unit="patient", note=payload("Note"))],
             efficacy=[
                 EfficacyFinding(
@@ -78,7 +80,7 @@ def report_text(tmp_path) -> str:
                 )
             ],
         )
-        set_role(store, 1, "key", "lead")
+        set_role(store, 1, "key", LEAD)
         return render_markdown(build_report(store))
 
 

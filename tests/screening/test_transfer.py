@@ -6,8 +6,9 @@ import pytest
 
 from review.errors import ImportFileError, PermissionDenied
 from review.records import Record
-from review.screening.decisions import decide, progress
-from review.screening.model import Reviewer
+from review.screening.decisions import DecisionIsFinal, decide, progress, save_settings
+from review.screening.model import Reviewer, Settings
+from review.screening.state import current_state
 from review.screening.transfer import export_decisions, import_decisions
 from review.store import open_store
 
@@ -142,6 +143,25 @@ def test_a_reviewer_imports_only_their_own_decisions(store, tmp_path):
     assert len(store.decision_rows()) == 1  # nothing of the refused files
     assert import_decisions(store, resolution, LEAD).added == 1
     assert store.decision_rows()[-1]["kind"] == "resolution"
+
+
+def test_a_reviewers_file_cannot_change_a_final_vote_under_dual_screening(store, tmp_path):
+    save_settings(store, Settings(dual=True), LEAD)
+    ann, bob = Reviewer("ann", "reviewer"), Reviewer("bob", "reviewer")
+    decide(store, ann, 1, "title_abstract", "include")
+    decide(store, bob, 1, "title_abstract", "exclude", "Wrong population")  # ann's vote is final
+    header = "record_id,reviewer,stage,decision\n"
+    change = write(tmp_path / "change.csv", header + "1,ann,ta,exclude\n")
+    undo = write(tmp_path / "undo.csv", header + "1,ann,ta,undo\n")
+    for path in (change, undo):
+        with pytest.raises(DecisionIsFinal, match=r"line 2: record 1: ann's title_abstract vote"):
+            import_decisions(store, path, ann)
+    before = len(store.decision_rows())
+    same = write(tmp_path / "same.csv", header + "1,ann,ta,include\n")
+    import_decisions(store, same, ann)  # the same vote again changes nothing
+    assert current_state(store, "title_abstract").of(1, "ann").decision == "include"
+    assert len(store.decision_rows()) <= before + 1
+    assert import_decisions(store, change, LEAD).added == 1  # a lead's file may
 
 
 def test_a_windows_1252_decisions_file_keeps_its_dashes(store, tmp_path):

@@ -51,7 +51,7 @@ def test_migrations_are_applied_once_and_recorded(tmp_path):
     path = tmp_path / "r.db"
     with open_store(path) as store:
         expected = sorted(f.name for f in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
-        assert expected[:4] == [
+        assert expected[:5] == [
             "001_initial.sql",
             "002_imports_and_duplicates.sql",
             "003_screening.sql",

@@ -41,7 +41,7 @@ def _build(path, votes: list[str]) -> None:
             ],
         )  # fmt: skip
         for name, password in PASSWORDS.items():
-            add_reviewer(store, name, "lead" if name == "lee" else "reviewer", password)
+            add_reviewer(store, name, "lead" if name == "lee" else "reviewer", password, by=LEE)
         save_settings(store, Settings(dual=True, include_terms=("cryoablation",)), LEE)
         # bob's votes, as events in the review (the app writes the same rows)
         store.add_decisions(
@@ -110,6 +110,7 @@ class Session:
 
     def record(self, step: str):
         text = "\n".join(_shown(self.at._tree)).replace(str(self.path), "<review>")
+        text = re.sub(r"Review database: [^']*", "Review database: <review>", text)  # escaped
         self.seen.append(f"## {step}\n" + _TIME.sub("<time>", text))
 
     def sign_in(self):
