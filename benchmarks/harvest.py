@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from review.config import read_config  # noqa: E402
 from review.pubmed.eutils import EutilsClient, EutilsConfig  # noqa: E402
 from review.pubmed.harvest import SearchSpec, run_search  # noqa: E402
 from review.pubmed.parse import parse_efetch, split_efetch  # noqa: E402
@@ -58,12 +59,17 @@ def serve(records: int, seed: int) -> tuple[subprocess.Popen, str]:
 def harvest(records: int, seed: int, page_size: int, workdir: Path) -> None:
     process, url = serve(records, seed)
     try:
-        config = EutilsConfig(base_url=url, api_key="benchmark", email="bench@example.org")
+        settings = read_config()  # REVIEW_RATE_DIR and REVIEW_PARSE_PROCESSES, as `review` reads
+        config = EutilsConfig(
+            base_url=url, api_key="benchmark", email="bench@example.org",
+            rate_dir=settings.rate_dir,
+        )  # fmt: skip
         client = EutilsClient(config)
         with open_store(workdir / "harvest.db") as store:
             started = time.perf_counter()
             result = run_search(store, client, SearchSpec("bench", "cryoablation"),
-                                page_size=page_size)  # fmt: skip
+                                page_size=page_size,
+                                processes=settings.parse_processes)  # fmt: skip
             seconds = time.perf_counter() - started
             stored = store.count_records()
     finally:
@@ -110,7 +116,7 @@ def parse_and_store(bodies: list[bytes], pmids: list[str], workdir: Path) -> tup
     run_id = store.start_run(store.save_search("bench", "cryoablation"), "search", {})
     store.save_slice(run_id, None, None, len(pmids), pmids)
     started = time.perf_counter()
-    processes = worker_processes(len(pmids))
+    processes = worker_processes(len(pmids), read_config().parse_processes)
     with PageWriter(store, run_id, set(pmids), processes=processes) as writer:  # as a harvest
         for body in bodies:
             writer.put(split_efetch(body, where="benchmark"), "benchmark")

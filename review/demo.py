@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 from review.records import AbstractSection, Record
@@ -12,10 +11,6 @@ from review.store import open_store
 
 DEMO_CSV = Path(__file__).parent / "demo_data" / "Nagtegaal_2019.csv"
 SHOWN_COLUMNS = ("record_id", "title", "abstract")  # the labels stay in the file, unseen
-
-
-def default_demo_path() -> Path:
-    return Path(os.environ.get("REVIEW_DEMO_DB", Path.cwd() / "demo" / "demo-review.db"))
 
 
 def demo_records(path: Path = DEMO_CSV) -> list[tuple[str, Record]]:
@@ -36,9 +31,9 @@ def demo_records(path: Path = DEMO_CSV) -> list[tuple[str, Record]]:
     return pairs
 
 
-def ensure_demo(path: Path | None = None) -> Path:
-    """Create the demo review on first use; later calls find it ready."""
-    path = path or default_demo_path()
+def ensure_demo(path: Path) -> Path:
+    """Create the demo review at ``path`` (``Config.demo_db``) on first use; later calls find it
+    ready."""
     with open_store(path) as store:
         if store.count_records() == 0:
             store.add_records("demo:nagtegaal2019", demo_records())

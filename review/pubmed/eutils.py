@@ -1,11 +1,11 @@
-"""A polite, resilient E-utilities client built on Bio.Entrez.
+"""A polite, resilient E-utilities client.
 
-Bio.Entrez builds the requests and reads esearch answers, but it always talks to NCBI's own host,
-sets no timeout and retries 429/5xx at once without pausing. We route its ``urlopen`` through
-this module: the URL is pointed at the configured endpoint, every request waits its turn in the
-process-wide rate limiter, gets a timeout, and is read whole. Retries with back-off, jitter and
-``Retry-After`` happen here, around request *and* parse, because a cut-off body is only noticed
-when it is parsed.
+Requests are built and sent here, over plain HTTP to the configured endpoint: every request waits
+its turn in the machine-wide rate limiter, gets a timeout, and is read whole. Retries with
+back-off, jitter and ``Retry-After`` happen here, around request *and* parse, because a cut-off
+body is only noticed when it is parsed. Bio.Entrez is used only to read esearch answers
+(``Entrez.read``); none of its module settings are touched, so other users of Biopython in the
+same process are unaffected.
 """
 
 from __future__ import annotations
@@ -13,37 +13,35 @@ from __future__ import annotations
 import email.utils
 import http.client
 import io
-import os
 import random
 import re
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from Bio import Entrez
 from Bio.Entrez import Parser as EntrezParser
 
-from review.errors import ConfigError, NetworkError, QueryError, ResponseError
+from review.config import NCBI_BASE, Config
+from review.errors import NetworkError, QueryError, ResponseError
 from review.pubmed.parse import split_efetch
 from review.pubmed.ratelimit import limiter_for
 
-NCBI_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
-ENTREZ_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 T = TypeVar("T")
 Page = list[tuple[bytes, bytes]]  # an efetch answer's records: (element name, exact bytes)
 # NCBI's words when a WebEnv has expired, and when its backend stumbled (worth another try).
 _LOST_HISTORY = re.compile(r"unable to obtain query|history data|webenv", re.IGNORECASE)
 _ERROR = re.compile(rb"<ERROR>(.*?)</ERROR>", re.DOTALL)
 _BACKEND_HICCUP = re.compile(r"backend failed|temporarily unavailable|timed? ?out", re.I)
-_TUNING = (
-    ("REVIEW_EUTILS_TIMEOUT", "timeout", float),
-    ("REVIEW_EUTILS_ATTEMPTS", "attempts", int),
-    ("REVIEW_EUTILS_BACKOFF", "backoff", float),
-)
+# NCBI asks for POST above ~200 ids or long parameter strings (Bio.Entrez's thresholds).
+POST_IDS = 200
+POST_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -56,27 +54,23 @@ class EutilsConfig:
     attempts: int = 8  # tries per request before giving up
     backoff: float = 2.0  # first pause in seconds; doubles each retry, capped at backoff_max
     backoff_max: float = 120.0
+    rate_dir: Path | None = None  # where processes share the request budget (None: this one only)
 
     @classmethod
-    def from_env(cls, **overrides) -> EutilsConfig:
-        """Endpoint, key and e-mail from REVIEW_EUTILS_URL, NCBI_API_KEY and NCBI_EMAIL.
-
-        REVIEW_EUTILS_TIMEOUT, _ATTEMPTS and _BACKOFF tune the retry policy.
-        """
-        env = os.environ
+    def from_config(cls, config: Config, **overrides) -> EutilsConfig:
+        """Endpoint, key, e-mail, retry tuning and rate-limit folder from the settings."""
         values: dict = {
-            "base_url": env.get("REVIEW_EUTILS_URL") or NCBI_BASE,
-            "api_key": env.get("NCBI_API_KEY", ""),
-            "email": env.get("NCBI_EMAIL", ""),
+            "base_url": config.eutils_url,
+            "api_key": config.ncbi_api_key,
+            "email": config.ncbi_email,
+            "timeout": config.eutils_timeout,
+            "attempts": config.eutils_attempts,
+            "backoff": config.eutils_backoff,
+            "rate_dir": config.rate_dir,
+            **overrides,
         }
-        for name, key, kind in _TUNING:
-            if env.get(name):
-                try:
-                    values[key] = kind(env[name])
-                except ValueError:
-                    raise ConfigError(f"{name}={env[name]!r} is not a number.") from None
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        base = values["base_url"]
+        values = {k: v for k, v in values.items() if v is not None}
+        base = values.get("base_url", NCBI_BASE)
         values["base_url"] = base if base.endswith("/") else base + "/"
         return cls(**values)
 
@@ -105,28 +99,13 @@ class HistoryExpired(ResponseError):
 
 
 class _Response(io.BytesIO):
-    """A fully read HTTP answer with the attributes Bio.Entrez looks at."""
+    """A fully read HTTP answer (a file for ``Entrez.read``), with its headers and URL."""
 
     def __init__(self, body: bytes, headers, url: str, status: int):
         super().__init__(body)
         self.headers = headers
         self.url = url
         self.status = status
-
-
-_bound = threading.local()
-
-
-def _entrez_urlopen(request, *args, **kwargs):
-    """Installed as ``Bio.Entrez.urlopen``: send through the client bound to this thread."""
-    client: EutilsClient | None = getattr(_bound, "client", None)
-    if client is None:  # somebody else's Entrez call: behave exactly like urllib
-        return urllib.request.urlopen(request, *args, **kwargs)
-    return client._send(request)
-
-
-Entrez.urlopen = _entrez_urlopen
-Entrez.max_tries = 1  # our retry loop replaces Entrez's immediate, pause-less retries
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -143,8 +122,8 @@ class EutilsClient:
     """Talks to one E-utilities endpoint for PubMed. Safe to share between threads."""
 
     def __init__(self, config: EutilsConfig | None = None, *, sleep=time.sleep, on_retry=None):
-        self.config = config or EutilsConfig.from_env()
-        self.limiter = limiter_for(self.config.base_url, self.config.api_key)
+        self.config = config or EutilsConfig()
+        self.limiter = limiter_for(self.config.base_url, self.config.api_key, self.config.rate_dir)
         self._sleep = sleep
         self.on_retry: Callable[[str, float], None] | None = on_retry
         self.requests = 0
@@ -159,8 +138,8 @@ class EutilsClient:
         params = {k: v for k, v in limits.items() if v}
 
         def once() -> EsearchResult:
-            handle = self._entrez(
-                Entrez.esearch,
+            handle = self._call(
+                "esearch",
                 db="pubmed",
                 term=term,
                 usehistory="y",
@@ -176,7 +155,7 @@ class EutilsClient:
         """The records of these PMIDs, as checked (whole) but not yet built slices."""
 
         def once() -> Page:
-            handle = self._entrez(Entrez.efetch, db="pubmed", id=",".join(pmids), retmode="xml")
+            handle = self._call("efetch", db="pubmed", id=",".join(pmids), retmode="xml")
             return _read_efetch(handle, where)
 
         return self._retrying(once, where or f"efetch of {len(pmids)} PMIDs")
@@ -185,8 +164,8 @@ class EutilsClient:
         self, webenv: str, query_key: str, retstart: int, retmax: int, *, where: str = ""
     ) -> Page:
         def once() -> Page:
-            handle = self._entrez(
-                Entrez.efetch,
+            handle = self._call(
+                "efetch",
                 db="pubmed",
                 WebEnv=webenv,
                 query_key=query_key,
@@ -200,32 +179,30 @@ class EutilsClient:
 
     # -- machinery ----------------------------------------------------------------------------
 
-    def _entrez(self, function, **params):
-        params.setdefault("tool", self.config.tool)
+    def _call(self, utility: str, **params) -> _Response:
+        """One request to ``utility`` (esearch, efetch) with our tool, e-mail and key."""
+        params["tool"] = self.config.tool
         if self.config.email:
-            params.setdefault("email", self.config.email)
+            params["email"] = self.config.email
         if self.config.api_key:
-            params.setdefault("api_key", self.config.api_key)
-        previous = getattr(_bound, "client", None)
-        _bound.client = self
-        try:  # Entrez itself switches to POST for long id lists
-            return function(**params)
-        finally:
-            _bound.client = previous
+            params["api_key"] = self.config.api_key
+        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        url = f"{self.config.base_url}{utility}.fcgi"
+        ids = str(params.get("id", ""))
+        if len(query) > POST_LENGTH or ids.count(",") + 1 >= POST_IDS:
+            request = urllib.request.Request(url, data=query.encode(), method="POST")
+        else:
+            request = urllib.request.Request(f"{url}?{query}", method="GET")
+        return self._send(request)
 
     def _send(self, request: urllib.request.Request) -> _Response:
         """One HTTP exchange, read whole; raises _Transient for what a retry may cure."""
         url = request.full_url
-        if url.startswith(ENTREZ_BASE):
-            url = self.config.base_url + url[len(ENTREZ_BASE) :]
-        routed = urllib.request.Request(
-            url, data=request.data, headers=dict(request.header_items()), method=request.method
-        )
         self.limiter.wait()
         with self._count_lock:
             self.requests += 1
         try:
-            with urllib.request.urlopen(routed, timeout=self.config.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
                 body = response.read()
                 headers, status = response.headers, response.status
         except urllib.error.HTTPError as exc:

@@ -75,10 +75,19 @@ def _date(text: str | None) -> date | None:
 class Harvest:
     """One run of one saved search: search phase (slices, PMIDs), then fetch phase (records)."""
 
-    def __init__(self, store, client: EutilsClient, *, page_size: int = PAGE_SIZE, progress=None):
+    def __init__(
+        self,
+        store,
+        client: EutilsClient,
+        *,
+        page_size: int = PAGE_SIZE,
+        progress=None,
+        processes: int | None = None,
+    ):
         self.store = store
         self.client = client
         self.page_size = page_size
+        self.processes = processes  # worker processes for building records (None: by size)
         self.progress: Progress | None = progress
         self.fresh_webenvs: set[str] = set()  # WebEnvs made in this process: still on NCBI
         self.warnings: list[str] = []
@@ -233,7 +242,7 @@ class Harvest:
                 self.progress(done, total)
 
         stored(0)
-        processes = worker_processes(len(wanted))
+        processes = worker_processes(len(wanted), self.processes)
         writing = PageWriter(self.store, run_id, wanted, processes=processes, on_stored=stored)
         with writing as writer:
             where = f"search run {run_id}"

@@ -4,7 +4,8 @@ NCBI counts requests per second at its end, per address (or per API key), so bur
 an address blocked. One limiter per (endpoint, key) spaces request starts evenly, with a safety
 margin. It is shared by the threads of a process, and through a small locked file by the
 processes of the machine too: the app, a `review search` and a cron `review update` may all run
-at once.
+at once. The folder of those files is the caller's to give (the edges take it from
+``review.config``: REVIEW_RATE_DIR, else the user's cache).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import os
 import struct
 import threading
 import time
@@ -22,14 +22,6 @@ from pathlib import Path
 # a request takes to reach the server, so arrivals stay under the limit in any one-second window.
 MARGIN = 1.12
 _STALE = 30.0  # a slot booked further ahead than this is a leftover (clock change): ignore it
-
-
-def _state_dir() -> Path:
-    configured = os.environ.get("REVIEW_RATE_DIR")
-    if configured:
-        return Path(configured)
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "review" / "ratelimit"
 
 
 class RateLimiter:
@@ -75,15 +67,17 @@ class RateLimiter:
         return start
 
 
-_limiters: dict[tuple[str, str], RateLimiter] = {}
+_limiters: dict[tuple[str, str, Path | None], RateLimiter] = {}
 _registry_lock = threading.Lock()
 
 
-def limiter_for(base_url: str, api_key: str) -> RateLimiter:
-    """The limiter for an endpoint and key: every harvest on the machine shares its budget."""
-    key = (base_url, api_key)
+def limiter_for(base_url: str, api_key: str, state_dir: Path | None = None) -> RateLimiter:
+    """The limiter for an endpoint and key: every harvest using ``state_dir`` on the machine
+    shares its budget (without one, the threads of this process share it)."""
+    key = (base_url, api_key, state_dir)
     with _registry_lock:
         if key not in _limiters:
             digest = hashlib.sha256(f"{base_url}\n{api_key}".encode()).hexdigest()[:16]
-            _limiters[key] = RateLimiter(10 if api_key else 3, _state_dir() / digest)
+            shared = state_dir / digest if state_dir is not None else None
+            _limiters[key] = RateLimiter(10 if api_key else 3, shared)
         return _limiters[key]

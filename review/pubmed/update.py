@@ -60,6 +60,7 @@ def update_review(
     overlap_days: int = OVERLAP_DAYS,
     page_size: int | None = None,
     progress=None,
+    processes: int | None = None,
 ) -> list[tuple[str, RunResult | ReviewError]]:
     """Update every saved search; one failing search does not stop the others."""
     results: list[tuple[str, RunResult | ReviewError]] = []
@@ -73,7 +74,7 @@ def update_review(
                 datetype=search["datetype"],
             )
             since = since_for(store.last_successful_run(search["id"]), overlap_days)
-            options = {"progress": progress}
+            options = {"progress": progress, "processes": processes}
             if page_size:
                 options["page_size"] = page_size
             try:

@@ -31,11 +31,11 @@ def page_rows(chunks: list[tuple[bytes, bytes]], where: str) -> tuple[list[tuple
     return rows, [r.pmid for r in records if r.kind == "deleted"]
 
 
-def worker_processes(pending: int) -> int:
-    """How many worker processes to use for a fetch of ``pending`` records (0: none)."""
-    configured = os.environ.get("REVIEW_PARSE_PROCESSES")
+def worker_processes(pending: int, configured: int | None = None) -> int:
+    """How many worker processes to use for a fetch of ``pending`` records (0: none);
+    ``configured`` (REVIEW_PARSE_PROCESSES, passed down by the edges) overrides the choice."""
     if configured is not None:
-        return max(0, int(configured))
+        return max(0, configured)
     return min(2, os.cpu_count() or 1) if pending >= PROCESS_THRESHOLD else 0
 
 

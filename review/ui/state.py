@@ -7,11 +7,12 @@ signs the session out there and then.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
+from review.config import read_config
+from review.demo import ensure_demo
 from review.screening.model import Reviewer
 from review.screening.reviewers import Session, reviewers, session_reviewer
 from review.store import Store, open_store
@@ -22,13 +23,10 @@ NOTICE = "signin_notice"  # why the session was signed out, for the sign-in page
 
 
 def review_path() -> Path:
-    """REVIEW_DB names the review; without it the app opens the bundled demo review."""
-    configured = os.environ.get("REVIEW_DB")
-    if configured:
-        return Path(configured)
-    from review.demo import ensure_demo
-
-    return ensure_demo()
+    """REVIEW_DB names the review; without it the app opens the bundled demo review. Read on
+    every run of a page, as the app's edge: tests serve a different review each."""
+    config = read_config()
+    return config.review_db or ensure_demo(config.demo_db)
 
 
 @st.cache_resource

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from review.config import read_config
 from review.errors import ConfigError, NetworkError, QueryError, ResponseError
 from review.pubmed.eutils import (
     NCBI_BASE,
@@ -38,17 +39,17 @@ def response(body: bytes) -> _Response:
 def test_configuration_comes_from_the_environment(monkeypatch):
     for name in ("REVIEW_EUTILS_URL", "NCBI_API_KEY", "NCBI_EMAIL", "REVIEW_EUTILS_ATTEMPTS"):
         monkeypatch.delenv(name, raising=False)
-    assert EutilsConfig.from_env().base_url == NCBI_BASE
+    assert EutilsConfig.from_config(read_config()).base_url == NCBI_BASE
     monkeypatch.setenv("REVIEW_EUTILS_URL", "http://mirror.example/eutils")
     monkeypatch.setenv("NCBI_API_KEY", "abc")
     monkeypatch.setenv("NCBI_EMAIL", "me@example.org")
     monkeypatch.setenv("REVIEW_EUTILS_ATTEMPTS", "3")
-    config = EutilsConfig.from_env()
+    config = EutilsConfig.from_config(read_config())
     assert config.base_url == "http://mirror.example/eutils/"
     assert (config.api_key, config.email, config.attempts) == ("abc", "me@example.org", 3)
     monkeypatch.setenv("REVIEW_EUTILS_ATTEMPTS", "many")
     with pytest.raises(ConfigError, match="REVIEW_EUTILS_ATTEMPTS='many' is not a number"):
-        EutilsConfig.from_env()
+        EutilsConfig.from_config(read_config())
 
 
 def test_retry_after_in_seconds_or_as_a_date():

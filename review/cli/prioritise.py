@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from review.cli.options import DB, JSON, OUTPUT, by_option
 from review.prioritise.progress import (
     end_stopping_sample,
     screening_progress,
@@ -18,9 +18,6 @@ from review.prioritise.progress import (
 from review.prioritise.simulation import simulate_file
 from review.screening.reviewers import acting
 from review.store import open_store
-
-DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
-JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
 @click.command("progress")
@@ -32,7 +29,7 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as
     help="End prioritised screening: fix a random order of every unscreened record to screen.",
 )  # fmt: skip
 @click.option("--end-sample", is_flag=True, help="Go back to prioritised screening.")
-@click.option("--by", default=lambda: os.environ.get("USER", "lead"), help="Your name.")
+@by_option("Who starts or ends the stopping sample (default: REVIEW_USER, else your login name).")
 @JSON
 def progress_command(db, recall, confidence, start_sample, end_sample, by, as_json) -> None:
     """How far title/abstract screening has gone, and whether it is safe to stop."""
@@ -65,7 +62,7 @@ def progress_command(db, recall, confidence, start_sample, end_sample, by, as_js
 
 @click.command()
 @click.argument("labelled", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@OUTPUT
 @click.option("--label-column", default="included", show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--prior-included", default=1, show_default=True)

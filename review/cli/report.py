@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from review.cli.options import DB, QUIET, by_option
 from review.report.document import FORMATS, report_format
 from review.report.export import export_prisma, export_report
 from review.screening.reviewers import acting
 from review.store import open_store
 
-BY = click.option(
-    "--by",
-    default=lambda: os.environ.get("USER", "owner"),
-    help="Who exports (an account's name, or the file's owner acting as a lead).",
+BY = by_option(
+    "Who exports: an account's name, or a name without an account for the file's owner, "
+    "acting as a lead (default: REVIEW_USER, else your login name)."
 )
 
 
 @click.command()
-@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@DB
 @click.option(
     "--format",
     "fmt",
@@ -33,7 +32,7 @@ BY = click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The report file to write.",
 )  # fmt: skip
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@QUIET
 @BY
 def report(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> None:
     """Write the evidence overview (summaries, key studies, appendix) from the review."""
@@ -45,7 +44,7 @@ def report(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> Non
 
 
 @click.command()
-@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@DB
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The diagram file: .svg (editable) or .png.",

@@ -1,15 +1,16 @@
 """`review protocol`, `review studies` and `review extraction`: thin commands over
-``review.extraction``. Library errors (ReviewError) reach ``review.cli.main``, which prints them."""
+``review.extraction``. Library errors (ReviewError) reach ``review.cli.main``, which prints
+them."""
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from review.cli.options import BY, DB, OUTPUT
 from review.extraction.protocol import read_protocol_file, review_toml, save_protocol
 from review.extraction.sheets import (
     KINDS,
@@ -20,13 +21,6 @@ from review.extraction.sheets import (
 from review.extraction.studies import link_records, studies, sync_studies
 from review.screening.reviewers import acting
 from review.store import open_store
-
-DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
-BY = click.option(
-    "--by",
-    default=lambda: os.environ.get("USER", "owner"),
-    help="Who acts (an account's name, or the file's owner acting as a lead).",
-)
 
 
 @click.command("protocol")
@@ -95,7 +89,7 @@ def extraction() -> None:
 
 @extraction.command("export")
 @DB
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@OUTPUT
 @click.option("--kind", type=click.Choice(KINDS), help="For CSV: the table to write.")
 def extraction_export(db: Path, output: Path, kind: str | None) -> None:
     """Write the extraction workbook (.xlsx: the template and the current data), or one table

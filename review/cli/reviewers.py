@@ -4,12 +4,12 @@ event; library errors (ReviewError) reach ``review.cli.main``, which prints them
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from review.cli.options import DB, by_option
 from review.permissions import permission_rows
 from review.screening.model import ROLES
 from review.screening.reviewers import (
@@ -23,12 +23,10 @@ from review.screening.reviewers import (
 )
 from review.store import open_store
 
-DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 NAME = click.argument("name")
-BY = click.option(
-    "--by",
-    default=lambda: os.environ.get("USER", "owner"),
-    help="Who makes the change (default: your login name, the file's owner, acting as a lead).",
+BY = by_option(
+    "Who makes the change: an account's name, or a name without an account for the file's "
+    "owner, acting as a lead (default: REVIEW_USER, else your login name)."
 )
 
 

@@ -1,0 +1,5 @@
+"""`python -m review.cli`, as the installed `review` script."""
+
+from review.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""`review app`: serve a review in the browser (Streamlit), on loopback until accounts exist."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from review.cli.options import settings
+from review.demo import ensure_demo
+from review.errors import ReviewError
+from review.screening.reviewers import reviewers
+from review.store import open_store
+
+ENTRY = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit entry script
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8501, show_default=True)
+def app(db: Path | None, host: str, port: int) -> None:
+    """Open the review in the browser app (the bundled demo review when DB is not given)."""
+    db = db or ensure_demo(settings().demo_db)
+    with open_store(db) as store:  # create or migrate before the app's threads start
+        shared = bool(reviewers(store))
+    if not shared and not is_loopback(host):
+        raise ReviewError(
+            f"{db} has no reviewer accounts, so the app would let anyone who reaches "
+            f"{host}:{port} act as the review's lead. It listens on loopback only (leave out "
+            f"--host) until accounts exist: add a lead first with "
+            f"'review reviewer add {db} NAME --role lead', then reviewers."
+        )
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ENTRY),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.address", host, "--server.port", str(port), "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+    click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
+    # The server reads its settings itself (review/ui/state.py): it gets this environment, with
+    # REVIEW_DB naming the review.
+    env = {**os.environ, "REVIEW_DB": str(db.resolve())}
+    os.execve(sys.executable, command, env)  # become the server: signals reach it directly

@@ -1,0 +1,122 @@
+"""`review init`, `status`, `import` and `export`: the review file and its records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from review.cli.duplicates import print_duplicates
+from review.cli.options import DB, JSON, OUTPUT, QUIET
+from review.dedupe.run import dedupe
+from review.exports import export
+from review.imports import FORMATS
+from review.imports.load import import_file
+from review.screening.decisions import agreement, progress
+from review.screening.model import STAGE_LABELS, STAGES
+from review.store import open_store
+
+
+def _count(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+@click.command()
+@DB
+@QUIET
+def init(db: Path, quiet: bool) -> None:
+    """Create a review database (or bring an existing one up to the current schema)."""
+    with open_store(db) as store:
+        versions = store.schema_versions()
+    if not quiet:
+        click.echo(f"{db}: review database ready (schema {versions[-1]}).")
+
+
+@click.command()
+@DB
+@JSON
+def status(db: Path, as_json: bool) -> None:
+    """Summarise the review: records, duplicates, screening, saved searches and their runs."""
+    with open_store(db, create=False) as store:
+        summary = store.review_summary()
+        runs = store.runs()
+        duplicates = store.duplicate_summary()
+        stages = {s: (progress(store, None, s), agreement(store, s)) for s in STAGES}
+    if as_json:
+        screening = {s: {**asdict(p), "agreement": asdict(a)} for s, (p, a) in stages.items()}
+        data = {**summary, "duplicates": duplicates, "screening": screening, "runs": runs}
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    click.echo(f"{db}")
+    click.echo(f"  records: {summary['records']:,} ({summary['queued_for_screening']:,} queued)")
+    click.echo(
+        f"  duplicates: {duplicates['removed']:,} marked, {duplicates.get('pending', 0):,} "
+        "possible ones waiting"
+    )
+    for stage, (p, a) in stages.items():
+        line = (
+            f"  {STAGE_LABELS[stage]} screening: {p.decided:,} of {p.total:,} decided, "
+            f"{p.included:,} included, {p.excluded:,} excluded, {p.conflicts:,} conflicts"
+        )
+        if a.records:
+            kappa = "undefined" if a.kappa is None else f"{a.kappa:.2f}"
+            line += f"; agreement {a.percent:.0f}% over {a.records:,}, Cohen's kappa {kappa}"
+        click.echo(line)
+    click.echo(f"  saved searches: {summary['searches']}, search runs: {summary['search_runs']}")
+    for run in runs:
+        click.echo(
+            f"  run {run['id']} {run['search_name']!r} ({run['kind']}) {run['started_at']}: "
+            f"{run['status']}, PubMed count {_count(run['ncbi_count'])}, {run['message'] or ''}"
+        )
+
+
+@click.command("import")
+@DB
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default="", help="The database the files came from (Embase, ...).")
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", *FORMATS]),
+    help="The files' format; detected from their content when auto.",
+)
+@click.option("--no-dedupe", is_flag=True, help="Do not check the new records for duplicates.")
+@QUIET
+@JSON
+def import_(db, files, source, fmt, no_dedupe, quiet, as_json) -> None:
+    """Import exports of other databases: RIS, PubMed MEDLINE (.nbib), PubMed XML, CSV, WoS.
+
+    Each file is stored whole or not at all; the same file imported twice is skipped.
+    """
+    results = []
+    with open_store(db) as store:
+        for path in files:
+            results.append(import_file(store, path, source=source, format=fmt))
+            if not (quiet or as_json):
+                r = results[-1]
+                state = f"{r.new} records added"
+                if r.already_imported_at:
+                    state = f"already imported {r.already_imported_at}, skipped"
+                click.echo(f"{r.path}: {r.format} ({r.encoding}), {r.records} records, {state}")
+                for warning in r.warnings:
+                    click.echo(f"  Warning: {warning}")
+        checked = None if no_dedupe or not any(r.new for r in results) else dedupe(store)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in results], indent=2))
+    elif not quiet:
+        print_duplicates(checked)
+
+
+@click.command("export")
+@DB
+@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "xlsx"]), required=True)
+@OUTPUT
+def export_command(db, fmt, output) -> None:
+    """Export every record, duplicates marked with duplicate_of, to CSV, RIS or XLSX."""
+    with open_store(db, create=False) as store:
+        count = export(store, output, fmt)
+    click.echo(f"{output}: {count:,} records.")
