@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import Literal, overload
 
 from review.exports import neutralise
 from review.extraction import model as m
@@ -79,6 +80,14 @@ def finding_row(f: m.EfficacyFinding | m.SafetyFinding) -> dict:
     """A finding as a row: header -> value, in the columns' order."""
     columns = EFFICACY if isinstance(f, m.EfficacyFinding) else SAFETY
     return {c.header: getattr(f, _field(c.header)) for c in columns}
+
+
+@overload
+def finding_from_row(kind: Literal["efficacy"], values: dict) -> m.EfficacyFinding: ...
+@overload
+def finding_from_row(kind: Literal["safety"], values: dict) -> m.SafetyFinding: ...
+@overload
+def finding_from_row(kind: str, values: dict) -> m.EfficacyFinding | m.SafetyFinding: ...
 
 
 def finding_from_row(kind: str, values: dict) -> m.EfficacyFinding | m.SafetyFinding:

@@ -33,6 +33,7 @@ from review.permissions import require
 from review.screening.model import Reviewer
 
 _WHOLE = re.compile(r"^[-+]?\d+$")
+_KEYS = {"efficacy": ("outcome", "measure", "timepoint"), "safety": ("event", "timepoint")}
 _YES, _NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
 # Field names as the library's checks write them; a message is reported in the first one's column.
 _NAMES = re.compile(
@@ -265,9 +266,9 @@ class _Reader:
             self._checked(row, check_details(details))
             if study_id is not None:
                 appendix = m.AppendixEntry(**{n: v[f"appendix_{n}"] for n in APPENDIX})
-                details, appendix = asdict(details), asdict(appendix)
                 listed[study_id] = {"label": v["label"], "role": v["role"], "position": position,
-                                    "details": details, "appendix": appendix}  # fmt: skip
+                                    "details": asdict(details),
+                                    "appendix": asdict(appendix)}  # fmt: skip
         for s in self.stored.values():  # key studies the file leaves alone keep their place
             if s.id not in listed and s.role == "key" and s.position in positions:
                 self.problem(f"position {s.position} is already study {s.id}'s ({s.label}), which "
@@ -278,13 +279,12 @@ class _Reader:
     def findings(self, kind: str, rows: list[_Row] | None, listed: dict | None) -> dict:
         """Study id -> its efficacy or safety findings, in sheet order."""
         self.kind = kind
-        keys = {"efficacy": ("outcome", "measure", "timepoint"), "safety": ("event", "timepoint")}
-        keys = keys[kind]
+        keys = _KEYS[kind]
         found: dict[int, list] = {}
         seen: dict[tuple, int] = {}
         for row in rows or ():
             finding = finding_from_row(kind, row.values)
-            if kind == "efficacy":
+            if isinstance(finding, m.EfficacyFinding):
                 self._checked(row, check_efficacy(finding, self.protocol))
             else:
                 self._checked(row, check_safety(finding))
@@ -341,6 +341,6 @@ def _read(cell, column: Column) -> tuple[object, str]:
             return int(value.strip()), ""
         return None, f"{value!r} is not a whole number."
     try:
-        return float(value), ""
+        return float(value), ""  # type: ignore[arg-type]  # a cell's value; refused below
     except (TypeError, ValueError):
         return None, f"{value!r} is not a number (write months as 19.7)."

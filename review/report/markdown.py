@@ -52,7 +52,7 @@ def _table(t: Table) -> str:
     rows = [t.header, tuple("---" for _ in t.header), *t.rows]
     lines = [f"**{_text(t.caption)}**", ""] if t.caption else []
     for i, row in enumerate(rows):
-        cells = row if i == 1 else [_cell(c) for c in row]
+        cells = [str(c) for c in row] if i == 1 else [_cell(c) for c in row]
         lines.append("| " + " | ".join(c or " " for c in cells) + " |")
     return "\n".join(lines)
 

@@ -144,7 +144,7 @@ def _layout(c: PrismaCounts):
                   side_x + SIDE_W - main_x, YELLOW, centre=True)  # fmt: skip
     header.x, header.y = main_x, MARGIN
     shapes.append(header)
-    rows = _flow_boxes(c.new if updated else c)
+    rows = _flow_boxes(c.new if c.new is not None and updated else c)
     if updated:
         old = _box([_Line("Previous studies", bold=True)], PREV_W, GREY, centre=True)
         old.x, old.y, old.h = prev_x, MARGIN, header.h

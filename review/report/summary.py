@@ -125,7 +125,7 @@ def _efficacy_sentences(s: Study, findings: list[EfficacyFinding]) -> str:
     measures: dict[str, list[EfficacyFinding]] = {}
     for f in findings:
         measures.setdefault(f.measure, []).append(f)
-    sentences = []
+    sentences: list[str] = []
     for measure, points in measures.items():
         name = _lower_first(measure) if not sentences else measure
         base = next((f for f in points if BASELINE.match(f.timepoint)), None)
@@ -210,7 +210,7 @@ def save_summaries(store, s: Summaries, by: Reviewer) -> None:
     if problems:
         raise ReviewError("The summaries were not saved: " + "; ".join(problems) + ".")
     draft = draft_summaries(store)
-    value = {
+    value: dict[str, object] = {
         name: [[h.strip(), t.strip()] for h, t in getattr(s, name)]
         for name in ("efficacy", "safety")
     }
