@@ -16,7 +16,8 @@ from review.dedupe.pairs import decide_pair
 from review.errors import PermissionDenied
 from review.extraction.model import StudyDetails
 from review.extraction.protocol import protocol, save_protocol
-from review.extraction.sheets import export_extraction, import_extraction
+from review.extraction.sheet_export import export_extraction
+from review.extraction.sheet_import import import_extraction
 from review.extraction.studies import (
     link_records,
     save_details,

@@ -11,13 +11,10 @@ from pathlib import Path
 import click
 
 from review.cli.options import BY, DB, OUTPUT
+from review.extraction.columns import KINDS
 from review.extraction.protocol import read_protocol_file, review_toml, save_protocol
-from review.extraction.sheets import (
-    KINDS,
-    export_extraction,
-    import_extraction,
-    write_extraction_csv,
-)
+from review.extraction.sheet_export import export_extraction, write_extraction_csv
+from review.extraction.sheet_import import import_extraction
 from review.extraction.studies import link_records, studies, sync_studies
 from review.screening.reviewers import acting
 from review.store import open_store

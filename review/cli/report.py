@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from review.cli.options import DB, QUIET, by_option
-from review.report.document import FORMATS, report_format
+from review.report import formats, writer_for
 from review.report.export import export_prisma, export_report
 from review.screening.reviewers import acting
 from review.store import open_store
@@ -25,7 +25,7 @@ BY = by_option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS, case_sensitive=False),
+    type=click.Choice(formats(), case_sensitive=False),
     help="docx, html or md; by default the output file's suffix says.",
 )
 @click.option(
@@ -36,7 +36,7 @@ BY = by_option(
 @BY
 def report(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> None:
     """Write the evidence overview (summaries, key studies, appendix) from the review."""
-    chosen = report_format(output, fmt)  # a wrong suffix fails before the database is opened
+    chosen = writer_for(output, fmt).name  # a wrong suffix fails before the database is opened
     with open_store(db, create=False) as store:
         path = export_report(store, acting(store, by), output, chosen)
     if not quiet:

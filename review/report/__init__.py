@@ -1,1 +1,61 @@
-"""Reports built from a review database."""
+"""The NICE-style overview report and the PRISMA diagram, built from a review database.
+
+The parts, each depending only on those before it: ``model`` (the types), ``flow`` (the PRISMA
+numbers), ``prisma`` (drawing them), ``summary`` (the summaries' text), ``build`` (gathering the
+report from the store), ``layout`` (the report as blocks), the writers (``docx``, ``html``,
+``markdown``: blocks to a file), and ``export`` (the one entry point, permission checked).
+
+This module is the registry of writers, the way datasette registers output renderers: a format
+name and file suffixes map to one write function, and the CLI, the Report page and ``export``
+all choose a writer here (``review report -o overview.html`` picks HTML by its suffix).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from review.errors import ReviewError
+from review.report import docx, html, markdown
+from review.report.model import Writer
+
+__all__ = ["Writer", "formats", "register_writer", "writer_for", "writers"]
+
+_WRITERS: dict[str, Writer] = {}
+
+
+def register_writer(writer: Writer) -> Writer:
+    """Add a format (a later writer of the same name replaces the earlier one)."""
+    _WRITERS[writer.name] = writer
+    return writer
+
+
+def writers() -> tuple[Writer, ...]:
+    """Every format, in the order registered (Word, HTML, Markdown first)."""
+    return tuple(_WRITERS.values())
+
+
+def formats() -> tuple[str, ...]:
+    return tuple(_WRITERS)
+
+
+def writer_for(path: str | Path, fmt: str | None = None) -> Writer:
+    """The writer ``fmt`` names, else the one the file's suffix names; anything else is an
+    error that lists the formats."""
+    suffix = Path(path).suffix.lower()
+    by_suffix = {s: w for w in _WRITERS.values() for s in w.suffixes}
+    if fmt is None and suffix in by_suffix:
+        return by_suffix[suffix]
+    chosen = (fmt or suffix).lower().lstrip(".")
+    if chosen in _WRITERS:
+        return _WRITERS[chosen]
+    what = f"the format {chosen!r}" if chosen else f"{Path(path).name} (it has no suffix)"
+    names = formats()
+    ends = [w.suffixes[0] for w in _WRITERS.values()]
+    raise ReviewError(
+        f"Cannot write a report as {what}: choose one of {', '.join(names)} "
+        f"(with --format, or a file name ending in {', '.join(ends[:-1])} or {ends[-1]})."
+    )
+
+
+for _writer in (docx.WRITER, html.WRITER, markdown.WRITER):
+    register_writer(_writer)

@@ -15,7 +15,8 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
-from review.report.document import Block, Bullets, Heading, Image, Paragraph, Report, Table, blocks
+from review.report.layout import blocks
+from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report, Table, Writer
 
 # XML 1.0 cannot hold most control characters; a pasted title sometimes does.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -103,3 +104,12 @@ def write_docx(report: Report, path: str | Path) -> Path:
     path = Path(path)
     doc.save(str(path))
     return path
+
+
+WRITER = Writer(
+    "docx",
+    (".docx",),
+    "Word",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    write_docx,
+)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 from html import escape
+from pathlib import Path
 
-from review.report.document import Block, Bullets, Heading, Image, Paragraph, Report, Table, blocks
+from review.report.layout import blocks
+from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report, Table, Writer
 
 CSS = """
 body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4;
@@ -82,3 +84,11 @@ def render_html(report: Report) -> str:
         f"<title>{escape(report.title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+def write_html(report: Report, path: Path) -> Path:
+    path.write_text(render_html(report), encoding="utf-8")
+    return path
+
+
+WRITER = Writer("html", (".html", ".htm"), "HTML", "text/html", write_html)

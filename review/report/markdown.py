@@ -9,8 +9,10 @@ line breaks in a pipe table, so lines are joined with <br> (the only markup we a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from review.report.document import Block, Bullets, Heading, Image, Paragraph, Report, Table, blocks
+from review.report.layout import blocks
+from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report, Table, Writer
 
 # What Markdown, GitHub's Markdown ($math$, ~strike~, tables, :emoji:) and HTML read inside a
 # line, and what opens a block at the start of one. CommonMark lets any ASCII punctuation take a
@@ -50,7 +52,7 @@ def _table(t: Table) -> str:
     rows = [t.header, tuple("---" for _ in t.header), *t.rows]
     lines = [f"**{_text(t.caption)}**", ""] if t.caption else []
     for i, row in enumerate(rows):
-        cells = row if i == 1 else [_cell(c) for c in row]
+        cells = [str(c) for c in row] if i == 1 else [_cell(c) for c in row]
         lines.append("| " + " | ".join(c or " " for c in cells) + " |")
     return "\n".join(lines)
 
@@ -75,3 +77,18 @@ def _block(b: Block, image: str | None) -> str:
 def render_markdown(report: Report, image: str | None = None) -> str:
     """``image`` is where the PRISMA PNG was written, relative to the Markdown file."""
     return "\n\n".join(_block(b, image) for b in blocks(report)) + "\n"
+
+
+def write_markdown(report: Report, path: Path) -> Path:
+    """The Markdown file, and the PRISMA diagram beside it as NAME-prisma.png (Markdown cannot
+    hold a picture)."""
+    image = None
+    if report.prisma_png:
+        picture = path.with_name(f"{path.stem}-prisma.png")
+        picture.write_bytes(report.prisma_png)
+        image = picture.name
+    path.write_text(render_markdown(report, image), encoding="utf-8")
+    return path
+
+
+WRITER = Writer("md", (".md", ".markdown"), "Markdown", "text/markdown", write_markdown)

@@ -10,29 +10,20 @@ outcomes that gained findings since it was saved, which get their draft rather t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from review.errors import ReviewError
 from review.extraction.model import EfficacyFinding, SafetyFinding, Study, p_text
 from review.extraction.protocol import protocol
 from review.extraction.studies import key_studies
 from review.permissions import require
+from review.report.model import Section, Summaries
 from review.screening.model import Reviewer
 
 KEY = "report_summaries"
 BASELINE = re.compile(r"^\s*(baseline|pre-?(procedure|operative|treatment|op)\b|before)", re.I)
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 PREPOSITIONS = ("at ", "within ", "after ", "during ", "by ", "up to ", "in ", "before ", "over ")
-
-Section = tuple[tuple[str, str], ...]  # (heading, paragraph); paragraphs separated by "\n"
-
-
-@dataclass(frozen=True)
-class Summaries:
-    efficacy: Section = ()
-    safety: Section = ()
-    edited: bool = False  # True when the text is a reviewer's saved version
-
 
 # -- the draft ----------------------------------------------------------------------------------
 
@@ -134,7 +125,7 @@ def _efficacy_sentences(s: Study, findings: list[EfficacyFinding]) -> str:
     measures: dict[str, list[EfficacyFinding]] = {}
     for f in findings:
         measures.setdefault(f.measure, []).append(f)
-    sentences = []
+    sentences: list[str] = []
     for measure, points in measures.items():
         name = _lower_first(measure) if not sentences else measure
         base = next((f for f in points if BASELINE.match(f.timepoint)), None)
@@ -219,7 +210,7 @@ def save_summaries(store, s: Summaries, by: Reviewer) -> None:
     if problems:
         raise ReviewError("The summaries were not saved: " + "; ".join(problems) + ".")
     draft = draft_summaries(store)
-    value = {
+    value: dict[str, object] = {
         name: [[h.strip(), t.strip()] for h, t in getattr(s, name)]
         for name in ("efficacy", "safety")
     }

@@ -20,6 +20,15 @@ import pandas as pd
 import streamlit as st
 
 from review.errors import ReviewError, TargetChanged
+from review.extraction.columns import (
+    EFFICACY,
+    SAFETY,
+    Column,
+    finding_from_row,
+    finding_row,
+    headers,
+    whole_numbers,
+)
 from review.extraction.model import (
     ANALYSIS_PARTS,
     DESIGNS,
@@ -37,12 +46,9 @@ from review.ui.render import plain
 from review.ui.state import me, store
 from review.ui.targets import pick
 
-EFFICACY_COLUMNS = (
-    "outcome", "measure", "timepoint", "analysed", "value", "spread_kind", "spread", "n", "N",
-    "p_value", "note",
-)  # fmt: skip
-SAFETY_COLUMNS = ("event", "n", "N", "unit", "severity", "timepoint", "note")
-NUMBER_COLUMNS = {"analysed", "n", "N"}
+EFFICACY_COLUMNS = headers(EFFICACY)  # the workbook's columns (review.extraction.columns)
+SAFETY_COLUMNS = headers(SAFETY)
+NUMBER_COLUMNS = whole_numbers(EFFICACY + SAFETY)
 FACTS = (
     ("patients", "Patients enrolled"),
     ("analysed", "Patients analysed"),
@@ -134,41 +140,22 @@ def _show_elsewhere(study_id: int) -> None:
 # -- rows <-> findings -----------------------------------------------------------------------------
 
 
-def efficacy_row(f: EfficacyFinding) -> dict:
-    return {
-        "outcome": f.outcome, "measure": f.measure, "timepoint": f.timepoint,
-        "analysed": f.analysed, "value": f.value, "spread_kind": f.spread_kind,
-        "spread": f.spread, "n": f.n, "N": f.total, "p_value": f.p_value, "note": f.note,
-    }  # fmt: skip
+def _cells(r: dict, columns: tuple[Column, ...]) -> dict:
+    """A table row's cells as the library's types: counts whole, the rest stripped text."""
+    return {c.header: whole(r[c.header]) if c.kind == "int" else text(r[c.header]) for c in columns}
 
 
 def efficacy_finding(r: dict) -> EfficacyFinding:
-    return EfficacyFinding(
-        outcome=text(r["outcome"]), measure=text(r["measure"]), timepoint=text(r["timepoint"]),
-        value=text(r["value"]), spread_kind=text(r["spread_kind"]), spread=text(r["spread"]),
-        n=whole(r["n"]), total=whole(r["N"]), p_value=text(r["p_value"]),
-        analysed=whole(r["analysed"]), note=text(r["note"]),
-    )  # fmt: skip
-
-
-def safety_row(f: SafetyFinding) -> dict:
-    return {
-        "event": f.event, "n": f.n, "N": f.total, "unit": f.unit, "severity": f.severity,
-        "timepoint": f.timepoint, "note": f.note,
-    }  # fmt: skip
+    return finding_from_row("efficacy", _cells(r, EFFICACY))
 
 
 def safety_finding(r: dict) -> SafetyFinding:
-    return SafetyFinding(
-        event=text(r["event"]), n=whole(r["n"]), total=whole(r["N"]),
-        unit=text(r["unit"]) or "patient", severity=text(r["severity"]),
-        timepoint=text(r["timepoint"]), note=text(r["note"]),
-    )  # fmt: skip
+    cells = _cells(r, SAFETY)
+    return finding_from_row("safety", cells | {"unit": cells["unit"] or "patient"})
 
 
 def _table_rows(kind: str, study_id: int, columns) -> list[dict]:
-    row = {"efficacy": efficacy_row, "safety": safety_row}[kind]
-    base = [row(f) for f in _drawn(kind, study_id)]
+    base = [finding_row(f) for f in _drawn(kind, study_id)]
     state = st.session_state.get(_key(kind, study_id))
     return [r for r in edited(base, state, columns) if not _empty(r)]
 
@@ -374,7 +361,7 @@ def _efficacy_editor(s: Study, outcomes: list[str]) -> None:
         "p-values as 0.03, <0.0001 or NS."
     )
     _show("efficacy", s.id)
-    base = [efficacy_row(f) for f in _table_findings("efficacy", s)]
+    base = [finding_row(f) for f in _table_findings("efficacy", s)]
     outcome = (
         st.column_config.SelectboxColumn("outcome", options=outcomes, required=True)
         if outcomes
@@ -413,7 +400,7 @@ def _safety_editor(s: Study, events: list[str]) -> None:
         "(as a note, without n)."
     )
     _show("safety", s.id)
-    base = [safety_row(f) for f in _table_findings("safety", s)]
+    base = [finding_row(f) for f in _table_findings("safety", s)]
     st.data_editor(
         frame(base, SAFETY_COLUMNS, NUMBER_COLUMNS),
         key=_key("safety", s.id),

@@ -19,18 +19,15 @@ import streamlit as st
 
 from review.errors import ReviewError
 from review.permissions import allowed
+from review.report import writer_for, writers
 from review.report.export import export_prisma_svg, export_report
-from review.report.prisma import prisma_svg, review_counts
+from review.report.flow import review_counts
+from review.report.prisma import prisma_svg
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
 from review.screening.model import Reviewer
 from review.ui.render import plain
 from review.ui.state import me, store
 
-FORMATS = (
-    ("docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("html", "HTML", "text/html"),
-    ("md", "Markdown", "text/markdown"),
-)
 PARTS = (("efficacy", "Efficacy summary"), ("safety", "Safety summary"))
 
 
@@ -91,7 +88,8 @@ def report_file(db, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
     """(file name, bytes) of the report in one format; a Markdown report and the PRISMA picture
     it links to come together in a zip."""
     with tempfile.TemporaryDirectory() as folder:
-        path = export_report(db, actor, Path(folder) / f"report.{fmt}", fmt)
+        suffix = writer_for("report", fmt).suffixes[0]
+        path = export_report(db, actor, Path(folder) / f"report{suffix}", fmt)
         written = sorted(Path(folder).iterdir())
         if len(written) == 1:
             return path.name, path.read_bytes()
@@ -105,7 +103,7 @@ def report_file(db, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
 def _prepare() -> None:
     db = store()
     try:
-        files = {fmt: report_file(db, me(), fmt) for fmt, _, _ in FORMATS}
+        files = {w.name: report_file(db, me(), w.name) for w in writers()}
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -177,15 +175,15 @@ def _files(db) -> None:
         return
     when, files = prepared
     st.caption(f"Prepared at {when}; prepare them again after changes.")
-    columns = st.columns(len(FORMATS))
-    for column, (fmt, label, mime) in zip(columns, FORMATS, strict=True):
-        name, data = files[fmt]
+    shown = [w for w in writers() if w.name in files]
+    for column, w in zip(st.columns(len(shown)), shown, strict=True):
+        name, data = files[w.name]
         column.download_button(
-            f"Download {label}",
+            f"Download {w.label}",
             data,
             file_name=name,
-            mime="application/zip" if name.endswith(".zip") else mime,
-            key=f"report_download_{fmt}",
+            mime="application/zip" if name.endswith(".zip") else w.mime,
+            key=f"report_download_{w.name}",
         )
 
 

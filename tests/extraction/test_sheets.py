@@ -12,14 +12,14 @@ import pytest
 from openpyxl import load_workbook
 
 from review.errors import ExtractionError
+from review.extraction.columns import COLUMNS
 from review.extraction.model import AppendixEntry, EfficacyFinding, SafetyFinding, StudyDetails
-from review.extraction.sheets import (
-    COLUMNS,
+from review.extraction.sheet_export import (
     export_extraction,
     extraction_table,
-    import_extraction,
     write_extraction_csv,
 )
+from review.extraction.sheet_import import import_extraction
 from review.extraction.studies import (
     save_details,
     save_findings,

@@ -27,7 +27,10 @@ from review.extraction.studies import (
     sync_studies,
 )
 from review.imports.load import import_file
-from review.report.document import build_report, render_html, render_markdown, write_report
+from review.report.build import build_report
+from review.report.export import write_report
+from review.report.html import render_html
+from review.report.markdown import render_markdown
 from review.report.summary import Summaries, save_summaries
 from review.screening.decisions import decide, stage_units
 from review.screening.model import Reviewer

@@ -11,8 +11,8 @@ import pytest
 from review.extraction.model import AppendixEntry, EfficacyFinding, SafetyFinding
 from review.extraction.studies import save_details, save_findings, set_role, studies, sync_studies
 from review.imports.load import import_file
-from review.report.document import build_report, render_markdown
-from review.report.markdown import escape_markdown
+from review.report.build import build_report
+from review.report.markdown import escape_markdown, render_markdown
 from review.screening.decisions import decide, stage_units
 from review.screening.model import Reviewer
 from review.store import open_store

@@ -17,13 +17,8 @@ from review.dedupe.run import dedupe
 from review.errors import ReviewError
 from review.imports.load import import_file
 from review.records import AbstractSection, Author, Record
-from review.report.prisma import (
-    NOT_RETRIEVED,
-    prisma_counts,
-    prisma_png,
-    prisma_svg,
-    write_prisma,
-)
+from review.report.flow import NOT_RETRIEVED, prisma_counts
+from review.report.prisma import prisma_png, prisma_svg, write_prisma
 from review.screening.decisions import decide, resolve, save_settings
 from review.screening.model import DEFAULT_REASONS, Reviewer, Settings
 from review.store import open_store

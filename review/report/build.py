@@ -1,72 +1,27 @@
-"""The NICE-style overview report: gathered once from the review, then written as Word, HTML or
-Markdown.
+"""Gathering the report from the review: everything the overview prints, read once from the
+store into the frozen dataclasses of ``review.report.model``.
 
-``build_report`` collects everything the report prints into frozen dataclasses; ``blocks`` lays
-that out as a flat list of headings, paragraphs, tables and images in NICE's section order; each
-writer (docx.py, html.py, markdown.py) only maps those blocks, so the three formats cannot drift
-apart in content or order.
+Only facts are computed here (counts, tables, the validity points); how they are set out is
+``review.report.layout``'s, and how they are written is each writer's.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from review.errors import ReviewError
 from review.extraction.model import ANALYSIS_PARTS, CRITERIA_ROWS, DESIGNS, DETAIL_ROWS, Study
 from review.extraction.protocol import protocol
 from review.extraction.studies import appendix_studies, key_studies, studies
-from review.report import prisma
-from review.report.summary import Summaries, summaries
+from review.report.flow import review_counts
+from review.report.model import Cell, KeyStudy, Report, Table
+from review.report.prisma import prisma_png
+from review.report.summary import summaries
 from review.screening.decisions import progress
-
-FORMATS = ("docx", "html", "md")
-SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
-
-Cell = str | tuple[str, ...]  # a tuple prints as a bulleted list; "\n" separates lines
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class KeyStudy:
-    number: int
-    heading: str  # "Study 1 Cazzato RL (2016)"
-    citations: tuple[str, ...]  # the main record's first
-    details: Table  # DETAIL_ROWS, in NICE's order
-    analysed: int | None
-    efficacy: tuple[Table, ...]  # one per outcome: a row per measure, a column per time point
-    safety: Table | None
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    date: str
-    outcome_measures: tuple[tuple[str, str], ...]  # (outcome, what its measure means)
-    summaries: Summaries
-    method: tuple[str, ...]  # how the review was done, with its counts
-    criteria: Table
-    evidence_base: str  # "This overview is based on 90 patients from 5 studies."
-    prisma_png: bytes
-    key_studies: tuple[KeyStudy, ...]
-    validity: tuple[str, ...]
-    sources: Table
-    strategies: tuple[tuple[str, str], ...]  # (search, its query and PubMed's translation)
-    appendix: Table
-
-
-# -- gathering ----------------------------------------------------------------------------------
 
 
 def build_report(store, *, today: date | None = None) -> Report:
+    """Everything the overview prints, read from the review as it stands (``today`` dates it)."""
     p = protocol(store)
     keys = key_studies(store)
     day = today or date.today()
@@ -84,7 +39,7 @@ def build_report(store, *, today: date | None = None) -> Report:
             "Table 1 Inclusion criteria for identification of relevant studies",
         ),
         evidence_base=evidence_base(keys),
-        prisma_png=prisma.prisma_png(prisma.review_counts(store)),
+        prisma_png=prisma_png(review_counts(store)),
         key_studies=tuple(_key_study(i, s, p) for i, s in enumerate(keys, 1)),
         validity=validity(keys),
         sources=_sources(store),
@@ -330,138 +285,3 @@ def _strategies(store) -> tuple[tuple[str, str], ...]:
             text += f"\nPubMed searched: {mine[-1]['query_translation']}"
         result.append((f"PubMed search {search['name']!r}", text))
     return tuple(result)
-
-
-# -- layout -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int  # 0 is the title
-    text: str
-    new_page: bool = False
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    style: str = ""  # "subtitle", "note" or "" (body)
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Image:
-    png: bytes
-    alt: str
-
-
-Block = Heading | Paragraph | Bullets | Table | Image
-
-
-def _text(text: str, style: str = "") -> list[Block]:
-    return [Paragraph(line.strip(), style) for line in text.splitlines() if line.strip()]
-
-
-def _summary(heading: str, section, empty: str) -> list[Block]:
-    out: list[Block] = [Heading(1, heading)]
-    for title, text in section:
-        out += [Heading(2, title), *_text(text)]
-    return out if section else [*out, Paragraph(empty, "note")]
-
-
-def blocks(r: Report) -> tuple[Block, ...]:
-    """The report in NICE's section order, as far as the review's data goes."""
-    out: list[Block] = [
-        Heading(0, r.title),
-        Paragraph(f"Interventional procedures overview. Rapid review: {r.date}", "subtitle"),
-    ]
-    if r.outcome_measures:
-        out.append(Heading(1, "Outcome measures"))
-        out += [Paragraph(f"{name}: {text}") for name, text in r.outcome_measures]
-    none = "No findings have been extracted from the key studies yet."
-    out += _summary("Efficacy summary", r.summaries.efficacy, none)
-    out += _summary("Safety summary", r.summaries.safety, none)
-    out += [Heading(1, "The evidence assessed"), Heading(2, "Rapid review of literature")]
-    out += [Paragraph(line) for line in r.method]
-    out += [r.criteria, Paragraph(r.evidence_base), Heading(2, "Study selection")]
-    out.append(Image(r.prisma_png, "PRISMA 2020 flow diagram of study selection"))
-    out.append(Heading(1, "Summary of key evidence", new_page=True))
-    if not r.key_studies:
-        out.append(Paragraph("No studies have been chosen as key evidence yet.", "note"))
-    for k in r.key_studies:
-        out += [Heading(2, k.heading, new_page=k.number > 1), *(Paragraph(c) for c in k.citations)]
-        out += [Heading(3, "Study details"), k.details, Heading(3, "Key efficacy findings")]
-        n = k.analysed if k.analysed is not None else "not recorded"
-        out.append(Paragraph(f"Number of patients analysed: {n}"))
-        out += list(k.efficacy) or [Paragraph("No efficacy findings extracted.", "note")]
-        out.append(Heading(3, "Key safety findings"))
-        out.append(k.safety or Paragraph("No safety findings extracted.", "note"))
-    out += [Heading(1, "Validity and generalisability", new_page=True), Bullets(r.validity)]
-    out += [Heading(1, "Literature search"), r.sources]
-    if not r.sources.rows:
-        out.append(Paragraph("No searches or imported files are recorded.", "note"))
-    for name, text in r.strategies:
-        out += [Heading(3, name), *_text(text)]
-    out += [Heading(1, "Appendix", new_page=True), r.appendix]
-    if not r.appendix.rows:
-        out.append(Paragraph("No studies have been listed in the appendix.", "note"))
-    return tuple(out)
-
-
-# -- writing ------------------------------------------------------------------------------------
-
-
-def render_html(report: Report) -> str:
-    from review.report.html import render_html as render
-
-    return render(report)
-
-
-def render_markdown(report: Report, image: str | None = None) -> str:
-    from review.report.markdown import render_markdown as render
-
-    return render(report, image)
-
-
-def report_format(path: str | Path, fmt: str | None = None) -> str:
-    """The format asked for, or the one the file's suffix names; anything else is an error."""
-    chosen = (fmt or SUFFIXES.get(Path(path).suffix.lower(), Path(path).suffix)).lower()
-    chosen = chosen.lstrip(".")
-    if chosen not in FORMATS:
-        what = f"the format {chosen!r}" if chosen else f"{Path(path).name} (it has no suffix)"
-        raise ReviewError(
-            f"Cannot write a report as {what}: choose one of {', '.join(FORMATS)} "
-            f"(with --format, or a file name ending in .docx, .html or .md)."
-        )
-    return chosen
-
-
-def write_report(store, path: str | Path, fmt: str | None = None) -> Path:
-    """Write the report as Word, HTML or Markdown (a Markdown report's diagram goes beside it)."""
-    path = Path(path)
-    chosen = report_format(path, fmt)
-    report = build_report(store)
-    try:
-        if chosen == "docx":
-            from review.report.docx import write_docx
-
-            write_docx(report, path)
-        elif chosen == "html":
-            path.write_text(render_html(report), encoding="utf-8")
-        else:
-            image = None
-            if report.prisma_png:
-                picture = path.with_name(f"{path.stem}-prisma.png")
-                picture.write_bytes(report.prisma_png)
-                image = picture.name
-            path.write_text(render_markdown(report, image), encoding="utf-8")
-    except OSError as exc:
-        raise ReviewError(
-            f"Cannot write {path}: {exc.strerror or exc}. Check that its folder exists and that "
-            "you may write there."
-        ) from exc
-    return path

@@ -1,24 +1,26 @@
-"""The extraction as a workbook: export the studies and findings, edit them in Excel, import back.
-
-One .xlsx is both the template and the current data, so a reviewer who extracts in a spreadsheet
-starts from what the review holds and nothing is typed twice. Text is written as text ("6.20"
-stays "6.20"), counts as whole numbers. Cells a spreadsheet would run as a formula get a leading
-apostrophe, which the import takes off again, so a file reads back exactly. An import checks the
-whole workbook first and names every bad cell; then it replaces the listed studies' details and
-findings in one transaction, or changes nothing.
+"""The extraction workbook, read back: a file written by ``review.extraction.sheet_export`` and
+edited in a spreadsheet is checked whole, naming every bad cell by sheet, row and column; then
+the listed studies' details and findings are replaced in one transaction, or nothing changes.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from review.errors import ExtractionError
-from review.exports import neutralise
 from review.extraction import model as m
+from review.extraction.columns import (
+    APPENDIX,
+    COLUMNS,
+    KINDS,
+    SHEETS,
+    Column,
+    finding_from_row,
+    unescape_cell,
+)
 from review.extraction.protocol import protocol
 from review.extraction.studies import (
     _finding_change,
@@ -30,10 +32,8 @@ from review.extraction.studies import (
 from review.permissions import require
 from review.screening.model import Reviewer
 
-KINDS = ("studies", "efficacy", "safety")
-SHEETS = {"studies": "Studies", "efficacy": "Efficacy", "safety": "Safety"}
-_PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?%?$")
 _WHOLE = re.compile(r"^[-+]?\d+$")
+_KEYS = {"efficacy": ("outcome", "measure", "timepoint"), "safety": ("event", "timepoint")}
 _YES, _NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
 # Field names as the library's checks write them; a message is reported in the first one's column.
 _NAMES = re.compile(
@@ -43,220 +43,12 @@ _NAMES = re.compile(
 
 
 @dataclass(frozen=True)
-class Column:
-    header: str
-    kind: str = "text"  # text, int, number (a float) or yesno
-    width: int = 14
-    choices: str = ""  # the Lists column that holds its dropdown
-    info: bool = False  # shown for reading; the import ignores it
-
-
-@dataclass(frozen=True)
-class Table:
-    """One sheet of the extraction: typed values (str, int, float, None) under ``columns``."""
-
-    columns: tuple[Column, ...]
-    rows: tuple[tuple, ...]
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return tuple(c.header for c in self.columns)
-
-
-@dataclass(frozen=True)
-class ExportSummary:
-    file: str
-    studies: int
-    efficacy: int  # result rows
-    safety: int
-
-
-@dataclass(frozen=True)
 class ImportSummary:
     file: str
     studies: int  # studies listed in the file
     changed: int  # of which stored anew (the others already held the same data)
     efficacy: int  # efficacy rows read
     safety: int  # safety rows read
-
-
-_DETAIL_KINDS = {"retrospective": "yesno", "patients": "int", "analysed": "int",
-                 "follow_up_months": "number", "lost_to_follow_up": "int"}  # fmt: skip
-_CHOICES = {k: "" for k in _DETAIL_KINDS} | {"design": "design", "retrospective": "yesno"}
-_HELP = dict(m.DETAIL_ROWS) | {k: f"Analysis: {v}" for k, v in m.ANALYSIS_PARTS}
-_APPENDIX = tuple(f.name for f in fields(m.AppendixEntry))
-_ID, _LABEL = Column("study_id", "int", 9), Column("study", width=18, info=True)
-COLUMNS = {
-    "studies": (
-        _ID, Column("label", width=18), Column("role", width=11, choices="role"),
-        Column("position", "int", 9),
-        *(Column(f.name, _DETAIL_KINDS.get(f.name, "text"), 14 if f.name in _CHOICES else 30,
-                 _CHOICES.get(f.name, "")) for f in fields(m.StudyDetails)),
-        *(Column(f"appendix_{name}", width=30) for name in _APPENDIX),
-        Column("records", width=60, info=True),
-    ),
-    "efficacy": (
-        _ID, _LABEL, Column("outcome", width=24, choices="outcome"), Column("measure", width=30),
-        Column("timepoint"), Column("analysed", "int", 9), Column("value", width=10),
-        Column("spread_kind", width=11, choices="spread_kind"), Column("spread", width=12),
-        Column("n", "int", 7), Column("N", "int", 7), Column("p_value", width=10),
-        Column("note", width=30),
-    ),
-    "safety": (
-        _ID, _LABEL, Column("event", width=30), Column("timepoint"), Column("n", "int", 7),
-        Column("N", "int", 7), Column("unit", width=11, choices="unit"),
-        Column("severity", width=12), Column("note", width=30),
-    ),
-}  # fmt: skip
-
-
-# -- tables -------------------------------------------------------------------------------------
-
-
-def extraction_table(store, kind: str) -> Table:
-    """The rows of one kind ("studies", "efficacy", "safety"), studies in display order."""
-    if kind not in KINDS:
-        raise ExtractionError(f"Unknown extraction table {kind!r}: use {', '.join(KINDS)}.")
-    rows = []
-    for s in studies(store):
-        if kind == "studies":
-            rows.append(_study_row(s))
-        elif kind == "efficacy":
-            rows += [(s.id, s.label, f.outcome, f.measure, f.timepoint, f.analysed, f.value,
-                      f.spread_kind, f.spread, f.n, f.total, f.p_value, f.note)
-                     for f in s.efficacy]  # fmt: skip
-        else:
-            rows += [(s.id, s.label, f.event, f.timepoint, f.n, f.total, f.unit, f.severity,
-                      f.note) for f in s.safety]  # fmt: skip
-    return Table(COLUMNS[kind], tuple(rows))
-
-
-def _study_row(s: m.Study) -> tuple:
-    details = [getattr(s.details, f.name) for f in fields(m.StudyDetails)]
-    details = [{True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v for v in details]
-    records = "\n".join(f"{r.record_id}{' (main)' if r.main else ''}: {r.citation}"
-                        for r in s.records)  # fmt: skip
-    appendix = [getattr(s.appendix, name) for name in _APPENDIX]
-    return (s.id, s.label, s.role, s.position, *details, *appendix, records)
-
-
-def _escape(value: str) -> str:
-    """Neutralise a would-be formula with a leading apostrophe (and double one already there, so
-    that ``_unescape`` is its exact inverse). Plain numbers such as "-3.1" run nothing."""
-    if value.startswith("'") or (neutralise(value) != value and not _PLAIN_NUMBER.match(value)):
-        return "'" + value
-    return value
-
-
-def _unescape(value: str) -> str:
-    rest = value[1:]
-    if value.startswith("'") and (rest.startswith("'") or neutralise(rest) != rest):
-        return rest
-    return value
-
-
-def write_extraction_csv(store, path: str | Path, kind: str) -> int:
-    """Write one table as CSV (UTF-8, like the records export); returns the rows written."""
-    path = Path(path)
-    table = extraction_table(store, kind)
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(table.headers)
-            for row in table.rows:
-                writer.writerow(_escape(v) if isinstance(v, str) else v for v in row)
-    except OSError as exc:
-        raise ExtractionError(f"Cannot write {path}: {exc.strerror}. Check the folder.") from exc
-    return len(table.rows)
-
-
-# -- writing the workbook -----------------------------------------------------------------------
-
-
-def export_extraction(store, path: str | Path) -> ExportSummary:
-    """Write the workbook: Studies, Efficacy, Safety, and a protected Lists sheet of the values
-    the dropdowns offer."""
-    from openpyxl import Workbook
-
-    path = Path(path)
-    book = Workbook()
-    book.remove(book.active)
-    tables = {kind: extraction_table(store, kind) for kind in KINDS}
-    lists = _write_lists(book.create_sheet("Lists"), store)
-    for i, kind in enumerate(KINDS):
-        _write_sheet(book.create_sheet(SHEETS[kind], i), tables[kind], lists)
-    book.active = 0
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ExtractionError(f"Cannot write {path}: {exc.strerror}. Check the folder.") from exc
-    return ExportSummary(path.name, *(len(tables[kind].rows) for kind in KINDS))
-
-
-def _write_lists(sheet, store) -> dict[str, str]:
-    """The allowed values, a column each; returns each list's cell range for the dropdowns."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    p = protocol(store)
-    columns = {
-        "outcome": [o.name for o in p.efficacy],
-        "safety_outcome": [o.name for o in p.safety],
-        "design": list(m.DESIGNS),
-        "role": list(m.STUDY_ROLES),
-        "unit": list(m.SAFETY_UNITS),
-        "spread_kind": [k for k in m.SPREAD_KINDS if k],
-        "yesno": ["yes", "no"],
-    }
-    ranges = {}
-    for j, (name, values) in enumerate(columns.items(), 1):
-        letter = get_column_letter(j)
-        sheet.cell(1, j, name).font = Font(bold=True)
-        sheet.column_dimensions[letter].width = 32
-        for i, value in enumerate(values, 2):
-            sheet.cell(i, j, _escape(value)).number_format = "@"
-        if values:
-            ranges[name] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
-    sheet.cell(1, len(columns) + 2, "Allowed values; the import does not read this sheet.")
-    sheet.cell(2, len(columns) + 2, _escape(f"Protocol: {p.title}")).number_format = "@"
-    sheet.protection.sheet = True
-    return ranges
-
-
-def _write_sheet(sheet, table: Table, lists: dict[str, str]) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    last = len(table.rows) + 500  # dropdowns reach the rows a reviewer adds
-    for j, column in enumerate(table.columns, 1):
-        letter = get_column_letter(j)
-        head = sheet.cell(1, j, column.header)
-        head.font = Font(bold=True)
-        if column.info:
-            head.fill = PatternFill("solid", fgColor="DDDDDD")
-            head.comment = Comment("For reading only; the import ignores this column.", "review")
-        elif column.header in _HELP:
-            head.comment = Comment(f"NICE's row: {_HELP[column.header]}", "review")
-        sheet.column_dimensions[letter].width = column.width
-        if column.kind in ("text", "yesno"):
-            sheet.column_dimensions[letter].number_format = "@"  # typed text stays text
-        if column.choices in lists:
-            rule = DataValidation(type="list", formula1=lists[column.choices], allow_blank=True)
-            rule.error, rule.showErrorMessage = f"Pick a {column.header} from the list.", True
-            rule.add(f"{letter}2:{letter}{last}")
-            sheet.add_data_validation(rule)
-    for i, row in enumerate(table.rows, 2):
-        for j, (column, value) in enumerate(zip(table.columns, row, strict=True), 1):
-            cell = sheet.cell(i, j)
-            if column.kind in ("text", "yesno"):
-                cell.number_format = "@"
-                cell.value = _escape(ILLEGAL_CHARACTERS_RE.sub("", value or "")) or None
-            else:
-                cell.value = value
-    sheet.freeze_panes = "C2"
 
 
 # -- reading it back ----------------------------------------------------------------------------
@@ -473,10 +265,10 @@ class _Reader:
             details = m.StudyDetails(**{f.name: v[f.name] for f in fields(m.StudyDetails)})
             self._checked(row, check_details(details))
             if study_id is not None:
-                appendix = m.AppendixEntry(**{n: v[f"appendix_{n}"] for n in _APPENDIX})
-                details, appendix = asdict(details), asdict(appendix)
+                appendix = m.AppendixEntry(**{n: v[f"appendix_{n}"] for n in APPENDIX})
                 listed[study_id] = {"label": v["label"], "role": v["role"], "position": position,
-                                    "details": details, "appendix": appendix}  # fmt: skip
+                                    "details": asdict(details),
+                                    "appendix": asdict(appendix)}  # fmt: skip
         for s in self.stored.values():  # key studies the file leaves alone keep their place
             if s.id not in listed and s.role == "key" and s.position in positions:
                 self.problem(f"position {s.position} is already study {s.id}'s ({s.label}), which "
@@ -487,14 +279,12 @@ class _Reader:
     def findings(self, kind: str, rows: list[_Row] | None, listed: dict | None) -> dict:
         """Study id -> its efficacy or safety findings, in sheet order."""
         self.kind = kind
-        cls, keys = {"efficacy": (m.EfficacyFinding, ("outcome", "measure", "timepoint")),
-                     "safety": (m.SafetyFinding, ("event", "timepoint"))}[kind]  # fmt: skip
+        keys = _KEYS[kind]
         found: dict[int, list] = {}
         seen: dict[tuple, int] = {}
         for row in rows or ():
-            finding = cls(**{f.name: row.values["N" if f.name == "total" else f.name]
-                             for f in fields(cls)})  # fmt: skip
-            if kind == "efficacy":
+            finding = finding_from_row(kind, row.values)
+            if isinstance(finding, m.EfficacyFinding):
                 self._checked(row, check_efficacy(finding, self.protocol))
             else:
                 self._checked(row, check_safety(finding))
@@ -528,7 +318,10 @@ def _read(cell, column: Column) -> tuple[object, str]:
     if column.kind == "text":
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a number typed into a cell not formatted as text
-        text = "" if value is None else _unescape(value) if isinstance(value, str) else str(value)
+        if value is None:
+            text = ""
+        else:
+            text = unescape_cell(value) if isinstance(value, str) else str(value)
         return (text.strip() if column.choices else text), ""
     if _blank(value):
         return None, ""
@@ -548,6 +341,6 @@ def _read(cell, column: Column) -> tuple[object, str]:
             return int(value.strip()), ""
         return None, f"{value!r} is not a whole number."
     try:
-        return float(value), ""
+        return float(value), ""  # type: ignore[arg-type]  # a cell's value; refused below
     except (TypeError, ValueError):
         return None, f"{value!r} is not a number (write months as 19.7)."

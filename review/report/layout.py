@@ -1,0 +1,59 @@
+"""The report laid out: sections in NICE's order as headings, paragraphs, tables and images.
+
+Every writer maps these blocks and nothing else, so Word, HTML and Markdown cannot drift apart in
+content or order.
+"""
+
+from __future__ import annotations
+
+from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report
+
+
+def _text(text: str, style: str = "") -> list[Block]:
+    return [Paragraph(line.strip(), style) for line in text.splitlines() if line.strip()]
+
+
+def _summary(heading: str, section, empty: str) -> list[Block]:
+    out: list[Block] = [Heading(1, heading)]
+    for title, text in section:
+        out += [Heading(2, title), *_text(text)]
+    return out if section else [*out, Paragraph(empty, "note")]
+
+
+def blocks(r: Report) -> tuple[Block, ...]:
+    """The report in NICE's section order, as far as the review's data goes."""
+    out: list[Block] = [
+        Heading(0, r.title),
+        Paragraph(f"Interventional procedures overview. Rapid review: {r.date}", "subtitle"),
+    ]
+    if r.outcome_measures:
+        out.append(Heading(1, "Outcome measures"))
+        out += [Paragraph(f"{name}: {text}") for name, text in r.outcome_measures]
+    none = "No findings have been extracted from the key studies yet."
+    out += _summary("Efficacy summary", r.summaries.efficacy, none)
+    out += _summary("Safety summary", r.summaries.safety, none)
+    out += [Heading(1, "The evidence assessed"), Heading(2, "Rapid review of literature")]
+    out += [Paragraph(line) for line in r.method]
+    out += [r.criteria, Paragraph(r.evidence_base), Heading(2, "Study selection")]
+    out.append(Image(r.prisma_png, "PRISMA 2020 flow diagram of study selection"))
+    out.append(Heading(1, "Summary of key evidence", new_page=True))
+    if not r.key_studies:
+        out.append(Paragraph("No studies have been chosen as key evidence yet.", "note"))
+    for k in r.key_studies:
+        out += [Heading(2, k.heading, new_page=k.number > 1), *(Paragraph(c) for c in k.citations)]
+        out += [Heading(3, "Study details"), k.details, Heading(3, "Key efficacy findings")]
+        n = k.analysed if k.analysed is not None else "not recorded"
+        out.append(Paragraph(f"Number of patients analysed: {n}"))
+        out += list(k.efficacy) or [Paragraph("No efficacy findings extracted.", "note")]
+        out.append(Heading(3, "Key safety findings"))
+        out.append(k.safety or Paragraph("No safety findings extracted.", "note"))
+    out += [Heading(1, "Validity and generalisability", new_page=True), Bullets(r.validity)]
+    out += [Heading(1, "Literature search"), r.sources]
+    if not r.sources.rows:
+        out.append(Paragraph("No searches or imported files are recorded.", "note"))
+    for name, text in r.strategies:
+        out += [Heading(3, name), *_text(text)]
+    out += [Heading(1, "Appendix", new_page=True), r.appendix]
+    if not r.appendix.rows:
+        out.append(Paragraph("No studies have been listed in the appendix.", "note"))
+    return tuple(out)

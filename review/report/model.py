@@ -1,0 +1,103 @@
+"""The report's types: what the overview says (``Report``), the blocks it is laid out in, and
+the shape of a writer.
+
+Only data here, no behaviour and no imports from the rest of the report, so the gathering
+(build.py), the layout (layout.py) and every writer depend on this module and never on each
+other: a new format is a new writer, not a change to the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+Cell = str | tuple[str, ...]  # a tuple prints as a bulleted list; "\n" separates lines
+Section = tuple[tuple[str, str], ...]  # (heading, paragraph); paragraphs separated by "\n"
+
+
+@dataclass(frozen=True)
+class Summaries:
+    efficacy: Section = ()
+    safety: Section = ()
+    edited: bool = False  # True when the text is a reviewer's saved version
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class KeyStudy:
+    number: int
+    heading: str  # "Study 1 Cazzato RL (2016)"
+    citations: tuple[str, ...]  # the main record's first
+    details: Table  # DETAIL_ROWS, in NICE's order
+    analysed: int | None
+    efficacy: tuple[Table, ...]  # one per outcome: a row per measure, a column per time point
+    safety: Table | None
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    date: str
+    outcome_measures: tuple[tuple[str, str], ...]  # (outcome, what its measure means)
+    summaries: Summaries
+    method: tuple[str, ...]  # how the review was done, with its counts
+    criteria: Table
+    evidence_base: str  # "This overview is based on 90 patients from 5 studies."
+    prisma_png: bytes
+    key_studies: tuple[KeyStudy, ...]
+    validity: tuple[str, ...]
+    sources: Table
+    strategies: tuple[tuple[str, str], ...]  # (search, its query and PubMed's translation)
+    appendix: Table
+
+
+# -- blocks: the report laid out, what every writer maps ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 0 is the title
+    text: str
+    new_page: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = ""  # "subtitle", "note" or "" (body)
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Image:
+    png: bytes
+    alt: str
+
+
+Block = Heading | Paragraph | Bullets | Table | Image
+
+
+# -- writers --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format, as the registry in ``review.report`` lists it (datasette's renderers:
+    a name, the file suffixes it answers to, and one function)."""
+
+    name: str  # "docx": what --format takes
+    suffixes: tuple[str, ...]  # (".docx",): the first is the one a new file gets
+    label: str  # "Word": what a button says
+    mime: str
+    write: Callable[[Report, Path], Path]  # writes the file (and any file beside it)
