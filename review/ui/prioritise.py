@@ -37,7 +37,7 @@ def choose_order() -> Order:
             st.segmented_control(
                 "Order",
                 list(ORDERS),
-                format_func=ORDERS.get,
+                format_func=ORDERS.__getitem__,
                 key=MODE_KEY,
                 default="ranked",
                 on_change=lambda: st.session_state.pop(f"screen_current_{STAGE}", None),
