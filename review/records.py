@@ -7,7 +7,11 @@ better parser can re-read it later without asking the database again.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from review.errors import ReviewError
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,24 @@ class Author:
         if self.collective:
             return self.collective
         return f"{self.last_name} {self.initials}".strip()
+
+
+def authors_from_json(text: str) -> tuple[Author, ...]:
+    """The authors of a record as the store keeps them (a JSON list of Author fields), for lists
+    that read the column without building whole records."""
+    try:
+        return tuple(Author(**a) for a in json.loads(text or "[]"))
+    except (ValueError, TypeError) as exc:
+        raise ReviewError(
+            f"Cannot read the authors {text[:80]!r}: expected a JSON list of authors with "
+            f"last_name, fore_name, initials or collective ({exc}). Re-import the record."
+        ) from exc
+
+
+def author_list(authors: Iterable[Author], first: int = 3) -> str:
+    """Names as a reference list gives them: the first three, then "et al." when there are more."""
+    names = [a.display for a in authors if a.display]
+    return ", ".join(names[:first]) + (" et al." if len(names) > first else "")
 
 
 @dataclass(frozen=True)

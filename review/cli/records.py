@@ -14,8 +14,8 @@ from review.dedupe.run import dedupe
 from review.exports import export
 from review.imports import FORMATS
 from review.imports.load import import_file
-from review.screening.decisions import agreement, progress
-from review.screening.model import STAGE_LABELS, STAGES
+from review.screening.model import STAGE_LABELS
+from review.status import review_status
 from review.store import open_store
 
 
@@ -40,32 +40,28 @@ def init(db: Path, quiet: bool) -> None:
 def status(db: Path, as_json: bool) -> None:
     """Summarise the review: records, duplicates, screening, saved searches and their runs."""
     with open_store(db, create=False) as store:
-        summary = store.review_summary()
-        runs = store.runs()
-        duplicates = store.duplicate_summary()
-        stages = {s: (progress(store, None, s), agreement(store, s)) for s in STAGES}
+        current = review_status(store, None)
     if as_json:
-        screening = {s: {**asdict(p), "agreement": asdict(a)} for s, (p, a) in stages.items()}
-        data = {**summary, "duplicates": duplicates, "screening": screening, "runs": runs}
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(json.dumps(current.as_json(), indent=2, default=str))
         return
     click.echo(f"{db}")
-    click.echo(f"  records: {summary['records']:,} ({summary['queued_for_screening']:,} queued)")
+    click.echo(f"  records: {current.records:,} ({current.queued:,} queued)")
     click.echo(
-        f"  duplicates: {duplicates['removed']:,} marked, {duplicates.get('pending', 0):,} "
+        f"  duplicates: {current.duplicates_removed:,} marked, {current.duplicates_pending:,} "
         "possible ones waiting"
     )
-    for stage, (p, a) in stages.items():
+    for stage, s in current.stages.items():
+        p, a = s.progress, s.agreement
         line = (
             f"  {STAGE_LABELS[stage]} screening: {p.decided:,} of {p.total:,} decided, "
             f"{p.included:,} included, {p.excluded:,} excluded, {p.conflicts:,} conflicts"
         )
-        if a.records:
+        if a is not None and a.records:
             kappa = "undefined" if a.kappa is None else f"{a.kappa:.2f}"
             line += f"; agreement {a.percent:.0f}% over {a.records:,}, Cohen's kappa {kappa}"
         click.echo(line)
-    click.echo(f"  saved searches: {summary['searches']}, search runs: {summary['search_runs']}")
-    for run in runs:
+    click.echo(f"  saved searches: {current.searches}, search runs: {current.search_runs}")
+    for run in current.runs:
         click.echo(
             f"  run {run['id']} {run['search_name']!r} ({run['kind']}) {run['started_at']}: "
             f"{run['status']}, PubMed count {_count(run['ncbi_count'])}, {run['message'] or ''}"

@@ -9,77 +9,55 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.screening.decisions import progress
-from review.screening.model import STAGE_LABELS, STAGES
+from review.screening.model import STAGE_LABELS
+from review.status import Status, review_status
 from review.ui.render import plain
 from review.ui.state import me, review_path, store
 
 
 def page() -> None:
-    db, viewer = store(), me()
-    summary = db.review_summary()
+    db = store()
+    status = review_status(db, me(), flow=True)
     st.title("Overview")
     st.caption(plain(f"Review database: {review_path()}"))
     left, middle, right = st.columns(3)
-    left.metric("Records", f"{summary['records']:,}")
-    middle.metric("Queued for screening", f"{summary['queued_for_screening']:,}")
-    right.metric("Saved searches", summary["searches"])
-    duplicates = db.duplicate_summary()
+    left.metric("Records", f"{status.records:,}")
+    middle.metric("Queued for screening", f"{status.queued:,}")
+    right.metric("Saved searches", status.searches)
     st.caption(
-        f"Duplicates: {duplicates['removed']:,} records marked as duplicates of another; "
-        f"{duplicates.get('pending', 0):,} possible duplicates waiting for a reviewer."
+        f"Duplicates: {status.duplicates_removed:,} records marked as duplicates of another; "
+        f"{status.duplicates_pending:,} possible duplicates waiting for a reviewer."
     )
-    title_abstract = progress(db, viewer, "title_abstract")
-    if title_abstract.blinded:
-        _own_screening(db, viewer)
+    if status.blinded:
+        _own_screening(status)
     else:
-        _prisma(db, summary, duplicates, title_abstract, progress(db, viewer, "full_text"))
-    _sources(db)
+        _prisma(db, status)
+    _sources(status)
 
 
-def _own_screening(db, viewer) -> None:
+def _own_screening(status: Status) -> None:
     st.subheader("Your screening")
     st.text(
         "Under dual screening the PRISMA flow is for leads: its counts depend on every "
         "reviewer's votes, and screening stays blind until a lead has them."
     )
-    for stage in STAGES:
-        done = progress(db, viewer, stage)
+    for stage, s in status.stages.items():
         st.text(
-            f"{STAGE_LABELS[stage].capitalize()}: you have screened {done.mine:,} of "
-            f"{done.total:,}."
+            f"{STAGE_LABELS[stage].capitalize()}: you have screened {s.progress.mine:,} of "
+            f"{s.progress.total:,}."
         )
 
 
-def _prisma(db, summary, duplicates, title_abstract, full_text) -> None:
+def _prisma(db, status: Status) -> None:
     st.subheader("The review so far (PRISMA)")
-    st.dataframe(
-        [
-            {"step": "Records identified", "records": summary["records"]},
-            {"step": "Duplicates removed", "records": duplicates["removed"]},
-            {"step": "Records screened (title/abstract)", "records": title_abstract.decided},
-            {"step": "Records excluded (title/abstract)", "records": title_abstract.excluded},
-            {
-                "step": "Waiting for title/abstract screening",
-                "records": title_abstract.total - title_abstract.decided,
-            },  # fmt: skip
-            {"step": "Reports assessed (full text)", "records": full_text.decided},
-            {"step": "Reports excluded (full text)", "records": full_text.excluded},
-            {"step": "Studies included", "records": full_text.included},
-            {
-                "step": "Conflicts waiting for a lead",
-                "records": title_abstract.conflicts + full_text.conflicts,
-            },  # fmt: skip
-        ],
-        hide_index=True,
-    )
-    from review.ui.report import prisma_diagram  # the same flow as a PRISMA 2020 diagram
+    st.dataframe([{"step": step, "records": n} for step, n in status.flow_table()], hide_index=True)
+    from review.ui.report import prisma_diagram  # the same counts drawn as a PRISMA 2020 diagram
 
     prisma_diagram(db)
 
 
-def _sources(db) -> None:
-    imports = db.imports()
+def _sources(status: Status) -> None:
+    imports = status.imports
     if imports:
         st.subheader("Imported files")
         st.dataframe(
@@ -97,7 +75,7 @@ def _sources(db) -> None:
             hide_index=True,
         )
     st.subheader("Search runs")
-    runs = db.runs()
+    runs = status.runs
     if not runs:
         st.text('No PubMed searches yet. Run: review search DB "QUERY" --name NAME')
         return

@@ -1,19 +1,19 @@
-"""The Screen page's order (ranked, random, import, stopping sample) and the stopping panel.
+"""The Screen page's order control and the stopping panel.
 
-The ranked order comes from review.prioritise.live, which never makes the page wait: the page
-uses the newest finished ranking, and a retrain for the latest decisions runs in the background.
+Which order and why is review.prioritise.order's (screening_order): this page offers the choice
+and shows the result. The ranking never makes the page wait: the page uses the newest finished
+ranking, and a retrain for the latest decisions runs in the background.
 Every figure here is the signed-in reviewer's view: under dual screening a reviewer who is not a
 lead gets a ranking and stopping figures from their own decisions and leads' resolutions only.
 """
 
 from __future__ import annotations
 
-import random
-
 import streamlit as st
 
 from review.errors import ReviewError
-from review.prioritise.live import Ranking, latest_ranking
+from review.prioritise.live import Ranking
+from review.prioritise.order import ORDERS, Order, order_is_fixed, screening_order
 from review.prioritise.progress import (
     end_stopping_sample,
     screening_progress,
@@ -21,69 +21,30 @@ from review.prioritise.progress import (
     stopping_sample,
 )
 from review.screening.decisions import settings
-from review.screening.state import current_units
 from review.ui.render import plain
 from review.ui.state import me, store
 
 STAGE = "title_abstract"
-MODES = {
-    "ranked": "Most likely relevant first",
-    "random": "Random",
-    "import": "Import order",
-}
 MODE_KEY = "screen_order_mode"
 
 
-def screening_order() -> tuple[list[int] | None, str, Ranking | None]:
-    """The order to offer records in, a caption saying what it is, and the ranking behind it."""
+def choose_order() -> Order:
+    """The order control (none while a stopping sample fixes the order) and the order chosen."""
     db = store()
-    sample = stopping_sample(db)
-    if sample is not None:
-        return (
-            list(sample.records),
-            (
-                f"Stopping sample: records in a random order fixed on {sample.started_at[:10]} "
-                "by " + sample.started_by + ". Screen them from the top; every one counts."
-            ),
-            None,
+    choice = "ranked"
+    if not order_is_fixed(db):
+        choice = (
+            st.segmented_control(
+                "Order",
+                list(ORDERS),
+                format_func=ORDERS.__getitem__,
+                key=MODE_KEY,
+                default="ranked",
+                on_change=lambda: st.session_state.pop(f"screen_current_{STAGE}", None),
+            )
+            or "ranked"
         )
-    mode = (
-        st.segmented_control(
-            "Order",
-            list(MODES),
-            format_func=MODES.get,
-            key=MODE_KEY,
-            default="ranked",
-            on_change=lambda: st.session_state.pop(f"screen_current_{STAGE}", None),
-        )
-        or "ranked"
-    )
-    if mode == "import":
-        return None, "Records in the order they arrived.", None
-    if mode == "random":
-        units = list(current_units(db))
-        random.Random(f"{db.path.name}:{me().name}").shuffle(units)
-        return units, "Records in a random order (the same for you every time).", None
-    ranking = latest_ranking(db, me())
-    if ranking is None:
-        return None, "Ranking is being prepared; records in the order they arrived meanwhile.", None
-    if ranking.cold:
-        return (
-            None,
-            (
-                "Records in the order they arrived until there is at least one include and one "
-                "exclude to learn from."
-            ),
-            None,
-        )
-    return (
-        list(ranking.order),
-        (
-            f"Most likely relevant first: a model trained on {ranking.labelled:,} decisions "
-            f"({ranking.relevant:,} relevant), retrained in the background as you screen."
-        ),
-        ranking,
-    )
+    return screening_order(db, me(), choice)
 
 
 def why_ranked(record_id: int, ranking: Ranking | None) -> None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
+from review.records import author_list, authors_from_json
 from review.ui.downloads import records_download
 from review.ui.state import store
 
 PAGE = 50
-
-
-def _authors(value: str) -> str:
-    names = [a.get("collective") or f"{a['last_name']} {a['initials']}" for a in json.loads(value)]
-    return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
 
 
 def page() -> None:
@@ -32,7 +26,7 @@ def page() -> None:
                 "id": r["id"],
                 "PMID": r["pmid"] or "",
                 "title": r["title"],
-                "authors": _authors(r["authors"]),
+                "authors": author_list(authors_from_json(r["authors"])),
                 "journal": r["journal"],
                 "year": r["year"],
             }

@@ -18,7 +18,7 @@ from review.screening.decisions import decide, next_record, progress, settings, 
 from review.screening.decisions import undo_last as undo_decision
 from review.screening.model import STAGE_LABELS
 from review.screening.state import current_state
-from review.ui.prioritise import screening_order, stopping_panel, why_ranked
+from review.ui.prioritise import choose_order, stopping_panel, why_ranked
 from review.ui.render import plain, record_html
 from review.ui.state import me, store
 
@@ -78,8 +78,9 @@ def screen(stage: str) -> None:
 
     order = ranking = None
     if stage == "title_abstract":
-        order, about_order, ranking = screening_order()
-        st.caption(plain(about_order))
+        chosen = choose_order()
+        order, ranking = chosen.ids, chosen.ranking
+        st.caption(plain(chosen.about))
     key = _current_key(stage)
     record_id = st.session_state.get(key) or next_record(db, reviewer, stage, order=order)
     if record_id is None:

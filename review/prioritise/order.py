@@ -1,0 +1,86 @@
+"""The order the Screen page offers title/abstract records in, and the sentence that says which.
+
+A stopping sample, once a lead has started one, fixes the order for everyone (the test needs
+every record of the sample screened in its random order). Otherwise the reviewer chooses: most
+likely relevant first (the newest ranking of review.prioritise.live, import order until the
+model has an include and an exclude to learn from), a random order that is the same for that
+reviewer every time, or import order. Under dual screening a reviewer who is not a lead gets a
+ranking trained on their own decisions and leads' resolutions only; the random order depends on
+the review and the reviewer's name; nothing here reads another reviewer's votes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from review.errors import ReviewError
+from review.prioritise.live import Ranking, latest_ranking
+from review.prioritise.progress import stopping_sample
+from review.screening.model import Reviewer
+from review.screening.state import current_units
+
+# the choices a reviewer has, as the page labels them
+ORDERS = {
+    "ranked": "Most likely relevant first",
+    "random": "Random",
+    "import": "Import order",
+}
+
+
+@dataclass(frozen=True)
+class Order:
+    """Records to offer first (``ids``; None: import order), what the order is (``about``, shown
+    to the reviewer) and the ranking behind it, whose top terms explain a record's place."""
+
+    ids: tuple[int, ...] | None
+    about: str
+    ranking: Ranking | None = None
+    kind: str = "import"  # what the order is: "sample", "ranked", "random" or "import"
+
+
+def order_is_fixed(store) -> bool:
+    """A stopping sample is under way: its order stands and the reviewer has no choice."""
+    return stopping_sample(store) is not None
+
+
+def screening_order(store, viewer: Reviewer, choice: str = "ranked", *, wait: float = 0.0) -> Order:
+    """The viewer's title/abstract order for ``choice`` (a key of ORDERS). ``wait``: seconds to
+    wait for the ranking of the current decisions (the page never waits; tests and the CLI may).
+    """
+    if choice not in ORDERS:
+        raise ReviewError(f"No screening order {choice!r}: choose one of {', '.join(ORDERS)}.")
+    sample = stopping_sample(store)
+    if sample is not None:
+        return Order(
+            tuple(sample.records),
+            f"Stopping sample: records in a random order fixed on {sample.started_at[:10]} "
+            f"by {sample.started_by}. Screen them from the top; every one counts.",
+            kind="sample",
+        )
+    if choice == "import":
+        return Order(None, "Records in the order they arrived.")
+    if choice == "random":
+        units = list(current_units(store))
+        random.Random(f"{store.path.name}:{viewer.name}").shuffle(units)
+        return Order(
+            tuple(units), "Records in a random order (the same for you every time).", kind="random"
+        )
+    ranking = latest_ranking(store, viewer, wait=wait)
+    if ranking is None:
+        return Order(
+            None, "Ranking is being prepared; records in the order they arrived meanwhile."
+        )
+    if ranking.cold:
+        return Order(
+            None,
+            "Records in the order they arrived until there is at least one include and one "
+            "exclude to learn from.",
+        )
+    return Order(
+        ranking.order,
+        f"Most likely relevant first: a model trained on {ranking.labelled:,} decisions "
+        f"({ranking.relevant:,} relevant), retrained in the background as you screen.",
+        ranking,
+        kind="ranked",
+    )
