@@ -1,0 +1,137 @@
+"""The Screen page's library work with several reviewers at once, on one shared store.
+
+Run from the repository root: ``.venv/bin/python benchmarks/concurrent_screening.py
+[--reviewers 8] [--views 40] [--records 20000] [--decided 2000]``.
+
+Builds a review of 20,000 records (as benchmarks/screening.py does, with the library) and opens it
+once, as the app does (one ``Store`` for every session thread). Each reviewer is a thread that
+makes the calls one Screen page view makes, then decides the record, ``--views`` times:
+``settings``, ``progress``, ``stopping_sample``, ``next_record`` (import order), ``record``,
+the reviewer's own state of that record, ``vote_is_final``, then ``decide`` (the write). The
+ranking (``latest_ranking``) is left out: it is a model refit in a background thread, not the
+store's work, and would swamp what this measures. ``--decided`` decisions by other reviewers are
+stored first, so the page folds a review under way rather than an empty one.
+
+Printed: p50/p95/max per view (all reviewers' views together), and views per second over the
+whole run. Run once with ``--reviewers 1`` for the same work without contention.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.screening import percentile, titles  # noqa: E402
+from review.prioritise.progress import stopping_sample  # noqa: E402
+from review.screening.decisions import (  # noqa: E402
+    decide,
+    next_record,
+    progress,
+    settings,
+    vote_is_final,
+)
+from review.screening.model import Reviewer  # noqa: E402
+from review.screening.state import current_state  # noqa: E402
+from review.store import open_store  # noqa: E402
+from tests.browser.harness import build_review  # noqa: E402
+
+STAGE = "title_abstract"
+
+
+def page_view(store, reviewer: Reviewer, n: int) -> None:
+    """What review/ui/screen.py asks of the library for one view and the decision made on it."""
+    settings(store)
+    progress(store, reviewer, STAGE)
+    stopping_sample(store)
+    record_id = next_record(store, reviewer, STAGE)
+    if record_id is None:
+        return
+    store.record(record_id)
+    if current_state(store, STAGE).of(record_id, reviewer.name) is not None:
+        vote_is_final(store, reviewer, record_id, STAGE)
+    decide(store, reviewer, record_id, STAGE, "exclude" if n % 3 == 2 else "include")
+
+
+def run(db: Path, reviewers: int, views: int) -> tuple[list[float], float]:
+    times: list[float] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(reviewers + 1)
+    store = open_store(db)  # one Store shared by every session thread, as in the app
+
+    def reviewer_thread(name: str) -> None:
+        reviewer = Reviewer(name, "reviewer")
+        mine = []
+        start.wait()
+        try:
+            for n in range(views):
+                began = time.perf_counter()
+                page_view(store, reviewer, n)
+                mine.append((time.perf_counter() - began) * 1000)
+        except BaseException as exc:  # reported after the run
+            errors.append(exc)
+        with lock:
+            times.extend(mine)
+
+    threads = [
+        threading.Thread(target=reviewer_thread, args=(f"reviewer{k}",)) for k in range(reviewers)
+    ]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    store.close()
+    if errors:
+        raise errors[0]
+    return times, elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--reviewers", type=int, default=8)
+    parser.add_argument("--views", type=int, default=40, help="page views per reviewer")
+    parser.add_argument("--decided", type=int, default=2_000, help="decisions stored first")
+    parser.add_argument("--warmup", type=int, default=3, help="views first, not counted")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        db = build_review(Path(folder) / "review.db", titles(args.records))
+        with open_store(db) as store:
+            store.add_decisions(
+                [
+                    {"record_id": i, "reviewer": "earlier", "stage": STAGE, "decision": "include"}
+                    for i in range(args.records - args.decided + 1, args.records + 1)
+                ]
+            )
+        print(
+            f"review of {args.records:,} records ({args.decided:,} decided) built in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        run(db, 1, args.warmup)  # warms the folded state and the import caches
+        times, elapsed = run(db, args.reviewers, args.views)
+
+    print(f"{args.reviewers} reviewers x {args.views} views, each a page view and a decision")
+    print(
+        f"per view: p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms, "
+        f"max {max(times):.0f} ms, mean {statistics.fmean(times):.0f} ms"
+    )
+    print(f"throughput: {len(times) / elapsed:.1f} views/s ({len(times)} views in {elapsed:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
