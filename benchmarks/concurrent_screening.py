@@ -14,6 +14,10 @@ stored first, so the page folds a review under way rather than an empty one.
 
 Printed: p50/p95/max per view (all reviewers' views together), and views per second over the
 whole run. Run once with ``--reviewers 1`` for the same work without contention.
+
+``--import-hold 50`` adds what a batch import in another process does to the file meanwhile: a
+second connection that, over and over, holds a write transaction for 50 ms (one batch stored),
+then pauses 50 ms. The app's writes must wait for it (SQLite has one writer); its reads need not.
 """
 
 from __future__ import annotations
@@ -61,7 +65,19 @@ def page_view(store, reviewer: Reviewer, n: int) -> None:
     decide(store, reviewer, record_id, STAGE, "exclude" if n % 3 == 2 else "include")
 
 
-def run(db: Path, reviewers: int, views: int) -> tuple[list[float], float]:
+def importer(db: Path, hold_ms: int, stop: threading.Event) -> None:
+    """Another writer on the file (a second connection, as the CLI or cron would have)."""
+    with open_store(db) as other:
+        while not stop.is_set():
+            with other.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO audit (at, actor, action, detail) VALUES ('', 'import', 'b', '')"
+                )
+                time.sleep(hold_ms / 1000)
+            time.sleep(hold_ms / 1000)
+
+
+def run(db: Path, reviewers: int, views: int, hold_ms: int = 0) -> tuple[list[float], float]:
     times: list[float] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -85,6 +101,10 @@ def run(db: Path, reviewers: int, views: int) -> tuple[list[float], float]:
     threads = [
         threading.Thread(target=reviewer_thread, args=(f"reviewer{k}",)) for k in range(reviewers)
     ]
+    stop = threading.Event()
+    other = threading.Thread(target=importer, args=(db, hold_ms, stop))
+    if hold_ms:
+        other.start()
     for t in threads:
         t.start()
     start.wait()
@@ -92,6 +112,9 @@ def run(db: Path, reviewers: int, views: int) -> tuple[list[float], float]:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
+    stop.set()
+    if hold_ms:
+        other.join()
     store.close()
     if errors:
         raise errors[0]
@@ -105,6 +128,10 @@ def main() -> int:
     parser.add_argument("--views", type=int, default=40, help="page views per reviewer")
     parser.add_argument("--decided", type=int, default=2_000, help="decisions stored first")
     parser.add_argument("--warmup", type=int, default=3, help="views first, not counted")
+    parser.add_argument(
+        "--import-hold", type=int, default=0, metavar="MS",
+        help="another connection holds a write transaction MS ms, pauses MS ms, over and over",
+    )  # fmt: skip
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -122,9 +149,12 @@ def main() -> int:
             f"{time.perf_counter() - started:.1f} s"
         )
         run(db, 1, args.warmup)  # warms the folded state and the import caches
-        times, elapsed = run(db, args.reviewers, args.views)
+        times, elapsed = run(db, args.reviewers, args.views, args.import_hold)
 
-    print(f"{args.reviewers} reviewers x {args.views} views, each a page view and a decision")
+    print(
+        f"{args.reviewers} reviewers x {args.views} views, each a page view and a decision"
+        + (f"; an import holding writes {args.import_hold} ms a time" if args.import_hold else "")
+    )
     print(
         f"per view: p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms, "
         f"max {max(times):.0f} ms, mean {statistics.fmean(times):.0f} ms"
