@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 from review.errors import ReviewError
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 
-class AccountsMixin:
+class AccountsMixin(BaseStore):
     def _account_event(self, conn, stamp: str, actor: str, action: str, name: str, **detail):
         conn.execute(
             "INSERT INTO account_events (at, actor, action, name, detail) VALUES (?, ?, ?, ?, ?)",

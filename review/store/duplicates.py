@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from review.errors import ReviewError, TargetChanged
-from review.store.base import now
+from review.store.base import BaseStore, now
 from review.store.records import record_from_row
 
 MERGING = ("merged", "confirmed")
@@ -22,7 +22,7 @@ _MATCH_COLUMNS = (
 )
 
 
-class DuplicatesMixin:
+class DuplicatesMixin(BaseStore):
     def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, object]]:
         """(id, Record) of every record (or of ``ids``), without the bulky original text."""
         sql = f"SELECT {_MATCH_COLUMNS} FROM records"

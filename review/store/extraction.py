@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 EFFICACY_COLUMNS = (
     "outcome", "measure", "timepoint", "position", "analysed", "value", "spread_kind", "spread",
@@ -25,7 +25,7 @@ def _decode(row: dict) -> dict:
     return row
 
 
-class ExtractionMixin:
+class ExtractionMixin(BaseStore):
     # -- reading --------------------------------------------------------------------------------
 
     def study_rows(self) -> list[dict]:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from review.errors import AlreadyImported
 from review.records import Record
-from review.store.base import now
+from review.store.base import BaseStore, now
 from review.store.records import _INSERT, record_row
 
 
-class ImportsMixin:
+class ImportsMixin(BaseStore):
     def import_by_sha256(self, sha256: str) -> dict | None:
         rows = self.query("SELECT * FROM imports WHERE sha256 = ?", (sha256,))
         return rows[0] if rows else None

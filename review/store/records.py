@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import orjson
 
 from review.records import AbstractSection, Author, MeshHeading, PubDate, Record
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 _COLUMNS = (
     "origin, origin_id, kind, pmid, doi, pmcid, title, abstract, abstract_sections, authors, "
@@ -88,7 +88,7 @@ def record_from_row(row: dict) -> Record:
     )
 
 
-class RecordsMixin:
+class RecordsMixin(BaseStore):
     def store_pubmed_batch(
         self, run_id: int, records: Sequence[Record], deleted: Iterable[str] = ()
     ) -> int:

@@ -7,12 +7,12 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 _EVENT_KEY = ("record_id", "reviewer", "stage", "kind", "decision", "reason", "note")
 
 
-class ScreeningMixin:
+class ScreeningMixin(BaseStore):
     # -- settings -------------------------------------------------------------------------------
 
     def settings_values(self) -> dict:

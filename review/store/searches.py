@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from review.errors import SearchError
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 _JSON_FIELDS = ("params", "warnings", "errors")
 
@@ -18,7 +18,7 @@ def _decode_run(row: dict) -> dict:
     return row
 
 
-class SearchesMixin:
+class SearchesMixin(BaseStore):
     # -- saved searches -----------------------------------------------------------------------
 
     def save_search(
