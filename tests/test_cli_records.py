@@ -56,10 +56,10 @@ def test_a_reviewer_decides_and_undoes_on_the_command_line(tmp_path):
     review("import", db, DATA / "embase.ris", DATA / "embase.csv")
     with open_store(db) as store:
         pair = store.pairs("merged")[0]
-    done = review("duplicates", db, "--undo", pair["a"], pair["b"], "--reviewer", "ann").stdout
-    assert done.strip() == f"Records {pair['a']} and {pair['b']}: merge undone by ann."
+    done = review("duplicates", db, "--undo", pair.a, pair.b, "--reviewer", "ann").stdout
+    assert done.strip() == f"Records {pair.a} and {pair.b}: merge undone by ann."
     listed = review("duplicates", db, "--all").stdout
-    assert f"{pair['a']} ~ {pair['b']}" in listed and "undone" in listed
+    assert f"{pair.a} ~ {pair.b}" in listed and "undone" in listed
     with open_store(db) as store:
         assert len(store.duplicate_of()) == 5
 

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from review.errors import ReviewError
 from review.permissions import require
-from review.screening.model import Reviewer
+from review.screening.model import FullTextVersion, Reviewer
 
 PDF_MAGIC = b"%PDF-"
 MAX_NAME = 200
@@ -20,17 +20,6 @@ MAX_NAME = 200
 
 class FullTextError(ReviewError):
     """A full text cannot be kept as given; the message names the file and what to do."""
-
-
-@dataclass(frozen=True)
-class FullTextVersion:
-    record_id: int
-    version: int
-    file_name: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +56,7 @@ def keep_full_text(store, actor: Reviewer, record_id: int, file_name: str, conte
 
 def full_text_versions(store, record_id: int) -> list[FullTextVersion]:
     """Every version kept for the record, newest first."""
-    return [FullTextVersion(**row) for row in _rows(store, record_id)]
+    return store.full_text_versions(record_id)
 
 
 def latest_full_text(store, record_id: int) -> FullTextVersion | None:
@@ -83,8 +72,3 @@ def full_text_bytes(store, version: FullTextVersion) -> bytes:
             "not in this review."
         )
     return bytes(content)
-
-
-def _rows(store, record_id: int) -> list[dict]:
-    rows = store.full_text_versions(record_id)
-    return [{k: v for k, v in row.items() if k != "id"} for row in rows]

@@ -43,6 +43,19 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class FullTextVersion:
+    """One kept version of a record's full text (its bytes are read only when asked for)."""
+
+    record_id: int
+    version: int
+    file_name: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: str
+
+
+@dataclass(frozen=True)
 class Settings:
     question: str = ""
     criteria: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from review.errors import ReviewError, TargetChanged
 from review.store.base import BaseStore, now
@@ -20,6 +21,22 @@ _MATCH_COLUMNS = (
     "year, volume, issue, pages, languages, publication_types, mesh_headings, keywords, dates, "
     "'' AS raw, raw_format"
 )
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records the matcher found alike, and what became of them (pending, merged by the
+    matcher, confirmed or rejected by a lead, undone)."""
+
+    a: int
+    b: int
+    score: float
+    verdict: str  # duplicate or possible, as the matcher saw it
+    reasons: tuple[str, ...]
+    status: str
+    found_at: str
+    decided_by: str | None
+    decided_at: str | None
 
 
 class DuplicatesMixin(BaseStore):
@@ -177,16 +194,16 @@ class DuplicatesMixin(BaseStore):
             rows.extend((x, primary) for x in members)
         conn.executemany("INSERT INTO duplicate_groups VALUES (?, ?)", rows)
 
-    def pairs(self, status: str | None = None) -> list[dict]:
+    def pairs(self, status: str | None = None) -> list[DuplicatePair]:
         sql = "SELECT * FROM duplicate_pairs"
         params: tuple = ()
         if status:
             sql += " WHERE status = ?"
             params = (status,)
         rows = self.query(sql + " ORDER BY score DESC, a, b", params)
-        for row in rows:
-            row["reasons"] = json.loads(row["reasons"])
-        return rows
+        return [
+            DuplicatePair(**(row | {"reasons": tuple(json.loads(row["reasons"]))})) for row in rows
+        ]
 
     def duplicate_of(self) -> dict[int, int]:
         """record id -> its group's primary, for every record that is not a primary itself."""

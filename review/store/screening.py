@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
+from review.screening.model import FullTextVersion
 from review.store.base import BaseStore, now
 
 _EVENT_KEY = ("record_id", "reviewer", "stage", "kind", "decision", "reason", "note")
@@ -165,13 +166,14 @@ class ScreeningMixin(BaseStore):
             )
             return version, False
 
-    def full_text_versions(self, record_id: int) -> list[dict]:
+    def full_text_versions(self, record_id: int) -> list[FullTextVersion]:
         """The record's kept versions, newest first, without their bytes."""
-        return self.query(
-            "SELECT id, record_id, version, file_name, size, sha256, uploaded_by, uploaded_at "
+        rows = self.query(
+            "SELECT record_id, version, file_name, size, sha256, uploaded_by, uploaded_at "
             "FROM full_text_versions WHERE record_id = ? ORDER BY version DESC",
             (record_id,),
         )
+        return [FullTextVersion(**row) for row in rows]
 
     def full_text_content(self, record_id: int, version: int) -> bytes | None:
         return self.scalar(
