@@ -88,7 +88,7 @@ def test_reviewers_and_decisions_on_the_command_line(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0 and "ann can sign in as lead" in done.stdout
     with open_store(db) as store:
-        assert store.reviewer_row("ann")["password_hash"].startswith("scrypt$")
+        assert store.reviewer_row("ann").password_hash.startswith("scrypt$")
     source = tmp_path / "d.csv"
     source.write_text(
         "record_id,reviewer,stage,decision,reason\n1,ann,ta,include,\n2,bob,ta,include,\n"

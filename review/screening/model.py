@@ -31,6 +31,32 @@ class Reviewer:
 
 
 @dataclass(frozen=True)
+class Account:
+    """A reviewer's account as stored; a removed one keeps its row (``active`` False) so the name
+    stays reserved for the author of its decisions."""
+
+    name: str
+    role: str
+    created_at: str
+    active: bool = True
+    removed_at: str | None = None
+    credential_version: int = 0  # bumped by a password reset or a removal: ends old sessions
+    password_hash: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    """One change to an account (add, set_role, password, remove), by whom and when."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    name: str
+    detail: dict = field(default_factory=dict)  # the role given, the role before
+
+
+@dataclass(frozen=True)
 class Decision:
     record_id: int  # the record decided on (its group's primary is the unit screened)
     reviewer: str

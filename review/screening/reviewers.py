@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from review.errors import ReviewError
 from review.permissions import require
-from review.screening.model import ROLES, Reviewer
+from review.screening.model import ROLES, Account, AccountEvent, Reviewer
 
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: ~50 ms a check, and 16 MB, on this kind of machine
 MIN_PASSWORD = 10
@@ -145,12 +145,12 @@ def open_session(
     if wait > 0:
         raise SignInWait(wait)
     row = store.reviewer_row(name)
-    matches = check_password(password, row["password_hash"] if row else dummy)
+    matches = check_password(password, row.password_hash if row else dummy)
     if row is None or not matches:
         store.add_sign_in_failure(name, clock())
         return None
     store.clear_sign_in_failures(name)
-    return Session(row["name"], row["credential_version"])
+    return Session(row.name, row.credential_version)
 
 
 def session_reviewer(store, session: Session | None) -> Reviewer | None:
@@ -159,9 +159,9 @@ def session_reviewer(store, session: Session | None) -> Reviewer | None:
     if session is None:
         return None
     row = store.reviewer_row(session.name)
-    if row is None or row["credential_version"] != session.version:
+    if row is None or row.credential_version != session.version:
         return None
-    return Reviewer(row["name"], row["role"])
+    return Reviewer(row.name, row.role)
 
 
 def sign_in(
@@ -175,15 +175,15 @@ def sign_in(
 
 def reviewers(store) -> list[Reviewer]:
     """The accounts that may sign in (removed reviewers are not listed)."""
-    return [Reviewer(r["name"], r["role"]) for r in store.reviewer_rows()]
+    return [Reviewer(r.name, r.role) for r in store.reviewer_rows()]
 
 
-def all_accounts(store) -> list[dict]:
+def all_accounts(store) -> list[Account]:
     """Every account, removed ones too: name, role, created_at, active, removed_at."""
     return store.all_reviewer_rows()
 
 
-def account_history(store, name: str | None = None) -> list[dict]:
+def account_history(store, name: str | None = None) -> list[AccountEvent]:
     """Every account change (add, set_role, password, remove): at, actor, action, name, detail."""
     return store.account_events(name)
 
@@ -197,7 +197,7 @@ def acting(store, name: str) -> Reviewer:
         raise ReviewError("Say who is acting (--by NAME).")
     row = store.reviewer_row(name)
     if row is not None:
-        return Reviewer(row["name"], row["role"])
+        return Reviewer(row.name, row.role)
     if store.removed_reviewer_row(name) is not None:
         raise ReviewError(
             f"{name} was removed from this review and cannot act in it; give another --by NAME."
