@@ -82,6 +82,24 @@ class FullTextVersion:
 
 
 @dataclass(frozen=True)
+class DecisionEvent:
+    """One stored decision event (a decision, a lead's resolution or an undo), as appended;
+    ``unit`` is the record's group primary, the record the event counts for."""
+
+    id: int
+    record_id: int
+    reviewer: str
+    stage: str
+    kind: str
+    decision: str  # include, exclude, maybe or undo
+    reason: str
+    note: str
+    at: str
+    source: str
+    unit: int
+
+
+@dataclass(frozen=True)
 class Settings:
     question: str = ""
     criteria: str = ""

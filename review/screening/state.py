@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from review.screening.model import Decision
+from review.screening.model import Decision, DecisionEvent
 
 
 @dataclass
@@ -25,26 +25,26 @@ class StageState:
     stacks: dict[tuple[int, str, str], list[tuple[int, Decision]]] = field(default_factory=dict)
     last_id: int = 0
 
-    def add(self, rows: list[dict]) -> None:
+    def add(self, rows: list[DecisionEvent]) -> None:
         """Fold events (oldest first): a decision goes on its reviewer's stack, an undo pops it."""
         for row in rows:
-            self.last_id = max(self.last_id, row["id"])
-            key = (row["unit"], row["reviewer"], row["kind"])
+            self.last_id = max(self.last_id, row.id)
+            key = (row.unit, row.reviewer, row.kind)
             stack = self.stacks.setdefault(key, [])
-            if row["decision"] == "undo":
+            if row.decision == "undo":
                 if stack:
                     stack.pop()
             else:
                 stack.append(
                     (
-                        row["id"],
+                        row.id,
                         Decision(
-                            row["unit"], row["reviewer"], row["stage"], row["decision"],
-                            row["reason"], row["note"], row["at"], row["kind"],
+                            row.unit, row.reviewer, row.stage, row.decision,
+                            row.reason, row.note, row.at, row.kind,
                         ),
                     )
                 )  # fmt: skip
-                self.order.append((row["reviewer"], row["unit"]))
+                self.order.append((row.reviewer, row.unit))
             self._settle(key)
 
     def _settle(self, key: tuple[int, str, str]) -> None:

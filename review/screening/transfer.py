@@ -185,5 +185,5 @@ def export_decisions(store, path: str | Path) -> int:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: neutralise(str(row[k])) for k in COLUMNS})
+            writer.writerow({k: neutralise(str(getattr(row, k))) for k in COLUMNS})
     return len(rows)

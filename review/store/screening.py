@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from review.screening.model import FullTextVersion
+from review.screening.model import DecisionEvent, FullTextVersion
 from review.store.base import BaseStore, now
 
 _EVENT_KEY = ("record_id", "reviewer", "stage", "kind", "decision", "reason", "note")
@@ -90,7 +90,7 @@ class ScreeningMixin(BaseStore):
             )
         return len(new), len(full) - len(new)
 
-    def decision_rows(self, stage: str | None = None, *, after_id: int = 0) -> list[dict]:
+    def decision_rows(self, stage: str | None = None, *, after_id: int = 0) -> list[DecisionEvent]:
         """Decision events (of a stage, after an event id), oldest first, each with the record's
         group primary as ``unit``."""
         sql = (
@@ -101,7 +101,7 @@ class ScreeningMixin(BaseStore):
         if stage:
             sql += " AND d.stage = ?"
             params += (stage,)
-        return self.query(sql + " ORDER BY d.id", params)
+        return [DecisionEvent(**row) for row in self.query(sql + " ORDER BY d.id", params)]
 
     def groups_signature(self) -> str:
         """Changes whenever the duplicate groups do (cached screening state depends on them), and
