@@ -29,7 +29,7 @@ def test_import_is_all_or_nothing_and_repeatable(tmp_path):
     assert failed.returncode == 2 and "broken.ris" in failed.stderr and "line" in failed.stderr
     with open_store(db) as store:
         assert store.count_records() == 12  # the broken file added nothing
-        assert [i["source"] for i in store.imports()] == ["Test", "Test"]
+        assert [i.source for i in store.imports()] == ["Test", "Test"]
         first = store.query(
             "SELECT ri.position, ri.line, ri.original_id, r.raw FROM record_imports ri "
             "JOIN records r ON r.id = ri.record_id ORDER BY ri.import_id, ri.position LIMIT 1"
