@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from review.screening.model import Decision, DecisionEvent
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 @dataclass
@@ -119,7 +123,7 @@ _cache: dict[tuple[str, str], tuple[str, StageState]] = {}
 _lock = threading.Lock()
 
 
-def current_state(store, stage: str) -> StageState:
+def current_state(store: Store, stage: str) -> StageState:
     """The stage's state, folding only the events appended since the last call."""
     key = (str(store.path.resolve()), stage)
     groups = store.groups_signature()
@@ -134,7 +138,7 @@ def current_state(store, stage: str) -> StageState:
 _units: dict[str, tuple[tuple, list[int]]] = {}
 
 
-def current_units(store) -> list[int]:
+def current_units(store: Store) -> list[int]:
     """The records to screen (group primaries, in arrival order), cached until the queue or the
     duplicate groups change."""
     key = str(store.path.resolve())
