@@ -122,7 +122,8 @@ class AccountsMixin(BaseStore):
             self._account_event(conn, stamp, actor, "remove", name, role=role)
 
     def account_events(self, name: str | None = None) -> list[AccountEvent]:
-        sql, params = "SELECT * FROM account_events", ()
+        sql = "SELECT * FROM account_events"
+        params: tuple[str, ...] = ()
         if name is not None:
             sql, params = sql + " WHERE name = ?", (name,)
         rows = self.query(sql + " ORDER BY id", params)

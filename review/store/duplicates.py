@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from review.errors import ReviewError, TargetChanged
+from review.records import Record
 from review.store.base import BaseStore, now
 from review.store.records import record_from_row
 
@@ -40,7 +41,7 @@ class DuplicatePair:
 
 
 class DuplicatesMixin(BaseStore):
-    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, object]]:
+    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, Record]]:
         """(id, Record) of every record (or of ``ids``), without the bulky original text."""
         sql = f"SELECT {_MATCH_COLUMNS} FROM records"
         if ids is None:
@@ -188,7 +189,7 @@ class DuplicatesMixin(BaseStore):
                 "FROM records WHERE id IN (SELECT id FROM temp.members)"
             )
         }
-        rows = []
+        rows: list[tuple[int, int]] = []
         for members in groups.values():
             primary = max(members, key=lambda x: completeness.get(x, (0, 0, 0, 0, -x)))
             rows.extend((x, primary) for x in members)

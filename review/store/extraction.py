@@ -71,7 +71,7 @@ class ExtractionMixin(BaseStore):
                     "VALUES (?, ?, ?, ?, ?)",
                     (study["label"], stamp, by, stamp, by),
                 )
-                study_id = cursor.lastrowid
+                study_id = int(cursor.lastrowid or 0)  # an INSERT always sets it
                 ids.append(study_id)
                 self._move_records(conn, study_id, study["record_ids"], study.get("main"))
                 self._event(conn, stamp, by, study_id, "create", study, source)

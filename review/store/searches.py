@@ -170,8 +170,8 @@ class SearchesMixin(BaseStore):
     def review_summary(self) -> dict:
         """Counts for `review status` and the Overview page."""
         return {
-            "records": self.count_records(),
-            "queued_for_screening": self.queued_for_screening(),
+            "records": self.scalar("SELECT count(*) FROM records"),
+            "queued_for_screening": self.scalar("SELECT count(*) FROM screening_queue"),
             "searches": self.scalar("SELECT count(*) FROM searches"),
             "search_runs": self.scalar("SELECT count(*) FROM search_runs"),
             "runs_by_status": {
