@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,7 +102,7 @@ def stage_view(
 ) -> StageView:
     dual = settings(store).dual if dual is None else dual
     state = current_state(store, stage)
-    if dual and not sees_all(viewer):
+    if dual and viewer is not None and not sees_all(viewer):  # sees_all(None) is True
         return StageView(state.seen_by(viewer.name), dual=False, blinded=True)
     return StageView(state, dual, blinded=False)
 
@@ -148,17 +148,18 @@ def decide(
     require(actor, "screen")
     _check(stage, decision, reason)
     _refuse_final(store, actor, record_id, stage)
+    reason, note = reason.strip(), note.strip()
     row = {
         "record_id": int(record_id),
         "reviewer": actor.name,
         "stage": stage,
         "decision": decision,
-        "reason": reason.strip(),
-        "note": note.strip(),
+        "reason": reason,
+        "note": note,
         "source": source,
     }
     store.add_decisions([row])
-    return Decision(int(record_id), actor.name, stage, decision, row["reason"], row["note"])
+    return Decision(int(record_id), actor.name, stage, decision, reason, note)
 
 
 def undo_last(store: Store, actor: Reviewer, stage: str) -> int | None:
@@ -225,7 +226,7 @@ def next_record(
     """
     dual = settings(store).dual
     state = current_state(store, stage)
-    units = stage_units(store, stage, dual, viewer=actor)
+    units: Iterable[int] = stage_units(store, stage, dual, viewer=actor)
     if order is not None:
         known = set(units)
         units = itertools.chain((u for u in order if u in known), units)

@@ -95,8 +95,8 @@ class StageState:
         """How many other reviewers have a standing decision on the record (never what)."""
         return sum(1 for who in self.mine.get(unit, {}) if who != reviewer)
 
-    def of(self, unit: int, reviewer: str) -> Decision | None:
-        return self.mine.get(unit, {}).get(reviewer)
+    def of(self, unit: int, reviewer: str | None) -> Decision | None:
+        return None if reviewer is None else self.mine.get(unit, {}).get(reviewer)
 
     def last_of(self, reviewer: str) -> int | None:
         for who, unit in reversed(self.order):
