@@ -3,6 +3,13 @@
 Every message says what failed and what the user can do about it, because it is shown as is.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from review.imports.model import ImportedFile
+
 
 class ReviewError(Exception):
     """Base class: anything the user should see as a plain message rather than a traceback."""
@@ -42,9 +49,9 @@ class ImportFileError(ReviewError):
 
 class AlreadyImported(ImportFileError):
     """The same file (by SHA-256) is already in the review, perhaps imported a moment ago by
-    another process; ``previous`` is that import's row."""
+    another process; ``previous`` is that import."""
 
-    def __init__(self, message: str, previous: dict):
+    def __init__(self, message: str, previous: ImportedFile):
         super().__init__(message)
         self.previous = previous
 

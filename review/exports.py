@@ -13,10 +13,14 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.dedupe.run import fill_gaps
 from review.errors import ReviewError
 from review.records import Record
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 COLUMNS = (
     "record_id",
@@ -80,7 +84,7 @@ class ExportRow:
         }
 
 
-def export_rows(store) -> Iterator[ExportRow]:
+def export_rows(store: Store) -> Iterator[ExportRow]:
     """Every record as stored; a group's primary with its gaps filled from its duplicates."""
     provenance = store.record_provenance()
     duplicate_of = store.duplicate_of()
@@ -137,7 +141,7 @@ def agreement_csv(stage: str, agreed) -> str:
     )
 
 
-def export_bytes(store, fmt: str) -> bytes:
+def export_bytes(store: Store, fmt: str) -> bytes:
     """The records export (CSV, RIS or XLSX) as bytes, for a download button."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"records.{fmt}"
@@ -145,7 +149,7 @@ def export_bytes(store, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def export(store, path: str | Path, fmt: str) -> int:
+def export(store: Store, path: str | Path, fmt: str) -> int:
     """Write every record to ``path``; returns the number of records written."""
     path = Path(path)
     rows = list(export_rows(store))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from review.imports.model import ImportedFile
 from review.report.flow import PrismaCounts, review_counts
 from review.screening.decisions import agreement, progress
 from review.screening.model import STAGES, Agreement, Progress, Reviewer
@@ -33,7 +34,7 @@ class Status:
     runs_by_status: Mapping[str, int]
     schema: tuple  # migrations applied
     runs: tuple[dict, ...]  # search runs, oldest first
-    imports: tuple[dict, ...]  # imported files, oldest first
+    imports: tuple[ImportedFile, ...]  # imported files, oldest first
     duplicates: Mapping[str, int]  # "removed" (marked duplicates) and pairs by status
     stages: Mapping[str, StageStatus]  # in STAGES order
     blinded: bool  # the viewer sees only their own screening (dual screening, not a lead)

@@ -29,7 +29,7 @@ def test_import_is_all_or_nothing_and_repeatable(tmp_path):
     assert failed.returncode == 2 and "broken.ris" in failed.stderr and "line" in failed.stderr
     with open_store(db) as store:
         assert store.count_records() == 12  # the broken file added nothing
-        assert [i["source"] for i in store.imports()] == ["Test", "Test"]
+        assert [i.source for i in store.imports()] == ["Test", "Test"]
         first = store.query(
             "SELECT ri.position, ri.line, ri.original_id, r.raw FROM record_imports ri "
             "JOIN records r ON r.id = ri.record_id ORDER BY ri.import_id, ri.position LIMIT 1"
@@ -56,10 +56,10 @@ def test_a_reviewer_decides_and_undoes_on_the_command_line(tmp_path):
     review("import", db, DATA / "embase.ris", DATA / "embase.csv")
     with open_store(db) as store:
         pair = store.pairs("merged")[0]
-    done = review("duplicates", db, "--undo", pair["a"], pair["b"], "--reviewer", "ann").stdout
-    assert done.strip() == f"Records {pair['a']} and {pair['b']}: merge undone by ann."
+    done = review("duplicates", db, "--undo", pair.a, pair.b, "--reviewer", "ann").stdout
+    assert done.strip() == f"Records {pair.a} and {pair.b}: merge undone by ann."
     listed = review("duplicates", db, "--all").stdout
-    assert f"{pair['a']} ~ {pair['b']}" in listed and "undone" in listed
+    assert f"{pair.a} ~ {pair.b}" in listed and "undone" in listed
     with open_store(db) as store:
         assert len(store.duplicate_of()) == 5
 
@@ -88,7 +88,7 @@ def test_reviewers_and_decisions_on_the_command_line(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0 and "ann can sign in as lead" in done.stdout
     with open_store(db) as store:
-        assert store.reviewer_row("ann")["password_hash"].startswith("scrypt$")
+        assert store.reviewer_row("ann").password_hash.startswith("scrypt$")
     source = tmp_path / "d.csv"
     source.write_text(
         "record_id,reviewer,stage,decision,reason\n1,ann,ta,include,\n2,bob,ta,include,\n"

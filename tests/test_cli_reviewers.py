@@ -50,7 +50,7 @@ def test_add_refuses_short_passwords_and_names_taken(db):
     assert done.returncode == 2 and "already has an account" in done.stderr
     with open_store(db) as store:
         assert reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
-        assert [e["actor"] for e in account_history(store)] == ["owner", "lee"]
+        assert [e.actor for e in account_history(store)] == ["owner", "lee"]
 
 
 def test_set_role_changes_the_role_and_keeps_a_lead(db):
@@ -65,7 +65,7 @@ def test_set_role_changes_the_role_and_keeps_a_lead(db):
     with open_store(db) as store:
         assert reviewers(store) == [Reviewer("ann", "lead"), Reviewer("lee", "reviewer")]
         events = account_history(store)
-    changes = [(e["actor"], e["detail"]) for e in events if e["action"] != "add"]
+    changes = [(e.actor, e.detail) for e in events if e.action != "add"]
     assert changes == [
         ("lee", {"role": "lead", "was": "reviewer"}),
         ("owner", {"role": "reviewer", "was": "lead"}),
@@ -89,7 +89,7 @@ def test_password_resets_from_standard_input(db):
     with open_store(db) as store:
         assert sign_in(store, "ann", "ann-password") is None
         assert sign_in(store, "ann", "new-ann-pass") == Reviewer("ann", "reviewer")
-        assert [e["action"] for e in account_history(store, "ann")] == ["add", "password"]
+        assert [e.action for e in account_history(store, "ann")] == ["add", "password"]
     assert "new-ann-pass" not in db.read_bytes().decode("latin-1")
 
 
@@ -106,7 +106,7 @@ def test_remove_keeps_the_name_and_history_and_refuses_the_last_lead(db):
     with open_store(db) as store:
         assert reviewers(store) == [Reviewer("lee", "lead")]
         assert sign_in(store, "ann", "ann-password") is None
-        assert [(e["actor"], e["action"]) for e in account_history(store, "ann")] == [
+        assert [(e.actor, e.action) for e in account_history(store, "ann")] == [
             ("lee", "add"),
             ("lee", "remove"),
         ]

@@ -65,7 +65,7 @@ def duplicates(db, merge, keep_apart, undo, show_all, by, as_json) -> None:
                 decide_pair(store, actor, *pair, action)
                 click.echo(f"Records {pair[0]} and {pair[1]}: {done} by {actor.name}.")
                 return
-        pairs = store.pairs(None if show_all else "pending")
+        pairs = [vars(p) for p in store.pairs(None if show_all else "pending")]
         records = dict(store.records_for_matching({p[k] for p in pairs for k in ("a", "b")}))
     if as_json:
         click.echo(json.dumps(pairs, indent=2))

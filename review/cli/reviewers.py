@@ -102,7 +102,7 @@ def reviewer_password(db: Path, name: str, by: str) -> None:
 def reviewer_list(db: Path) -> None:
     """Every account, removed ones too, with its role."""
     with open_store(db, create=False) as store:
-        rows = all_accounts(store)
+        rows = [vars(a) for a in all_accounts(store)]
     for row in rows:
         state = "" if row["active"] else f"  removed {row['removed_at']}"
         click.echo(f"{row['name']:<24} {row['role']:<9} since {row['created_at']}{state}")

@@ -6,14 +6,19 @@ The name on the decision is the acting reviewer's, never one typed into a form.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from review.permissions import require
 from review.screening.model import Reviewer
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 ACTIONS = ("confirm", "reject", "undo")
 
 
 def decide_pair(
-    store,
+    store: Store,
     actor: Reviewer,
     a: int,
     b: int,

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from review.dedupe.match import find_matches
 from review.records import Record
 from review.store.base import now
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class DedupeResult:
     seconds: float
 
 
-def dedupe(store, *, actor: str = "review", everything: bool = False) -> DedupeResult:
+def dedupe(store: Store, *, actor: str = "review", everything: bool = False) -> DedupeResult:
     started = time.perf_counter()
     last = None if everything else store.last_dedupe_run()
     top = store.max_record_id()

@@ -14,11 +14,15 @@ import json
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import ProtocolError
 from review.extraction.model import BETTER, OUTCOME_KINDS, Criteria, Outcome, Protocol
 from review.permissions import require
 from review.screening.model import Reviewer
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 KEY = "protocol"
 _TOP = {
@@ -50,7 +54,7 @@ _SCREENING_LISTS = ("include_terms", "exclude_terms")
 _SCREENING_KEYS = ("mode", *_SCREENING_TEXT, *_SCREENING_LISTS)
 
 
-def protocol(store) -> Protocol:
+def protocol(store: Store) -> Protocol:
     value = store.settings_values().get(KEY)
     return protocol_from_dict(value) if value else Protocol()
 
@@ -214,7 +218,7 @@ def _screening(table, problems: list[str]) -> ScreeningSetup | None:
     return ScreeningSetup(**given)
 
 
-def review_toml(store) -> str:
+def review_toml(store: Store) -> str:
     """The review's protocol file: the protocol, the Screen page's exclusion reasons and every
     other screening setting in [screening]; importing it sets up the same review."""
     from review.screening.decisions import settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, fields, replace
+from typing import TYPE_CHECKING
 
 from review.errors import ExtractionError, TargetChanged
 from review.extraction.model import (
@@ -30,6 +31,9 @@ from review.permissions import require
 from review.screening.decisions import settings, stage_units
 from review.screening.model import Reviewer
 from review.screening.state import current_state
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 NUMBER = re.compile(r"^[<>≤≥~]?\s*-?\d+(\.\d+)?\s*%?$")
 RANGE = re.compile(r"^-?\d+(\.\d+)?\s*(%\s*)?(to|-|–|,)\s*-?\d+(\.\d+)?\s*%?$")
@@ -63,14 +67,14 @@ def label_for(record) -> str:
     return f"{name} {record.year}" if record.year else name
 
 
-def included_records(store) -> list[int]:
+def included_records(store: Store) -> list[int]:
     """Records (duplicate-group primaries) whose full-text decision is include."""
     dual = settings(store).dual
     state = current_state(store, "full_text")
     return [u for u in stage_units(store, "full_text", dual) if state.final(u, dual) == "include"]
 
 
-def sync_studies(store, by: Reviewer) -> int:
+def sync_studies(store: Store, by: Reviewer) -> int:
     """Give each included record not yet in a study a study of its own; returns how many."""
     require(by, "manage_studies")
     linked = {r["record_id"] for r in store.study_record_rows()}
@@ -98,7 +102,7 @@ def _safety(row: dict) -> SafetyFinding:
     return SafetyFinding(**{f.name: row[f.name] for f in fields(SafetyFinding)})
 
 
-def studies(store) -> list[Study]:
+def studies(store: Store) -> list[Study]:
     """Every study with its records and findings: key studies in their order, then the rest."""
     by_study: dict[int, list[dict]] = {}
     for row in store.study_record_rows():
@@ -142,18 +146,18 @@ def _display_order(s: Study) -> tuple:
     return (role, s.position if s.position is not None else 10**6, s.id)
 
 
-def study(store, study_id: int) -> Study:
+def study(store: Store, study_id: int) -> Study:
     for s in studies(store):
         if s.id == study_id:
             return s
     raise ExtractionError(f"There is no study {study_id}; see the Studies page for their numbers.")
 
 
-def key_studies(store) -> list[Study]:
+def key_studies(store: Store) -> list[Study]:
     return [s for s in studies(store) if s.role == "key"]
 
 
-def appendix_studies(store) -> list[Study]:
+def appendix_studies(store: Store) -> list[Study]:
     return [s for s in studies(store) if s.role == "appendix"]
 
 
@@ -199,7 +203,7 @@ def link_records(
     store.move_records(study_id, record_ids, by.name, main=main)
 
 
-def split_record(store, record_id: int, by: Reviewer) -> int:
+def split_record(store: Store, record_id: int, by: Reviewer) -> int:
     """Take a record out of its study into a new study of its own; returns the new study."""
     require(by, "manage_studies")
     record = store.record(record_id)
@@ -216,7 +220,9 @@ def split_record(store, record_id: int, by: Reviewer) -> int:
     )[0]
 
 
-def save_details(store, study_id: int, details: StudyDetails, by: Reviewer, *, label: str = ""):
+def save_details(
+    store: Store, study_id: int, details: StudyDetails, by: Reviewer, *, label: str = ""
+):
     require(by, "extract")
     problems = check_details(details)
     if problems:
@@ -228,7 +234,9 @@ def save_details(store, study_id: int, details: StudyDetails, by: Reviewer, *, l
     store.save_extraction([{"study_id": study_id, "fields": fields_}], by.name)
 
 
-def set_role(store, study_id: int, role: str, by: Reviewer, appendix: AppendixEntry | None = None):
+def set_role(
+    store: Store, study_id: int, role: str, by: Reviewer, appendix: AppendixEntry | None = None
+):
     require(by, "manage_studies")
     if role not in STUDY_ROLES:
         raise ExtractionError(f"Unknown study role {role!r}: use {', '.join(STUDY_ROLES)}.")
@@ -246,7 +254,7 @@ def set_role(store, study_id: int, role: str, by: Reviewer, appendix: AppendixEn
     store.save_extraction([{"study_id": study_id, "fields": fields_}], by.name)
 
 
-def set_key_order(store, study_ids: list[int], by: Reviewer) -> None:
+def set_key_order(store: Store, study_ids: list[int], by: Reviewer) -> None:
     """Number the key studies 1, 2, ... in this order (``study_ids`` are key studies)."""
     require(by, "manage_studies")
     keys = {s.id for s in studies(store) if s.role == "key"}
@@ -329,7 +337,7 @@ def _counts(n: int | None, total: int | None) -> list[str]:
 
 
 def save_findings(
-    store,
+    store: Store,
     study_id: int,
     by: Reviewer,
     *,

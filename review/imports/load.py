@@ -13,6 +13,7 @@ from pathlib import Path
 
 from review.errors import AlreadyImported, ImportFileError
 from review.imports import read_file
+from review.imports.model import ImportedFile
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,15 @@ def import_file(
     )
 
 
-def _already(path: Path, previous: dict) -> ImportResult:
+def _already(path: Path, previous: ImportedFile) -> ImportResult:
     return ImportResult(
         path=str(path),
-        source=previous["source"],
-        format=previous["format"],
-        encoding=previous["encoding"],
-        records=previous["record_count"],
+        source=previous.source,
+        format=previous.format,
+        encoding=previous.encoding,
+        records=previous.record_count,
         new=0,
-        already_imported_at=previous["imported_at"],
+        already_imported_at=previous.imported_at,
         warnings=(),
     )
 

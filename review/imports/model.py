@@ -13,6 +13,23 @@ from review.records import Record
 
 
 @dataclass(frozen=True)
+class ImportedFile:
+    """A file imported into the review, as stored: one per file content (sha256)."""
+
+    id: int
+    path: str  # the path as given
+    file_name: str
+    sha256: str
+    source: str  # the database it came from: Embase, Scopus, ...
+    format: str
+    encoding: str
+    record_count: int
+    warnings: tuple[str, ...]
+    imported_at: str
+    imported_by: str
+
+
+@dataclass(frozen=True)
 class ImportedRecord:
     """One record of an import file, with where it stood, so messages can point at it."""
 

@@ -25,12 +25,16 @@ import types
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from review.prioritise.ranker import Ranker, record_text
 from review.screening.decisions import stage_view
 from review.screening.model import Reviewer
 from review.screening.state import current_units
 from review.workers import start_worker
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 STAGE = "title_abstract"
 TOP = 50  # records whose probability and top terms are sent back with the order
@@ -51,7 +55,7 @@ class Ranking:
     terms: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
-def training_labels(store, viewer: Reviewer | None) -> dict[int, int]:
+def training_labels(store: Store, viewer: Reviewer | None) -> dict[int, int]:
     """1 for records included (or maybe), 0 for excluded, as the viewer sees them: the consensus
     under dual screening for a lead (one reviewer's pending decision does not teach the model
     yet), a blinded reviewer's own decisions and the leads' resolutions."""
@@ -104,7 +108,7 @@ def _submit(*args) -> Future:
         sys.modules["__main__"] = main
 
 
-def latest_ranking(store, viewer: Reviewer | None, *, wait: float = 0.0) -> Ranking | None:
+def latest_ranking(store: Store, viewer: Reviewer | None, *, wait: float = 0.0) -> Ranking | None:
     """The newest finished ranking for the viewer at once (None before the first), and a retrain
     started in the background if the decisions or records changed since. ``wait`` seconds are
     for the CLI and tests, which want the ranking of the current decisions, not a quick page."""
@@ -151,7 +155,7 @@ def _finished(whose: tuple[str, str], key: tuple, future: Future) -> None:
             _failed[whose] = key
 
 
-def forget(store) -> None:
+def forget(store: Store) -> None:
     """Drop what the server knows about a review (tests; a review file replaced on disk)."""
     with _lock:
         path = str(store.path.resolve())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.permissions import require
@@ -23,6 +24,9 @@ from review.prioritise.stopping import StoppingAdvice, advise, recall_curve
 from review.screening.decisions import stage_units, stage_view
 from review.screening.model import Reviewer
 from review.store import now
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 STAGE = "title_abstract"
 SAMPLE_KEY = "stopping_sample"
@@ -55,7 +59,7 @@ class ScreeningProgress:
     arrived_since_sample: int = 0  # records queued after the sample began: outside the test
 
 
-def _finals(store, viewer: Reviewer | None):
+def _finals(store: Store, viewer: Reviewer | None):
     """(records, their final decisions as the viewer sees them, (first decided, final) in the
     order records were first decided, the view)."""
     view = stage_view(store, viewer, STAGE)
@@ -68,14 +72,16 @@ def _finals(store, viewer: Reviewer | None):
     return units, finals, decided, view
 
 
-def stopping_sample(store) -> StoppingSample | None:
+def stopping_sample(store: Store) -> StoppingSample | None:
     value = store.settings_values().get(SAMPLE_KEY)
     if not value:
         return None
     return StoppingSample(**{**value, "records": tuple(value["records"])})
 
 
-def start_stopping_sample(store, actor: Reviewer, *, seed: int | None = None) -> StoppingSample:
+def start_stopping_sample(
+    store: Store, actor: Reviewer, *, seed: int | None = None
+) -> StoppingSample:
     """End prioritised screening: fix a random order of every unscreened record (a lead's call:
     it changes how everyone screens, so it needs ``edit_protocol``)."""
     require(actor, "edit_protocol")
@@ -94,7 +100,7 @@ def start_stopping_sample(store, actor: Reviewer, *, seed: int | None = None) ->
     return sample
 
 
-def end_stopping_sample(store, actor: Reviewer) -> None:
+def end_stopping_sample(store: Store, actor: Reviewer) -> None:
     """Back to prioritised screening (the sample's decisions stay; a new sample starts afresh)."""
     require(actor, "edit_protocol")
     store.set_settings({SAMPLE_KEY: None}, actor.name)

@@ -22,6 +22,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from scipy.stats import hypergeom
@@ -149,7 +150,7 @@ def advise(
     allowed = max_missed(r_seen, recall_target)
     relevant_in_pool_h0 = allowed + 1 + k  # K_min missed plus the k already found in the sample
     goal = f"{recall_target:.0%} recall at {confidence:.0%} confidence"
-    base = dict(
+    base: dict[str, Any] = dict(
         method=METHOD,
         assumptions=ASSUMPTIONS,
         recall_target=recall_target,

@@ -13,10 +13,14 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from review.errors import DatabaseError, NetworkError, SearchError
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
 from review.pubmed.writer import PageWriter, worker_processes
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 CAP = 9999  # PubMed's esearch refuses retstart above 9998: only 9,999 hits can be paged
 PAGE_SIZE = 500
@@ -333,7 +337,7 @@ class Harvest:
         return bool(counts.get("pending")) or held < (run["ncbi_count"] or 0)
 
 
-def run_search(store, client: EutilsClient, spec: SearchSpec, **options) -> RunResult:
+def run_search(store: Store, client: EutilsClient, spec: SearchSpec, **options) -> RunResult:
     kind = options.pop("kind", "search")
     since = options.pop("since", None)
     return Harvest(store, client, **options).run(spec, kind=kind, since=since)

@@ -13,10 +13,14 @@ import fcntl
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import AlreadyRunning, ReviewError
 from review.pubmed.eutils import EutilsClient
 from review.pubmed.harvest import Harvest, RunResult, SearchSpec
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 OVERLAP_DAYS = 7
 
@@ -54,7 +58,7 @@ def since_for(last_run: dict | None, overlap_days: int = OVERLAP_DAYS) -> date |
 
 
 def update_review(
-    store,
+    store: Store,
     client: EutilsClient,
     *,
     overlap_days: int = OVERLAP_DAYS,

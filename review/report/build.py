@@ -270,8 +270,8 @@ def _sources(store) -> Table:
             cover += f"; PubMed's count at the last run: {done[-1]['ncbi_count']:,}"
         rows.append((f"PubMed: {search['name']}", dates, cover))
     for item in store.imports():
-        records = _count(item["record_count"], "record")
-        rows.append((item["source"], _day(item["imported_at"]), f"{item['file_name']}: {records}"))
+        records = _count(item.record_count, "record")
+        rows.append((item.source, _day(item.imported_at), f"{item.file_name}: {records}"))
     return Table(("Database", "Date searched", "Coverage"), tuple(rows), "Sources searched")
 
 

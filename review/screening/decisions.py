@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.permissions import allowed, require
@@ -37,6 +38,9 @@ from review.screening.model import (
 )
 from review.screening.state import StageState, current_state, current_units
 
+if TYPE_CHECKING:
+    from review.store import Store
+
 SETTING_KEYS = ("question", "criteria", "exclusion_reasons", "include_terms", "exclude_terms")
 # A record moves to full-text screening when its title/abstract decision is one of these: a
 # "maybe" is read in full rather than lost.
@@ -47,7 +51,7 @@ class DecisionIsFinal(ReviewError):
     """A change to a vote on a record another reviewer has also decided (dual screening)."""
 
 
-def settings(store) -> Settings:
+def settings(store: Store) -> Settings:
     values = store.settings_values()
     known = {k: values[k] for k in (*SETTING_KEYS, "dual") if k in values}
     for key in ("exclusion_reasons", "include_terms", "exclude_terms"):
@@ -56,7 +60,7 @@ def settings(store) -> Settings:
     return Settings(**known)
 
 
-def save_settings(store, new: Settings, actor: Reviewer) -> None:
+def save_settings(store: Store, new: Settings, actor: Reviewer) -> None:
     require(actor, "edit_protocol")
     values = {k: getattr(new, k) for k in (*SETTING_KEYS, "dual")}
     for key in ("exclusion_reasons", "include_terms", "exclude_terms"):
@@ -93,10 +97,12 @@ class StageView:
         return self.state.final(unit, self.dual)
 
 
-def stage_view(store, viewer: Reviewer | None, stage: str, dual: bool | None = None) -> StageView:
+def stage_view(
+    store: Store, viewer: Reviewer | None, stage: str, dual: bool | None = None
+) -> StageView:
     dual = settings(store).dual if dual is None else dual
     state = current_state(store, stage)
-    if dual and not sees_all(viewer):
+    if dual and viewer is not None and not sees_all(viewer):  # sees_all(None) is True
         return StageView(state.seen_by(viewer.name), dual=False, blinded=True)
     return StageView(state, dual, blinded=False)
 
@@ -109,7 +115,7 @@ def _final_message(record_id: int, stage: str) -> str:
     )
 
 
-def vote_is_final(store, actor: Reviewer, record_id: int, stage: str) -> bool:
+def vote_is_final(store: Store, actor: Reviewer, record_id: int, stage: str) -> bool:
     """Under dual screening: the actor has decided the record and so has someone else (another
     reviewer, or a lead's resolution), so the actor may no longer change or undo it."""
     if not settings(store).dual:
@@ -121,13 +127,13 @@ def vote_is_final(store, actor: Reviewer, record_id: int, stage: str) -> bool:
     return unit in state.resolved or state.others(unit, actor.name) > 0
 
 
-def _refuse_final(store, actor: Reviewer, record_id: int, stage: str) -> None:
+def _refuse_final(store: Store, actor: Reviewer, record_id: int, stage: str) -> None:
     if vote_is_final(store, actor, record_id, stage):
         raise DecisionIsFinal(_final_message(int(record_id), stage))
 
 
 def decide(
-    store,
+    store: Store,
     actor: Reviewer,
     record_id: int,
     stage: str,
@@ -142,20 +148,21 @@ def decide(
     require(actor, "screen")
     _check(stage, decision, reason)
     _refuse_final(store, actor, record_id, stage)
+    reason, note = reason.strip(), note.strip()
     row = {
         "record_id": int(record_id),
         "reviewer": actor.name,
         "stage": stage,
         "decision": decision,
-        "reason": reason.strip(),
-        "note": note.strip(),
+        "reason": reason,
+        "note": note,
         "source": source,
     }
     store.add_decisions([row])
-    return Decision(int(record_id), actor.name, stage, decision, row["reason"], row["note"])
+    return Decision(int(record_id), actor.name, stage, decision, reason, note)
 
 
-def undo_last(store, actor: Reviewer, stage: str) -> int | None:
+def undo_last(store: Store, actor: Reviewer, stage: str) -> int | None:
     """Withdraw the actor's latest standing decision at a stage; returns its record. Under dual
     screening only while nobody else has decided that record (``DecisionIsFinal``)."""
     require(actor, "screen")
@@ -169,7 +176,9 @@ def undo_last(store, actor: Reviewer, stage: str) -> int | None:
     return record_id
 
 
-def resolve(store, lead: Reviewer, record_id: int, stage: str, decision: str, reason: str = ""):
+def resolve(
+    store: Store, lead: Reviewer, record_id: int, stage: str, decision: str, reason: str = ""
+):
     """A lead's decision on a conflict; it stands over the reviewers' own."""
     require(lead, "resolve_conflict")
     _check(stage, decision, reason)
@@ -201,7 +210,7 @@ def stage_units(
 
 
 def next_record(
-    store,
+    store: Store,
     actor: Reviewer,
     stage: str,
     *,
@@ -217,7 +226,7 @@ def next_record(
     """
     dual = settings(store).dual
     state = current_state(store, stage)
-    units = stage_units(store, stage, dual, viewer=actor)
+    units: Iterable[int] = stage_units(store, stage, dual, viewer=actor)
     if order is not None:
         known = set(units)
         units = itertools.chain((u for u in order if u in known), units)
@@ -233,7 +242,7 @@ def next_record(
     return None
 
 
-def conflicts(store, stage: str) -> list[Conflict]:
+def conflicts(store: Store, stage: str) -> list[Conflict]:
     """Records two reviewers decided differently: for leads (the Conflicts page)."""
     state = current_state(store, stage)
     return [
@@ -243,7 +252,7 @@ def conflicts(store, stage: str) -> list[Conflict]:
     ]
 
 
-def agreement(store, stage: str) -> Agreement:
+def agreement(store: Store, stage: str) -> Agreement:
     """Percentage agreement and Cohen's kappa over records two reviewers both decided."""
     state = current_state(store, stage)
     pairs = []
@@ -263,7 +272,7 @@ def agreement(store, stage: str) -> Agreement:
     return Agreement(len(pairs), agreed, kappa, tuple(sorted(names)))
 
 
-def progress(store, viewer: Reviewer | None, stage: str) -> Progress:
+def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
     """A stage's counts as the viewer may see them (``None``: the review as a whole)."""
     dual = settings(store).dual
     view = stage_view(store, viewer, stage, dual)

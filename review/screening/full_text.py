@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.permissions import require
-from review.screening.model import Reviewer
+from review.screening.model import FullTextVersion, Reviewer
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 PDF_MAGIC = b"%PDF-"
 MAX_NAME = 200
@@ -20,17 +24,6 @@ MAX_NAME = 200
 
 class FullTextError(ReviewError):
     """A full text cannot be kept as given; the message names the file and what to do."""
-
-
-@dataclass(frozen=True)
-class FullTextVersion:
-    record_id: int
-    version: int
-    file_name: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: str
 
 
 @dataclass(frozen=True)
@@ -46,7 +39,9 @@ def clean_name(file_name: str) -> str:
     return name[:MAX_NAME] or "full-text.pdf"
 
 
-def keep_full_text(store, actor: Reviewer, record_id: int, file_name: str, content: bytes) -> Kept:
+def keep_full_text(
+    store: Store, actor: Reviewer, record_id: int, file_name: str, content: bytes
+) -> Kept:
     """Keep ``content`` as the record's newest full text, with who kept it and when."""
     require(actor, "keep_full_text")
     name = clean_name(file_name)
@@ -65,17 +60,17 @@ def keep_full_text(store, actor: Reviewer, record_id: int, file_name: str, conte
     return Kept(found, same)
 
 
-def full_text_versions(store, record_id: int) -> list[FullTextVersion]:
+def full_text_versions(store: Store, record_id: int) -> list[FullTextVersion]:
     """Every version kept for the record, newest first."""
-    return [FullTextVersion(**row) for row in _rows(store, record_id)]
+    return store.full_text_versions(record_id)
 
 
-def latest_full_text(store, record_id: int) -> FullTextVersion | None:
+def latest_full_text(store: Store, record_id: int) -> FullTextVersion | None:
     versions = full_text_versions(store, record_id)
     return versions[0] if versions else None
 
 
-def full_text_bytes(store, version: FullTextVersion) -> bytes:
+def full_text_bytes(store: Store, version: FullTextVersion) -> bytes:
     content = store.full_text_content(version.record_id, version.version)
     if content is None:
         raise FullTextError(
@@ -83,8 +78,3 @@ def full_text_bytes(store, version: FullTextVersion) -> bytes:
             "not in this review."
         )
     return bytes(content)
-
-
-def _rows(store, record_id: int) -> list[dict]:
-    rows = store.full_text_versions(record_id)
-    return [{k: v for k, v in row.items() if k != "id"} for row in rows]

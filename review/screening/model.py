@@ -31,6 +31,32 @@ class Reviewer:
 
 
 @dataclass(frozen=True)
+class Account:
+    """A reviewer's account as stored; a removed one keeps its row (``active`` False) so the name
+    stays reserved for the author of its decisions."""
+
+    name: str
+    role: str
+    created_at: str
+    active: bool = True
+    removed_at: str | None = None
+    credential_version: int = 0  # bumped by a password reset or a removal: ends old sessions
+    password_hash: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    """One change to an account (add, set_role, password, remove), by whom and when."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    name: str
+    detail: dict = field(default_factory=dict)  # the role given, the role before
+
+
+@dataclass(frozen=True)
 class Decision:
     record_id: int  # the record decided on (its group's primary is the unit screened)
     reviewer: str
@@ -40,6 +66,37 @@ class Decision:
     note: str = ""
     at: str = ""
     kind: str = "screening"  # or "resolution": a lead settling a conflict
+
+
+@dataclass(frozen=True)
+class FullTextVersion:
+    """One kept version of a record's full text (its bytes are read only when asked for)."""
+
+    record_id: int
+    version: int
+    file_name: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: str
+
+
+@dataclass(frozen=True)
+class DecisionEvent:
+    """One stored decision event (a decision, a lead's resolution or an undo), as appended;
+    ``unit`` is the record's group primary, the record the event counts for."""
+
+    id: int
+    record_id: int
+    reviewer: str
+    stage: str
+    kind: str
+    decision: str  # include, exclude, maybe or undo
+    reason: str
+    note: str
+    at: str
+    source: str
+    unit: int
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,14 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.permissions import require
-from review.screening.model import ROLES, Reviewer
+from review.screening.model import ROLES, Account, AccountEvent, Reviewer
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: ~50 ms a check, and 16 MB, on this kind of machine
 MIN_PASSWORD = 10
@@ -89,7 +93,7 @@ def _checked_role(role: str) -> str:
 # -- account changes (leads only) ----------------------------------------------------------------
 
 
-def add_reviewer(store, name: str, role: str, password: str, *, by: Reviewer) -> Reviewer:
+def add_reviewer(store: Store, name: str, role: str, password: str, *, by: Reviewer) -> Reviewer:
     """A new account. A name already used, even by a removed reviewer, is refused."""
     require(by, "manage_reviewers")
     name = name.strip()
@@ -100,20 +104,20 @@ def add_reviewer(store, name: str, role: str, password: str, *, by: Reviewer) ->
     return Reviewer(name, role)
 
 
-def set_reviewer_role(store, name: str, role: str, *, by: Reviewer) -> Reviewer:
+def set_reviewer_role(store: Store, name: str, role: str, *, by: Reviewer) -> Reviewer:
     """Make an account a lead or a reviewer; the last lead cannot stop being one."""
     require(by, "manage_reviewers")
     store.set_reviewer_role(name.strip(), _checked_role(role), by.name)
     return Reviewer(name.strip(), role)
 
 
-def reset_password(store, name: str, password: str, *, by: Reviewer) -> None:
+def reset_password(store: Store, name: str, password: str, *, by: Reviewer) -> None:
     """A new password; whoever is signed in as ``name`` is signed out at their next click."""
     require(by, "manage_reviewers")
     store.set_reviewer_password(name.strip(), hash_password(_checked_password(password)), by.name)
 
 
-def remove_reviewer(store, name: str, *, by: Reviewer) -> None:
+def remove_reviewer(store: Store, name: str, *, by: Reviewer) -> None:
     """Remove an account: it can no longer sign in (an open session ends at its next click) and
     is not listed, but its decisions and history stay under its name, which stays reserved."""
     require(by, "manage_reviewers")
@@ -123,7 +127,7 @@ def remove_reviewer(store, name: str, *, by: Reviewer) -> None:
 # -- signing in ----------------------------------------------------------------------------------
 
 
-def wait_before_try(store, name: str, *, clock: Callable[[], float] = time.time) -> float:
+def wait_before_try(store: Store, name: str, *, clock: Callable[[], float] = time.time) -> float:
     """Seconds until ``name`` may be tried again (0 when it may now)."""
     failures, last = store.sign_in_failures(name.strip())
     if failures < FREE_TRIES:
@@ -145,23 +149,23 @@ def open_session(
     if wait > 0:
         raise SignInWait(wait)
     row = store.reviewer_row(name)
-    matches = check_password(password, row["password_hash"] if row else dummy)
+    matches = check_password(password, row.password_hash if row else dummy)
     if row is None or not matches:
         store.add_sign_in_failure(name, clock())
         return None
     store.clear_sign_in_failures(name)
-    return Session(row["name"], row["credential_version"])
+    return Session(row.name, row.credential_version)
 
 
-def session_reviewer(store, session: Session | None) -> Reviewer | None:
+def session_reviewer(store: Store, session: Session | None) -> Reviewer | None:
     """The reviewer a session is signed in as, with the role the account has now; None when the
     account was removed or its password changed since the session signed in."""
     if session is None:
         return None
     row = store.reviewer_row(session.name)
-    if row is None or row["credential_version"] != session.version:
+    if row is None or row.credential_version != session.version:
         return None
-    return Reviewer(row["name"], row["role"])
+    return Reviewer(row.name, row.role)
 
 
 def sign_in(
@@ -173,22 +177,22 @@ def sign_in(
 # -- reading -------------------------------------------------------------------------------------
 
 
-def reviewers(store) -> list[Reviewer]:
+def reviewers(store: Store) -> list[Reviewer]:
     """The accounts that may sign in (removed reviewers are not listed)."""
-    return [Reviewer(r["name"], r["role"]) for r in store.reviewer_rows()]
+    return [Reviewer(r.name, r.role) for r in store.reviewer_rows()]
 
 
-def all_accounts(store) -> list[dict]:
+def all_accounts(store: Store) -> list[Account]:
     """Every account, removed ones too: name, role, created_at, active, removed_at."""
     return store.all_reviewer_rows()
 
 
-def account_history(store, name: str | None = None) -> list[dict]:
+def account_history(store: Store, name: str | None = None) -> list[AccountEvent]:
     """Every account change (add, set_role, password, remove): at, actor, action, name, detail."""
     return store.account_events(name)
 
 
-def acting(store, name: str) -> Reviewer:
+def acting(store: Store, name: str) -> Reviewer:
     """Who a command-line action is by: the account of that name, with its role; a name with no
     account is the review file's owner, who runs the command line and so acts as a lead. A removed
     reviewer's name is refused: it stays theirs."""
@@ -197,7 +201,7 @@ def acting(store, name: str) -> Reviewer:
         raise ReviewError("Say who is acting (--by NAME).")
     row = store.reviewer_row(name)
     if row is not None:
-        return Reviewer(row["name"], row["role"])
+        return Reviewer(row.name, row.role)
     if store.removed_reviewer_row(name) is not None:
         raise ReviewError(
             f"{name} was removed from this review and cannot act in it; give another --by NAME."

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from review.screening.model import Decision
+from review.screening.model import Decision, DecisionEvent
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 @dataclass
@@ -25,26 +29,26 @@ class StageState:
     stacks: dict[tuple[int, str, str], list[tuple[int, Decision]]] = field(default_factory=dict)
     last_id: int = 0
 
-    def add(self, rows: list[dict]) -> None:
+    def add(self, rows: list[DecisionEvent]) -> None:
         """Fold events (oldest first): a decision goes on its reviewer's stack, an undo pops it."""
         for row in rows:
-            self.last_id = max(self.last_id, row["id"])
-            key = (row["unit"], row["reviewer"], row["kind"])
+            self.last_id = max(self.last_id, row.id)
+            key = (row.unit, row.reviewer, row.kind)
             stack = self.stacks.setdefault(key, [])
-            if row["decision"] == "undo":
+            if row.decision == "undo":
                 if stack:
                     stack.pop()
             else:
                 stack.append(
                     (
-                        row["id"],
+                        row.id,
                         Decision(
-                            row["unit"], row["reviewer"], row["stage"], row["decision"],
-                            row["reason"], row["note"], row["at"], row["kind"],
+                            row.unit, row.reviewer, row.stage, row.decision,
+                            row.reason, row.note, row.at, row.kind,
                         ),
                     )
                 )  # fmt: skip
-                self.order.append((row["reviewer"], row["unit"]))
+                self.order.append((row.reviewer, row.unit))
             self._settle(key)
 
     def _settle(self, key: tuple[int, str, str]) -> None:
@@ -91,8 +95,8 @@ class StageState:
         """How many other reviewers have a standing decision on the record (never what)."""
         return sum(1 for who in self.mine.get(unit, {}) if who != reviewer)
 
-    def of(self, unit: int, reviewer: str) -> Decision | None:
-        return self.mine.get(unit, {}).get(reviewer)
+    def of(self, unit: int, reviewer: str | None) -> Decision | None:
+        return None if reviewer is None else self.mine.get(unit, {}).get(reviewer)
 
     def last_of(self, reviewer: str) -> int | None:
         for who, unit in reversed(self.order):
@@ -119,7 +123,7 @@ _cache: dict[tuple[str, str], tuple[str, StageState]] = {}
 _lock = threading.Lock()
 
 
-def current_state(store, stage: str) -> StageState:
+def current_state(store: Store, stage: str) -> StageState:
     """The stage's state, folding only the events appended since the last call."""
     key = (str(store.path.resolve()), stage)
     groups = store.groups_signature()
@@ -134,7 +138,7 @@ def current_state(store, stage: str) -> StageState:
 _units: dict[str, tuple[tuple, list[int]]] = {}
 
 
-def current_units(store) -> list[int]:
+def current_units(store: Store) -> list[int]:
     """The records to screen (group primaries, in arrival order), cached until the queue or the
     duplicate groups change."""
     key = str(store.path.resolve())

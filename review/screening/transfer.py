@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import ImportFileError, PermissionDenied
 from review.exports import neutralise
@@ -21,6 +22,9 @@ from review.permissions import allowed
 from review.screening.decisions import DecisionIsFinal, vote_is_final
 from review.screening.model import DECISIONS, STAGES, Reviewer
 from review.screening.state import current_state
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 REQUIRED = ("record_id", "reviewer", "stage", "decision")
 COLUMNS = ("record_id", "reviewer", "stage", "decision", "reason", "note", "kind", "at", "source")
@@ -50,7 +54,7 @@ class DecisionsImport:
         return f"{self.path}: {self.added} decisions added, {self.skipped} already present skipped."
 
 
-def import_decisions(store, path: str | Path, actor: Reviewer) -> DecisionsImport:
+def import_decisions(store: Store, path: str | Path, actor: Reviewer) -> DecisionsImport:
     """Add the decision events of a CSV file that the review does not already hold.
 
     An event identical to one already stored (record, reviewer, stage, kind, decision, reason,
@@ -98,7 +102,7 @@ def import_decisions(store, path: str | Path, actor: Reviewer) -> DecisionsImpor
     return DecisionsImport(str(path), added, skipped, encoding, tuple(warnings))
 
 
-def _refuse_changes_to_final_votes(store, path: Path, actor: Reviewer, rows) -> None:
+def _refuse_changes_to_final_votes(store: Store, path: Path, actor: Reviewer, rows) -> None:
     """A reviewer's file cannot walk around blinding either: under dual screening a vote that
     another reviewer has also cast on the record is final (see decisions.vote_is_final), so a row
     that would change or undo it is refused; the same vote again changes nothing and passes."""
@@ -178,12 +182,12 @@ def _checked(path: Path, line: int, row: dict) -> dict:
     }
 
 
-def export_decisions(store, path: str | Path) -> int:
+def export_decisions(store: Store, path: str | Path) -> int:
     """Every decision event, oldest first: the whole history, undos included."""
     rows = store.decision_rows()
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: neutralise(str(row[k])) for k in COLUMNS})
+            writer.writerow({k: neutralise(str(getattr(row, k))) for k in COLUMNS})
     return len(rows)

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 
 from review.errors import ReviewError
-from review.store.base import now
+from review.screening.model import Account, AccountEvent
+from review.store.base import BaseStore, now
 
 
-class AccountsMixin:
+def _account(row: dict) -> Account:
+    return Account(**(row | {"active": bool(row["active"])}))
+
+
+class AccountsMixin(BaseStore):
     def _account_event(self, conn, stamp: str, actor: str, action: str, name: str, **detail):
         conn.execute(
             "INSERT INTO account_events (at, actor, action, name, detail) VALUES (?, ?, ?, ?, ?)",
@@ -39,19 +44,19 @@ class AccountsMixin:
             )
             self._account_event(conn, stamp, actor, "add", name, role=role)
 
-    def reviewer_row(self, name: str) -> dict | None:
+    def reviewer_row(self, name: str) -> Account | None:
         """The account of that name, unless it was removed."""
         rows = self.query("SELECT * FROM reviewers WHERE name = ? AND active = 1", (name,))
-        return rows[0] if rows else None
+        return _account(rows[0]) if rows else None
 
-    def removed_reviewer_row(self, name: str) -> dict | None:
+    def removed_reviewer_row(self, name: str) -> Account | None:
         rows = self.query("SELECT * FROM reviewers WHERE name = ? AND active = 0", (name,))
-        return rows[0] if rows else None
+        return _account(rows[0]) if rows else None
 
-    def reviewer_rows(self) -> list[dict]:
-        return self.query(
-            "SELECT name, role, created_at FROM reviewers WHERE active = 1 ORDER BY 1"
-        )
+    def reviewer_rows(self) -> list[Account]:
+        return [
+            _account(r) for r in self.query("SELECT * FROM reviewers WHERE active = 1 ORDER BY 1")
+        ]
 
     def _changeable(self, conn, name: str) -> str:
         """The current role of an account that exists and was not removed."""
@@ -116,18 +121,17 @@ class AccountsMixin:
             )
             self._account_event(conn, stamp, actor, "remove", name, role=role)
 
-    def account_events(self, name: str | None = None) -> list[dict]:
-        sql, params = "SELECT * FROM account_events", ()
+    def account_events(self, name: str | None = None) -> list[AccountEvent]:
+        sql = "SELECT * FROM account_events"
+        params: tuple[str, ...] = ()
         if name is not None:
             sql, params = sql + " WHERE name = ?", (name,)
         rows = self.query(sql + " ORDER BY id", params)
-        return [r | {"detail": json.loads(r["detail"])} for r in rows]
+        return [AccountEvent(**(r | {"detail": json.loads(r["detail"])})) for r in rows]
 
-    def all_reviewer_rows(self) -> list[dict]:
+    def all_reviewer_rows(self) -> list[Account]:
         """Every account, removed ones too (for the list the command line prints)."""
-        return self.query(
-            "SELECT name, role, created_at, active, removed_at FROM reviewers ORDER BY 1"
-        )
+        return [_account(r) for r in self.query("SELECT * FROM reviewers ORDER BY 1")]
 
     # -- wrong passwords ----------------------------------------------------------------------
 

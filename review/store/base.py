@@ -2,7 +2,8 @@
 
 The file is shared by the app (many reader threads), the CLI and a cron job, so it runs in WAL
 mode with a busy timeout, and every write is one short ``BEGIN IMMEDIATE`` transaction: a batch is
-stored whole or not at all.
+stored whole or not at all. Writes go through one connection, one at a time; each thread reads on
+a connection of its own, so reads never wait for a write (benchmarks/concurrent_screening.py).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import os
 import sqlite3
 import stat
 import threading
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from review.errors import DatabaseError
 
@@ -47,7 +50,11 @@ def _explain(path: Path, exc: sqlite3.Error) -> DatabaseError:
 
 
 class BaseStore:
-    """An open review database. Thread-safe: writes are serialised by one lock, as in datasette."""
+    """An open review database, shared by threads as datasette shares one: a single writer
+    connection whose transactions are serialised by a lock, and a read connection per thread
+    that never takes that lock. In WAL mode readers see the last committed state while a write
+    (this process's or another's) is under way, so one reviewer's click or a long import never
+    makes every other reviewer's page wait."""
 
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
@@ -56,13 +63,13 @@ class BaseStore:
                 f"Review database {self.path} does not exist. "
                 f"Create it with: review init {self.path}"
             )
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held for a whole write transaction
+        self._local = threading.local()  # this thread's reader, and whether it is writing
+        self._readers: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+        self._readers_lock = threading.Lock()
         try:
             private_file(self.path)
-            conn = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None, timeout=30
-            )
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn = self._connect()
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -72,13 +79,49 @@ class BaseStore:
             raise DatabaseError(
                 f"Review database {self.path}: {exc.strerror}. What to do: check the path."
             ) from exc
-        self.conn = conn
+        self.conn = conn  # the writer
         _tighten(self.path, SIDE_FILES)
         self.migrate()
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # other processes write too
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (``query_only``: a write through it is an error).
+
+        Inside this thread's own write transaction reads go to the writer, so they see what the
+        transaction has written so far. Streamlit runs each script run in a new thread: readers
+        of threads that have ended are closed when the next one is opened, and all on close().
+        """
+        if getattr(self._local, "writing", 0):
+            return self.conn
+        reader = getattr(self._local, "reader", None)
+        if reader is not None:
+            return reader
+        reader = self._connect()
+        reader.execute("PRAGMA query_only = ON")
+        me = threading.current_thread()
+        with self._readers_lock:
+            for key, (thread, old) in list(self._readers.items()):
+                if not thread.is_alive():
+                    del self._readers[key]
+                    old.close()
+            self._readers[id(reader)] = (me, reader)
+        self._local.reader = reader
+        return reader
+
     def close(self) -> None:
+        with self._readers_lock:
+            for _, reader in self._readers.values():
+                reader.close()
+            self._readers.clear()
+        self._local = threading.local()
         self.conn.close()
 
     def __enter__(self):
@@ -88,13 +131,14 @@ class BaseStore:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back whole on any error, including Ctrl-C."""
         with self._lock:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise _explain(self.path, exc) from exc
+            self._local.writing = getattr(self._local, "writing", 0) + 1
             try:
                 yield self.conn
             except sqlite3.Error as exc:
@@ -103,6 +147,8 @@ class BaseStore:
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self._local.writing -= 1
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -115,23 +161,23 @@ class BaseStore:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
 
-    def query(self, sql: str, params=()) -> list[dict]:
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
+        """Rows as dicts, read on this thread's own connection: no lock, no waiting on writes."""
         try:
-            with self._lock:
-                cursor = self.conn.execute(sql, params)
-                names = [c[0] for c in cursor.description or ()]
-                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            cursor = self._reader().execute(sql, params)
+            names = [c[0] for c in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.Error as exc:
             raise _explain(self.path, exc) from exc
 
-    def scalar(self, sql: str, params=()):
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         rows = self.query(sql, params)
         return next(iter(rows[0].values())) if rows else None
 
-    def write(self, sql: str, params=()) -> int:
+    def write(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
         """Run one statement in its own transaction; returns the new row id."""
         with self.transaction() as conn:
-            return conn.execute(sql, params).lastrowid
+            return conn.execute(sql, params).lastrowid or 0
 
     # -- migrations -------------------------------------------------------------------------
 

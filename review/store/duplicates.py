@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from review.errors import ReviewError, TargetChanged
-from review.store.base import now
+from review.records import Record
+from review.store.base import BaseStore, now
 from review.store.records import record_from_row
 
 MERGING = ("merged", "confirmed")
@@ -22,8 +24,24 @@ _MATCH_COLUMNS = (
 )
 
 
-class DuplicatesMixin:
-    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, object]]:
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records the matcher found alike, and what became of them (pending, merged by the
+    matcher, confirmed or rejected by a lead, undone)."""
+
+    a: int
+    b: int
+    score: float
+    verdict: str  # duplicate or possible, as the matcher saw it
+    reasons: tuple[str, ...]
+    status: str
+    found_at: str
+    decided_by: str | None
+    decided_at: str | None
+
+
+class DuplicatesMixin(BaseStore):
+    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, Record]]:
         """(id, Record) of every record (or of ``ids``), without the bulky original text."""
         sql = f"SELECT {_MATCH_COLUMNS} FROM records"
         if ids is None:
@@ -171,22 +189,22 @@ class DuplicatesMixin:
                 "FROM records WHERE id IN (SELECT id FROM temp.members)"
             )
         }
-        rows = []
+        rows: list[tuple[int, int]] = []
         for members in groups.values():
             primary = max(members, key=lambda x: completeness.get(x, (0, 0, 0, 0, -x)))
             rows.extend((x, primary) for x in members)
         conn.executemany("INSERT INTO duplicate_groups VALUES (?, ?)", rows)
 
-    def pairs(self, status: str | None = None) -> list[dict]:
+    def pairs(self, status: str | None = None) -> list[DuplicatePair]:
         sql = "SELECT * FROM duplicate_pairs"
         params: tuple = ()
         if status:
             sql += " WHERE status = ?"
             params = (status,)
         rows = self.query(sql + " ORDER BY score DESC, a, b", params)
-        for row in rows:
-            row["reasons"] = json.loads(row["reasons"])
-        return rows
+        return [
+            DuplicatePair(**(row | {"reasons": tuple(json.loads(row["reasons"]))})) for row in rows
+        ]
 
     def duplicate_of(self) -> dict[int, int]:
         """record id -> its group's primary, for every record that is not a primary itself."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 EFFICACY_COLUMNS = (
     "outcome", "measure", "timepoint", "position", "analysed", "value", "spread_kind", "spread",
@@ -25,7 +25,7 @@ def _decode(row: dict) -> dict:
     return row
 
 
-class ExtractionMixin:
+class ExtractionMixin(BaseStore):
     # -- reading --------------------------------------------------------------------------------
 
     def study_rows(self) -> list[dict]:
@@ -71,7 +71,7 @@ class ExtractionMixin:
                     "VALUES (?, ?, ?, ?, ?)",
                     (study["label"], stamp, by, stamp, by),
                 )
-                study_id = cursor.lastrowid
+                study_id = int(cursor.lastrowid or 0)  # an INSERT always sets it
                 ids.append(study_id)
                 self._move_records(conn, study_id, study["record_ids"], study.get("main"))
                 self._event(conn, stamp, by, study_id, "create", study, source)

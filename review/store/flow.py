@@ -6,8 +6,10 @@ events; this mixin only counts provenance, which lives in SQL alone.
 
 from __future__ import annotations
 
+from review.store.base import BaseStore
 
-class FlowStore:
+
+class FlowStore(BaseStore):
     def flow_sources(self, since_id: int = 0) -> list[dict]:
         """Records identified per source among records with ``id >= since_id``: (kind, name, n).
 

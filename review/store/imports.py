@@ -6,15 +6,16 @@ import json
 from collections.abc import Sequence
 
 from review.errors import AlreadyImported
+from review.imports.model import ImportedFile
 from review.records import Record
-from review.store.base import now
+from review.store.base import BaseStore, now
 from review.store.records import _INSERT, record_row
 
 
-class ImportsMixin:
-    def import_by_sha256(self, sha256: str) -> dict | None:
+class ImportsMixin(BaseStore):
+    def import_by_sha256(self, sha256: str) -> ImportedFile | None:
         rows = self.query("SELECT * FROM imports WHERE sha256 = ?", (sha256,))
-        return rows[0] if rows else None
+        return _imported(rows[0]) if rows else None
 
     def add_import(
         self,
@@ -62,10 +63,10 @@ class ImportsMixin:
         names = [c[0] for c in cursor.description]
         row = cursor.fetchone()
         if row is not None:
-            previous = dict(zip(names, row, strict=True))
+            previous = _imported(dict(zip(names, row, strict=True)))
             raise AlreadyImported(
-                f"{meta['path']}: already imported on {previous['imported_at']} (the same "
-                f"file, as {previous['file_name']}); nothing was added.",
+                f"{meta['path']}: already imported on {previous.imported_at} (the same "
+                f"file, as {previous.file_name}); nothing was added.",
                 previous,
             )
 
@@ -89,11 +90,8 @@ class ImportsMixin:
             ),
         ).lastrowid
 
-    def imports(self) -> list[dict]:
-        rows = self.query("SELECT * FROM imports ORDER BY id")
-        for row in rows:
-            row["warnings"] = json.loads(row["warnings"])
-        return rows
+    def imports(self) -> list[ImportedFile]:
+        return [_imported(row) for row in self.query("SELECT * FROM imports ORDER BY id")]
 
     def record_provenance(self) -> dict[int, dict[str, list[str]]]:
         """For every record: its sources (search names, import sources) and original ids."""
@@ -115,6 +113,10 @@ class ImportsMixin:
             if row["original_id"]:
                 _add(entry["ids"], row["original_id"])
         return found
+
+
+def _imported(row: dict) -> ImportedFile:
+    return ImportedFile(**(row | {"warnings": tuple(json.loads(row["warnings"]))}))
 
 
 def _add(values: list[str], value: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 import orjson
 
 from review.records import AbstractSection, Author, MeshHeading, PubDate, Record
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 _COLUMNS = (
     "origin, origin_id, kind, pmid, doi, pmcid, title, abstract, abstract_sections, authors, "
@@ -88,7 +88,7 @@ def record_from_row(row: dict) -> Record:
     )
 
 
-class RecordsMixin:
+class RecordsMixin(BaseStore):
     def store_pubmed_batch(
         self, run_id: int, records: Sequence[Record], deleted: Iterable[str] = ()
     ) -> int:
@@ -100,22 +100,24 @@ class RecordsMixin:
         rows = [record_row(r, "pubmed", r.pmid) for r in records if r.kind != "deleted" and r.pmid]
         return self.store_pubmed_rows(run_id, rows, deleted)
 
-    def store_pubmed_rows(self, run_id: int, rows: Sequence[tuple], deleted: Iterable[str] = ()):
+    def store_pubmed_rows(
+        self, run_id: int, rows: Sequence[tuple], deleted: Iterable[str] = ()
+    ) -> int:
         """store_pubmed_batch for rows already made by record_row."""
         stamp = now()
-        rows = {row[1]: (*row, stamp) for row in rows}
+        by_id = {row[1]: (*row, stamp) for row in rows}
         with self.transaction() as conn:
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS batch (pmid TEXT PRIMARY KEY, is_new INTEGER)"
             )
             conn.execute("DELETE FROM temp.batch")
-            conn.executemany("INSERT INTO temp.batch (pmid) VALUES (?)", [(p,) for p in rows])
+            conn.executemany("INSERT INTO temp.batch (pmid) VALUES (?)", [(p,) for p in by_id])
             conn.execute(
                 "UPDATE temp.batch SET is_new = NOT EXISTS (SELECT 1 FROM records r "
                 "WHERE r.origin = 'pubmed' AND r.origin_id = temp.batch.pmid)"
             )
             fresh = [p for (p,) in conn.execute("SELECT pmid FROM temp.batch WHERE is_new")]
-            conn.executemany(_INSERT, [rows[p] for p in fresh])
+            conn.executemany(_INSERT, [by_id[p] for p in fresh])
             conn.execute(
                 "INSERT OR IGNORE INTO record_sources (record_id, run_id, new, linked_at) "
                 "SELECT r.id, ?, b.is_new, ? FROM temp.batch b "

@@ -7,12 +7,13 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from review.store.base import now
+from review.screening.model import DecisionEvent, FullTextVersion
+from review.store.base import BaseStore, now
 
 _EVENT_KEY = ("record_id", "reviewer", "stage", "kind", "decision", "reason", "note")
 
 
-class ScreeningMixin:
+class ScreeningMixin(BaseStore):
     # -- settings -------------------------------------------------------------------------------
 
     def settings_values(self) -> dict:
@@ -89,7 +90,7 @@ class ScreeningMixin:
             )
         return len(new), len(full) - len(new)
 
-    def decision_rows(self, stage: str | None = None, *, after_id: int = 0) -> list[dict]:
+    def decision_rows(self, stage: str | None = None, *, after_id: int = 0) -> list[DecisionEvent]:
         """Decision events (of a stage, after an event id), oldest first, each with the record's
         group primary as ``unit``."""
         sql = (
@@ -100,7 +101,7 @@ class ScreeningMixin:
         if stage:
             sql += " AND d.stage = ?"
             params += (stage,)
-        return self.query(sql + " ORDER BY d.id", params)
+        return [DecisionEvent(**row) for row in self.query(sql + " ORDER BY d.id", params)]
 
     def groups_signature(self) -> str:
         """Changes whenever the duplicate groups do (cached screening state depends on them), and
@@ -165,13 +166,14 @@ class ScreeningMixin:
             )
             return version, False
 
-    def full_text_versions(self, record_id: int) -> list[dict]:
+    def full_text_versions(self, record_id: int) -> list[FullTextVersion]:
         """The record's kept versions, newest first, without their bytes."""
-        return self.query(
-            "SELECT id, record_id, version, file_name, size, sha256, uploaded_by, uploaded_at "
+        rows = self.query(
+            "SELECT record_id, version, file_name, size, sha256, uploaded_by, uploaded_at "
             "FROM full_text_versions WHERE record_id = ? ORDER BY version DESC",
             (record_id,),
         )
+        return [FullTextVersion(**row) for row in rows]
 
     def full_text_content(self, record_id: int, version: int) -> bytes | None:
         return self.scalar(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from review.errors import SearchError
-from review.store.base import now
+from review.store.base import BaseStore, now
 
 _JSON_FIELDS = ("params", "warnings", "errors")
 
@@ -18,7 +18,7 @@ def _decode_run(row: dict) -> dict:
     return row
 
 
-class SearchesMixin:
+class SearchesMixin(BaseStore):
     # -- saved searches -----------------------------------------------------------------------
 
     def save_search(
@@ -170,8 +170,8 @@ class SearchesMixin:
     def review_summary(self) -> dict:
         """Counts for `review status` and the Overview page."""
         return {
-            "records": self.count_records(),
-            "queued_for_screening": self.queued_for_screening(),
+            "records": self.scalar("SELECT count(*) FROM records"),
+            "queued_for_screening": self.scalar("SELECT count(*) FROM screening_queue"),
             "searches": self.scalar("SELECT count(*) FROM searches"),
             "search_runs": self.scalar("SELECT count(*) FROM search_runs"),
             "runs_by_status": {

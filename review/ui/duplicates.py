@@ -88,15 +88,15 @@ def page() -> None:
     )
     if pending:
         pair = pending[0]
-        records = dict(db.records_for_matching({pair["a"], pair["b"]}))
-        left, right = records[pair["a"]], records[pair["b"]]
-        st.subheader(f"Record {pair['a']} and record {pair['b']}")
-        st.text(f"Score {pair['score']:.2f}: " + "; ".join(pair["reasons"]))
+        records = dict(db.records_for_matching({pair.a, pair.b}))
+        left, right = records[pair.a], records[pair.b]
+        st.subheader(f"Record {pair.a} and record {pair.b}")
+        st.text(f"Score {pair.score:.2f}: " + "; ".join(pair.reasons))
         st.html(comparison(left, right))
         same, different = st.columns(2)
         if not reviewer:
             st.info("Only a lead decides possible duplicates.")
-        shown = (pair["a"], pair["b"])
+        shown = (pair.a, pair.b)
         same.button(
             "Same study: merge", key="dup_merge", disabled=not reviewer, on_click=_decide,
             args=(*shown, "confirm", reviewer, "pending"),
@@ -112,12 +112,12 @@ def page() -> None:
     if merged:
         st.subheader("Merged pairs")
         for pair in merged[:50]:
-            label = f"{pair['a']} ~ {pair['b']} ({pair['status']}, score {pair['score']:.2f})"
+            label = f"{pair.a} ~ {pair.b} ({pair.status}, score {pair.score:.2f})"
             with st.expander(label):
-                records = dict(db.records_for_matching({pair["a"], pair["b"]}))
-                st.html(comparison(records[pair["a"]], records[pair["b"]]))
-                key = f"undo_{pair['a']}_{pair['b']}"
+                records = dict(db.records_for_matching({pair.a, pair.b}))
+                st.html(comparison(records[pair.a], records[pair.b]))
+                key = f"undo_{pair.a}_{pair.b}"
                 st.button(
                     "Undo this merge", key=key, disabled=not reviewer, on_click=_decide,
-                    args=(pair["a"], pair["b"], "undo", reviewer, pair["status"]),
+                    args=(pair.a, pair.b, "undo", reviewer, pair.status),
                 )  # fmt: skip

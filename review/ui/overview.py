@@ -63,12 +63,12 @@ def _sources(status: Status) -> None:
         st.dataframe(
             [
                 {
-                    "file": i["file_name"],
-                    "source": i["source"],
-                    "format": i["format"],
-                    "records": i["record_count"],
-                    "imported": i["imported_at"],
-                    "by": i["imported_by"],
+                    "file": i.file_name,
+                    "source": i.source,
+                    "format": i.format,
+                    "records": i.record_count,
+                    "imported": i.imported_at,
+                    "by": i.imported_by,
                 }
                 for i in imports
             ],

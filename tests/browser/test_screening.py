@@ -57,13 +57,13 @@ def standing(db, kind: str = "screening") -> dict[int, dict[str, str]]:
         rows = store.decision_rows(STAGE)
     stacks: dict[int, dict[str, list[str]]] = {}
     for row in rows:
-        if row["kind"] != kind:
+        if row.kind != kind:
             continue
-        stack = stacks.setdefault(row["record_id"], {}).setdefault(row["reviewer"], [])
-        if row["decision"] == "undo":
+        stack = stacks.setdefault(row.record_id, {}).setdefault(row.reviewer, [])
+        if row.decision == "undo":
             stack.pop()
         else:
-            stack.append(row["decision"])
+            stack.append(row.decision)
     return {
         record: {name: stack[-1] for name, stack in by.items() if stack}
         for record, by in stacks.items()
@@ -263,7 +263,7 @@ def test_undo_after_the_other_reviewer_voted_is_refused(tmp_path, serve, new_pag
     assert shown_record(ann) == 2  # the page stays where it was
     assert current(db, 1) == {"ann": "include", "bob": "exclude"}  # her vote stands
     with open_store(db) as store:
-        assert [r["decision"] for r in store.decision_rows(STAGE)].count("undo") == 0
+        assert [r.decision for r in store.decision_rows(STAGE)].count("undo") == 0
 
     # Record 2: only ann decides it, so her Undo works.
     assert click_decision(ann, "Exclude") == 3

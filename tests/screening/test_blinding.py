@@ -40,7 +40,7 @@ def store(tmp_path):
 
 
 def _events(store) -> list[tuple]:
-    return [(r["record_id"], r["reviewer"], r["decision"]) for r in store.decision_rows()]
+    return [(r.record_id, r.reviewer, r.decision) for r in store.decision_rows()]
 
 
 def test_a_vote_only_you_cast_can_be_changed_and_undone(store):

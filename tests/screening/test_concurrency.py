@@ -48,5 +48,5 @@ def test_two_reviewers_and_an_import_at_once(tmp_path):
     with open_store(db) as store:
         rows = store.decision_rows("title_abstract")
         assert len(rows) == 400
-        assert {r["reviewer"] for r in rows} == {"ann", "bob"}
+        assert {r.reviewer for r in rows} == {"ann", "bob"}
         assert store.count_records() == 200 + 100 + 100

@@ -52,7 +52,7 @@ def test_a_changed_decision_keeps_the_history_and_undo_takes_it_back(store):
     assert undo_last(store, Reviewer("ann"), TA) == 1
     assert progress(store, Reviewer("ann"), TA).decided == 0
     assert undo_last(store, Reviewer("ann"), TA) is None
-    events = [r["decision"] for r in store.decision_rows(TA)]
+    events = [r.decision for r in store.decision_rows(TA)]
     assert events == ["include", "exclude", "undo", "undo"]  # nothing overwritten
 
 

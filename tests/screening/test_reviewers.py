@@ -108,7 +108,7 @@ def test_a_removed_reviewer_is_signed_out_unlisted_and_keeps_their_history(store
     assert sign_in(store, "ann", "ann-password") is None
     assert [r.name for r in reviewers(store)] == ["lee"]
     # The row stays (their decisions keep a known author) and the name stays theirs.
-    assert [r["name"] for r in accounts.all_accounts(store) if not r["active"]] == ["ann"]
+    assert [r.name for r in accounts.all_accounts(store) if not r.active] == ["ann"]
     with pytest.raises(ReviewError, match="was removed.*cannot be given again"):
         add_reviewer(store, "ann", "reviewer", "ann-password-2", by=OWNER)
     with pytest.raises(ReviewError, match="removed from this review"):
@@ -124,15 +124,15 @@ def test_every_account_change_is_an_event_with_who_and_when(store):
     reset_password(store, "bob", "bob-password-2", by=lee)
     remove_reviewer(store, "bob", by=Reviewer("bob", "lead"))
     events = account_history(store, "bob")
-    assert [(e["actor"], e["action"], e["detail"]) for e in events] == [
+    assert [(e.actor, e.action, e.detail) for e in events] == [
         ("lee", "add", {"role": "reviewer"}),
         ("lee", "set_role", {"role": "lead", "was": "reviewer"}),
         ("lee", "password", {}),
         ("bob", "remove", {"role": "lead"}),
     ]
-    assert all(e["at"] for e in events)
+    assert all(e.at for e in events)
     assert "bob-password" not in str(events)
-    assert [e["actor"] for e in account_history(store, "lee")] == ["owner"]
+    assert [e.actor for e in account_history(store, "lee")] == ["owner"]
 
 
 def test_the_last_lead_cannot_be_demoted_or_removed(store):
@@ -144,7 +144,7 @@ def test_the_last_lead_cannot_be_demoted_or_removed(store):
     set_reviewer_role(store, "ann", "lead", by=OWNER)
     remove_reviewer(store, "lee", by=OWNER)  # ann leads now
     assert reviewers(store) == [Reviewer("ann", "lead")]
-    assert [e["action"] for e in account_history(store, "lee")] == ["add", "remove"]
+    assert [e.action for e in account_history(store, "lee")] == ["add", "remove"]
 
 
 def test_only_a_lead_manages_reviewers(store):
@@ -159,7 +159,7 @@ def test_only_a_lead_manages_reviewers(store):
             change()
     assert reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
     assert sign_in(store, "lee", "lee-password") is not None
-    assert [e["action"] for e in account_history(store)] == ["add", "add"]
+    assert [e.action for e in account_history(store)] == ["add", "add"]
 
 
 def test_acting_on_the_command_line(store):

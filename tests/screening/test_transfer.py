@@ -101,7 +101,7 @@ def test_identical_events_are_matched_one_for_one(store, tmp_path):
         "record_id,reviewer,stage,decision\n1,ann,ta,include\n1,ann,ta,undo\n1,ann,ta,include\n"
     )
     assert import_decisions(store, write(tmp_path / "h.csv", history), LEAD).added == 3
-    assert [r["decision"] for r in store.decision_rows()] == ["include", "undo", "include"]
+    assert [r.decision for r in store.decision_rows()] == ["include", "undo", "include"]
     # A note or a reason that differs makes it another event.
     other = "record_id,reviewer,stage,decision,note\n1,ann,ta,include,\n1,ann,ta,include,why\n"
     result = import_decisions(store, write(tmp_path / "o.csv", other), LEAD)
@@ -142,7 +142,7 @@ def test_a_reviewer_imports_only_their_own_decisions(store, tmp_path):
         import_decisions(store, resolution, ann)
     assert len(store.decision_rows()) == 1  # nothing of the refused files
     assert import_decisions(store, resolution, LEAD).added == 1
-    assert store.decision_rows()[-1]["kind"] == "resolution"
+    assert store.decision_rows()[-1].kind == "resolution"
 
 
 def test_a_reviewers_file_cannot_change_a_final_vote_under_dual_screening(store, tmp_path):
@@ -172,7 +172,7 @@ def test_a_windows_1252_decisions_file_keeps_its_dashes(store, tmp_path):
     )
     result = import_decisions(store, path, LEAD)
     assert result.encoding == "cp1252" and "Windows-1252" in result.warnings[0]
-    assert store.decision_rows()[0]["reason"] == "Wrong population \u2013 \u201cadults\u201d only"
+    assert store.decision_rows()[0].reason == "Wrong population \u2013 \u201cadults\u201d only"
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ def test_merges_make_groups_whose_primary_is_the_most_complete(tmp_path):
         assert store.duplicate_of() == {a: c, b: c}  # c has an abstract and a PMID
         assert store.group_members(a) == [a, b, c]
         assert store.count_records() == 4  # marked, never deleted
-        assert [p["status"] for p in store.pairs()] == ["merged", "merged", "pending"]
+        assert [p.status for p in store.pairs()] == ["merged", "merged", "pending"]
 
 
 def test_decisions_are_events_and_can_be_undone(tmp_path):
@@ -59,7 +59,7 @@ def test_decisions_are_events_and_can_be_undone(tmp_path):
         assert store.duplicate_of() == {b: a, c: a}
         store.decide_pair(a, b, "undo", "bob")
         assert store.duplicate_of() == {c: a}
-        assert store.pairs("undone")[0]["decided_by"] == "bob"
+        assert store.pairs("undone")[0].decided_by == "bob"
         events = store.query("SELECT actor, action FROM duplicate_events ORDER BY id")
         assert [(e["actor"], e["action"]) for e in events] == [
             ("review", "merged"),
@@ -79,5 +79,5 @@ def test_a_decided_pair_is_not_reopened_by_another_run(tmp_path):
         store.save_matches([Match(a, b, 0.8, "possible", ())], "review")
         store.decide_pair(a, b, "reject", "ann")
         assert store.save_matches([Match(a, b, 0.99, "duplicate", ())], "review") == (0, 0)
-        assert store.pairs()[0]["status"] == "rejected"
+        assert store.pairs()[0].status == "rejected"
         assert store.duplicate_of() == {}

@@ -106,7 +106,7 @@ def test_a_reviewer_opening_lead_pages_cannot_act_on_them(review_db):
     at = _as(_duplicates_page, "lee")
     at.button(key="dup_merge").click().run(timeout=TIMEOUT)
     with open_store(review_db) as store:
-        assert store.pairs()[0]["decided_by"] == "lee"  # the signed-in account's name
+        assert store.pairs()[0].decided_by == "lee"  # the signed-in account's name
 
     at = _as(_report_page, "ann")
     assert not [b for b in at.button if b.key == "report_prepare"]

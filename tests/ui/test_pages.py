@@ -85,8 +85,8 @@ def test_possible_duplicates_page_decides_a_pair(review_db):
     at.button(key="dup_merge").click().run(timeout=30)
     assert not at.exception
     with open_store(review_db) as store:
-        assert store.pairs()[0]["status"] == "confirmed"
-        assert store.pairs()[0]["decided_by"] == "reviewer"  # the one reviewer, who leads
+        assert store.pairs()[0].status == "confirmed"
+        assert store.pairs()[0].decided_by == "reviewer"  # the one reviewer, who leads
     assert "No possible duplicates are waiting." in [t.value for t in at.text]
 
 

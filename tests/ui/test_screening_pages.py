@@ -65,7 +65,7 @@ def test_screen_page_decides_and_undoes(review_db):
     assert at.session_state["screen_current_title_abstract"] == 1
     with open_store(review_db) as store:
         rows = store.decision_rows(TA)
-        assert [(r["decision"], r["note"]) for r in rows] == [
+        assert [(r.decision, r.note) for r in rows] == [
             ("include", "clear case"),
             ("undo", ""),
         ]

@@ -80,7 +80,7 @@ def records_db(tmp_path, monkeypatch):
 
 def _status(db) -> dict[tuple[int, int], tuple[str, str | None]]:
     with open_store(db) as store:
-        return {(p["a"], p["b"]): (p["status"], p["decided_by"]) for p in store.pairs()}
+        return {(p.a, p.b): (p.status, p.decided_by) for p in store.pairs()}
 
 
 @pytest.mark.parametrize("button", ["dup_merge", "dup_apart"])
@@ -120,7 +120,7 @@ def test_the_store_refuses_a_pair_decision_made_on_a_stale_status(records_db):
         store.decide_pair(1, 2, "confirm", "bob", expect="pending")
         with pytest.raises(TargetChanged, match="bob made them confirmed"):
             store.decide_pair(2, 1, "reject", "ann", expect="pending")
-        assert store.pairs()[0]["status"] == "confirmed"
+        assert store.pairs()[0].status == "confirmed"
 
 
 # -- Conflicts -------------------------------------------------------------------------------------
