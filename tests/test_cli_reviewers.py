@@ -13,7 +13,7 @@ import pytest
 from review.cli import is_loopback
 from review.permissions import permission_rows
 from review.screening.model import Reviewer
-from review.screening.reviewers import account_history, reviewers, sign_in
+from review.screening.reviewers import account_history, active_reviewers, sign_in
 from review.store import open_store
 from tests.browser.harness import free_port
 
@@ -49,7 +49,7 @@ def test_add_refuses_short_passwords_and_names_taken(db):
     done = review("reviewer", "add", db, "ann", "--role", "lead", stdin="ann-password-2\n")
     assert done.returncode == 2 and "already has an account" in done.stderr
     with open_store(db) as store:
-        assert reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
+        assert active_reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
         assert [e.actor for e in account_history(store)] == ["owner", "lee"]
 
 
@@ -63,7 +63,7 @@ def test_set_role_changes_the_role_and_keeps_a_lead(db):
     done = review("reviewer", "set-role", db, "nobody", "lead")
     assert done.returncode == 2 and "no reviewer 'nobody'" in done.stderr
     with open_store(db) as store:
-        assert reviewers(store) == [Reviewer("ann", "lead"), Reviewer("lee", "reviewer")]
+        assert active_reviewers(store) == [Reviewer("ann", "lead"), Reviewer("lee", "reviewer")]
         events = account_history(store)
     changes = [(e.actor, e.detail) for e in events if e.action != "add"]
     assert changes == [
@@ -79,7 +79,7 @@ def test_a_reviewer_cannot_manage_accounts_from_the_command_line(db):
     done = review("reviewer", "add", db, "bob", stdin="bob-password\n", user="ann")
     assert done.returncode == 2 and "only leads" in done.stderr
     with open_store(db) as store:
-        assert [r.name for r in reviewers(store)] == ["ann", "lee"]
+        assert [r.name for r in active_reviewers(store)] == ["ann", "lee"]
 
 
 def test_password_resets_from_standard_input(db):
@@ -104,7 +104,7 @@ def test_remove_keeps_the_name_and_history_and_refuses_the_last_lead(db):
     done = review("studies", db, "--sync", "--by", "ann")
     assert done.returncode == 2 and "ann was removed" in done.stderr
     with open_store(db) as store:
-        assert reviewers(store) == [Reviewer("lee", "lead")]
+        assert active_reviewers(store) == [Reviewer("lee", "lead")]
         assert sign_in(store, "ann", "ann-password") is None
         assert [(e.actor, e.action) for e in account_history(store, "ann")] == [
             ("lee", "add"),

@@ -15,17 +15,17 @@ import pytest
 from review.dedupe.pairs import decide_pair
 from review.errors import PermissionDenied
 from review.extraction.model import StudyDetails
-from review.extraction.protocol import protocol, save_protocol
+from review.extraction.protocol import current_protocol, save_protocol
 from review.extraction.sheet_export import export_extraction
 from review.extraction.sheet_import import import_extraction
 from review.extraction.studies import (
     link_records,
+    list_studies,
     save_details,
     save_findings,
     set_key_order,
     set_role,
     split_record,
-    studies,
     sync_studies,
 )
 from review.imports.load import import_file
@@ -54,7 +54,7 @@ Match = namedtuple("Match", "a b score verdict reasons")
 
 
 def _units(store) -> list[int]:
-    return [r.record_id for s in studies(store) for r in s.records]
+    return [r.record_id for s in list_studies(store) for r in s.records]
 
 
 def _pair(store) -> None:
@@ -73,7 +73,7 @@ def _two_keys(store) -> None:
 
 
 def _linked(store) -> None:
-    link_records(store, 1, [studies(store)[1].records[0].record_id], LEAD)
+    link_records(store, 1, [list_studies(store)[1].records[0].record_id], LEAD)
 
 
 UNSYNCED = "unsynced"  # a review whose included records have no studies yet
@@ -103,14 +103,14 @@ CASES = [
      lambda s, a, t: import_extraction(s, _workbook(s, t), a), "same"),
     ("manage_studies", "sync_studies", UNSYNCED, lambda s, a, t: sync_studies(s, a), "changed"),
     ("manage_studies", "link_records", None,
-     lambda s, a, t: link_records(s, 1, [studies(s)[1].records[0].record_id], a), "changed"),
+     lambda s, a, t: link_records(s, 1, [list_studies(s)[1].records[0].record_id], a), "changed"),
     ("manage_studies", "split_record", _linked,
-     lambda s, a, t: split_record(s, studies(s)[0].records[-1].record_id, a), "changed"),
+     lambda s, a, t: split_record(s, list_studies(s)[0].records[-1].record_id, a), "changed"),
     ("manage_studies", "set_role", None, lambda s, a, t: set_role(s, 1, "key", a), "changed"),
     ("manage_studies", "set_key_order", _two_keys,
      lambda s, a, t: set_key_order(s, [2, 1], a), "changed"),
     ("edit_protocol", "save_protocol", None,
-     lambda s, a, t: save_protocol(s, replace(protocol(s), title="Changed"), a), "changed"),
+     lambda s, a, t: save_protocol(s, replace(current_protocol(s), title="Changed"), a), "changed"),
     ("decide_duplicates", "decide_pair confirm", _pair,
      lambda s, a, t: decide_pair(s, a, *_units(s)[:2], "confirm"), "changed"),
     ("decide_duplicates", "decide_pair reject", _pair,

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import pytest
 
-from review.extraction.studies import link_records, studies, sync_studies
+from review.extraction.studies import link_records, list_studies, sync_studies
 from review.records import Record
 from review.report.flow import review_counts
 from review.screening.decisions import agreement, decide, progress, save_settings
@@ -70,7 +70,7 @@ def test_json_keeps_the_shape_review_status_has_always_printed(store):
 
 def test_the_flow_table_is_the_diagrams_counts_and_counts_studies_not_reports(store):
     sync_studies(store, LEE)
-    first, second = studies(store)
+    first, second = list_studies(store)
     link_records(store, first.id, [r.record_id for r in second.records], LEE)  # one trial
     status = review_status(store, LEE, flow=True)
     assert status.prisma == review_counts(store)  # what the PRISMA diagram draws

@@ -11,12 +11,12 @@ import sys
 
 import click
 
-from review.cli.app import app, is_loopback
-from review.cli.duplicates import dedupe_command, duplicates
-from review.cli.extraction import extraction, protocol_command, studies_command
+from review.cli.app import app_command, is_loopback
+from review.cli.duplicates import dedupe_command, duplicates_command
+from review.cli.extraction import extraction_group, protocol_command, studies_command
 from review.cli.prioritise import progress_command, simulate
 from review.cli.records import export_command, import_, init, status
-from review.cli.report import prisma, report
+from review.cli.report import prisma, report_command
 from review.cli.reviewers import reviewer
 from review.cli.screening import decisions
 from review.cli.searches import search, update
@@ -43,18 +43,18 @@ for command in (
     status,
     import_,
     dedupe_command,
-    duplicates,
+    duplicates_command,
     export_command,
     decisions,
-    app,
+    app_command,
     progress_command,
     simulate,
-    report,
+    report_command,
     prisma,
     reviewer,
     protocol_command,
     studies_command,
-    extraction,
+    extraction_group,
 ):
     cli.add_command(command)
 

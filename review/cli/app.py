@@ -12,7 +12,7 @@ import click
 from review.cli.options import settings
 from review.demo import ensure_demo
 from review.errors import ReviewError
-from review.screening.reviewers import reviewers
+from review.screening.reviewers import active_reviewers
 from review.store import open_store
 
 ENTRY = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit entry script
@@ -28,15 +28,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@click.command()
+@click.command("app")
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8501, show_default=True)
-def app(db: Path | None, host: str, port: int) -> None:
+def app_command(db: Path | None, host: str, port: int) -> None:
     """Open the review in the browser app (the bundled demo review when DB is not given)."""
     db = db or ensure_demo(settings().demo_db)
     with open_store(db) as store:  # create or migrate before the app's threads start
-        shared = bool(reviewers(store))
+        shared = bool(active_reviewers(store))
     if not shared and not is_loopback(host):
         raise ReviewError(
             f"{db} has no reviewer accounts, so the app would let anyone who reaches "

@@ -44,7 +44,7 @@ def dedupe_command(db, everything, by, quiet, as_json) -> None:
         )
 
 
-@click.command()
+@click.command("duplicates")
 @DB
 @click.option("--merge", nargs=2, type=int, metavar="A B", help="These two are the same study.")
 @click.option("--keep-apart", nargs=2, type=int, metavar="A B", help="These two are different.")
@@ -52,7 +52,7 @@ def dedupe_command(db, everything, by, quiet, as_json) -> None:
 @click.option("--all", "show_all", is_flag=True, help="List every pair, decided or not.")
 @by_option(old_name=True)
 @JSON
-def duplicates(db, merge, keep_apart, undo, show_all, by, as_json) -> None:
+def duplicates_command(db, merge, keep_apart, undo, show_all, by, as_json) -> None:
     """List possible duplicates, or decide one: --merge, --keep-apart or --undo A B."""
     with open_store(db, create=False) as store:
         for pair, action, done in (

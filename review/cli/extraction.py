@@ -15,7 +15,7 @@ from review.extraction.columns import KINDS
 from review.extraction.protocol import read_protocol_file, review_toml, save_protocol
 from review.extraction.sheet_export import export_extraction, write_extraction_csv
 from review.extraction.sheet_import import import_extraction
-from review.extraction.studies import link_records, studies, sync_studies
+from review.extraction.studies import link_records, list_studies, sync_studies
 from review.screening.reviewers import acting
 from review.store import open_store
 
@@ -63,7 +63,7 @@ def studies_command(db, sync, link_to, main_record, records, by, as_json) -> Non
         added = sync_studies(store, actor) if sync else 0
         if link_to is not None:
             link_records(store, link_to, list(records), actor, main=main_record)
-        found = studies(store)
+        found = list_studies(store)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], indent=2))
         return
@@ -80,11 +80,11 @@ def studies_command(db, sync, link_to, main_record, records, by, as_json) -> Non
 
 
 @click.group("extraction")
-def extraction() -> None:
+def extraction_group() -> None:
     """Extracted study details and findings, in and out as an Excel workbook (or CSV)."""
 
 
-@extraction.command("export")
+@extraction_group.command("export")
 @DB
 @OUTPUT
 @click.option("--kind", type=click.Choice(KINDS), help="For CSV: the table to write.")
@@ -112,7 +112,7 @@ def extraction_export(db: Path, output: Path, kind: str | None) -> None:
     )
 
 
-@extraction.command("import")
+@extraction_group.command("import")
 @DB
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @BY

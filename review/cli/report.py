@@ -20,7 +20,7 @@ BY = by_option(
 )
 
 
-@click.command()
+@click.command("report")
 @DB
 @click.option(
     "--format",
@@ -34,7 +34,7 @@ BY = by_option(
 )  # fmt: skip
 @QUIET
 @BY
-def report(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> None:
+def report_command(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> None:
     """Write the evidence overview (summaries, key studies, appendix) from the review."""
     chosen = writer_for(output, fmt).name  # a wrong suffix fails before the database is opened
     with open_store(db, create=False) as store:

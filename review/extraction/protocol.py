@@ -54,7 +54,7 @@ _SCREENING_LISTS = ("include_terms", "exclude_terms")
 _SCREENING_KEYS = ("mode", *_SCREENING_TEXT, *_SCREENING_LISTS)
 
 
-def protocol(store: Store) -> Protocol:
+def current_protocol(store: Store) -> Protocol:
     value = store.settings_values().get(KEY)
     return protocol_from_dict(value) if value else Protocol()
 
@@ -225,7 +225,7 @@ def review_toml(store: Store) -> str:
 
     current = settings(store)
     return protocol_toml(
-        replace(protocol(store), exclusion_reasons=current.exclusion_reasons),
+        replace(current_protocol(store), exclusion_reasons=current.exclusion_reasons),
         ScreeningSetup(
             mode="dual" if current.dual else "single",
             question=current.question,

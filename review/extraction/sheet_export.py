@@ -25,8 +25,8 @@ from review.extraction.columns import (
     escape_cell,
     finding_row,
 )
-from review.extraction.protocol import protocol
-from review.extraction.studies import studies
+from review.extraction.protocol import current_protocol
+from review.extraction.studies import list_studies
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def extraction_table(store, kind: str) -> Table:
     if kind not in KINDS:
         raise ExtractionError(f"Unknown extraction table {kind!r}: use {', '.join(KINDS)}.")
     rows = []
-    for s in studies(store):
+    for s in list_studies(store):
         if kind == "studies":
             rows.append(_study_row(s))
         elif kind == "efficacy":
@@ -119,7 +119,7 @@ def _write_lists(sheet, store) -> dict[str, str]:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    p = protocol(store)
+    p = current_protocol(store)
     columns = {
         "outcome": [o.name for o in p.efficacy],
         "safety_outcome": [o.name for o in p.safety],

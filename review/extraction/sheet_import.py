@@ -21,13 +21,13 @@ from review.extraction.columns import (
     finding_from_row,
     unescape_cell,
 )
-from review.extraction.protocol import protocol
+from review.extraction.protocol import current_protocol
 from review.extraction.studies import (
     _finding_change,
     check_details,
     check_efficacy,
     check_safety,
-    studies,
+    list_studies,
 )
 from review.permissions import require
 from review.screening.model import Reviewer
@@ -70,7 +70,7 @@ def import_extraction(store, path: str | Path, by: Reviewer) -> ImportSummary:
     safety = reader.findings("safety", rows["safety"], known)
     if reader.problems:
         raise reader.error()
-    p = protocol(store)
+    p = current_protocol(store)
     changes = []
     for study_id, fields_ in listed.items():
         change = _finding_change(study_id, p, efficacy.get(study_id, []), safety.get(study_id, []))
@@ -122,8 +122,8 @@ class _Reader:
     def __init__(self, file: str, store):
         self.file = file
         self.problems: list[tuple] = []  # ((sheet, row, column) to sort by, text)
-        self.stored = {s.id: s for s in studies(store)}
-        self.protocol = protocol(store)
+        self.stored = {s.id: s for s in list_studies(store)}
+        self.protocol = current_protocol(store)
         self.letters: dict[tuple[str, str], str] = {}  # (kind, header) -> column letter
         self.titles: dict[str, str] = {}  # kind -> the sheet's title in the file
         self.kind = "studies"

@@ -26,7 +26,7 @@ from review.extraction.model import (
     StudyDetails,
     StudyRecord,
 )
-from review.extraction.protocol import protocol
+from review.extraction.protocol import current_protocol
 from review.permissions import require
 from review.screening.decisions import settings, stage_units
 from review.screening.model import Reviewer
@@ -102,7 +102,7 @@ def _safety(row: dict) -> SafetyFinding:
     return SafetyFinding(**{f.name: row[f.name] for f in fields(SafetyFinding)})
 
 
-def studies(store: Store) -> list[Study]:
+def list_studies(store: Store) -> list[Study]:
     """Every study with its records and findings: key studies in their order, then the rest."""
     by_study: dict[int, list[dict]] = {}
     for row in store.study_record_rows():
@@ -147,18 +147,18 @@ def _display_order(s: Study) -> tuple:
 
 
 def study(store: Store, study_id: int) -> Study:
-    for s in studies(store):
+    for s in list_studies(store):
         if s.id == study_id:
             return s
     raise ExtractionError(f"There is no study {study_id}; see the Studies page for their numbers.")
 
 
 def key_studies(store: Store) -> list[Study]:
-    return [s for s in studies(store) if s.role == "key"]
+    return [s for s in list_studies(store) if s.role == "key"]
 
 
 def appendix_studies(store: Store) -> list[Study]:
-    return [s for s in studies(store) if s.role == "appendix"]
+    return [s for s in list_studies(store) if s.role == "appendix"]
 
 
 def suggest_order(candidates: list[Study]) -> list[Study]:
@@ -185,7 +185,7 @@ def link_records(
     """Make these records report ``study_id`` (a trial and its follow-up paper). A study left
     without records goes, unless it holds extracted data (move that first)."""
     require(by, "manage_studies")
-    current = {s.id: s for s in studies(store)}
+    current = {s.id: s for s in list_studies(store)}
     if study_id not in current:
         study(store, study_id)  # raises the named error
     linked = {r.record_id: sid for sid, s in current.items() for r in s.records}
@@ -209,7 +209,7 @@ def split_record(store: Store, record_id: int, by: Reviewer) -> int:
     record = store.record(record_id)
     if record is None:
         raise ExtractionError(f"There is no record {record_id}.")
-    for s in studies(store):
+    for s in list_studies(store):
         if [r.record_id for r in s.records] == [record_id]:
             raise ExtractionError(
                 f"Record {record_id} is the only record of study {s.id} ({s.label}); "
@@ -245,7 +245,7 @@ def set_role(
     if role == "key" and current.role == "key" and current.position is not None:
         fields_["position"] = current.position
     elif role == "key":
-        keys = [s for s in studies(store) if s.role == "key" and s.id != study_id]
+        keys = [s for s in list_studies(store) if s.role == "key" and s.id != study_id]
         fields_["position"] = max((s.position or 0 for s in keys), default=0) + 1
     else:
         fields_["position"] = None
@@ -257,7 +257,7 @@ def set_role(
 def set_key_order(store: Store, study_ids: list[int], by: Reviewer) -> None:
     """Number the key studies 1, 2, ... in this order (``study_ids`` are key studies)."""
     require(by, "manage_studies")
-    keys = {s.id for s in studies(store) if s.role == "key"}
+    keys = {s.id for s in list_studies(store) if s.role == "key"}
     if set(study_ids) != keys:
         raise ExtractionError(
             "The order must list every key study exactly once: "
@@ -364,7 +364,7 @@ def save_findings(
                 f"else since your table was drawn. Nothing was saved; the table now shows the "
                 f"current findings, make your change again."
             )
-    change = _finding_change(study_id, protocol(store), efficacy, safety)
+    change = _finding_change(study_id, current_protocol(store), efficacy, safety)
     store.save_extraction([change], by.name, source)
 
 

@@ -11,8 +11,8 @@ from collections import Counter
 from datetime import date
 
 from review.extraction.model import ANALYSIS_PARTS, CRITERIA_ROWS, DESIGNS, DETAIL_ROWS, Study
-from review.extraction.protocol import protocol
-from review.extraction.studies import appendix_studies, key_studies, studies
+from review.extraction.protocol import current_protocol
+from review.extraction.studies import appendix_studies, key_studies, list_studies
 from review.report.flow import review_counts
 from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
@@ -22,7 +22,7 @@ from review.screening.decisions import progress
 
 def build_report(store, *, today: date | None = None) -> Report:
     """Everything the overview prints, read from the review as it stands (``today`` dates it)."""
-    p = protocol(store)
+    p = current_protocol(store)
     keys = key_studies(store)
     day = today or date.today()
     return Report(
@@ -73,7 +73,7 @@ def _records(s: Study):
 def _method(store, p, keys: list[Study]) -> tuple[str, ...]:
     first, full = progress(store, None, "title_abstract"), progress(store, None, "full_text")
     searches, files = len(store.searches()), len(store.imports())
-    everything = studies(store)
+    everything = list_studies(store)
     appendix = sum(1 for s in everything if s.role == "appendix")
     lines = [
         f"Records came from {_count(searches, 'saved PubMed search', 'saved PubMed searches')} and "

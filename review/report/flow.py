@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from review.errors import ReviewError
-from review.extraction.studies import included_records, studies
+from review.extraction.studies import included_records, list_studies
 from review.screening.decisions import settings, stage_units
 from review.screening.model import DECISIONS
 from review.screening.state import StageState, current_state
@@ -164,7 +164,7 @@ def _source_name(row: dict) -> str:
 def review_counts(store) -> PrismaCounts:
     """The review's numbers, counting studies once the lead has made them (a trial and its
     follow-up paper are two reports of one study), else one study per included report."""
-    made = studies(store)
+    made = list_studies(store)
     if not made:
         return prisma_counts(store)
     included = set(included_records(store))

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from review.errors import ReviewError
 from review.extraction.model import EfficacyFinding, SafetyFinding, Study, p_text
-from review.extraction.protocol import protocol
+from review.extraction.protocol import current_protocol
 from review.extraction.studies import key_studies
 from review.permissions import require
 from review.report.model import Section, Summaries
@@ -30,7 +30,7 @@ PREPOSITIONS = ("at ", "within ", "after ", "during ", "by ", "up to ", "in ", "
 
 def draft_summaries(store) -> Summaries:
     """The summaries written from the key studies' findings, in the protocol's outcome order."""
-    p = protocol(store)
+    p = current_protocol(store)
     keys = key_studies(store)
     efficacy = []
     for outcome in _ordered(

@@ -177,7 +177,7 @@ def sign_in(
 # -- reading -------------------------------------------------------------------------------------
 
 
-def reviewers(store: Store) -> list[Reviewer]:
+def active_reviewers(store: Store) -> list[Reviewer]:
     """The accounts that may sign in (removed reviewers are not listed)."""
     return [Reviewer(r.name, r.role) for r in store.reviewer_rows()]
 

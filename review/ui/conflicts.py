@@ -13,7 +13,7 @@ from review.exports import agreement_csv
 from review.screening.decisions import agreement, conflicts, resolve, settings
 from review.screening.model import STAGE_LABELS, STAGES
 from review.ui.render import plain, record_html
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 
 CHOICES = (("Include", "include"), ("Exclude", "exclude"), ("Maybe", "maybe"))
 
@@ -25,7 +25,7 @@ def _votes(conflict) -> tuple[tuple[str, str, str], ...]:
 def _resolve(stage: str, record_id: int, decision: str, seen: tuple) -> None:
     """Resolve the conflict that was on screen, as it was then (``seen``: its votes); if it was
     resolved or a vote changed meanwhile, refuse rather than settle something else."""
-    now = {c.record_id: c for c in conflicts(store(), stage)}.get(record_id)
+    now = {c.record_id: c for c in conflicts(review_store(), stage)}.get(record_id)
     if now is None or _votes(now) != seen:
         happened = (
             "it is no longer a conflict (resolved, or a vote withdrawn)"
@@ -39,13 +39,13 @@ def _resolve(stage: str, record_id: int, decision: str, seen: tuple) -> None:
         return
     reason = st.session_state.get(f"resolve_reason_{stage}_{record_id}") or ""
     try:
-        resolve(store(), me(), record_id, stage, decision, reason)
+        resolve(review_store(), me(), record_id, stage, decision, reason)
     except ReviewError as exc:
         st.session_state["conflict_error"] = str(exc)
 
 
 def page() -> None:
-    db, lead = store(), me()
+    store, lead = review_store(), me()
     st.title("Conflicts")
     if not lead.is_lead:
         st.text("Only a lead resolves conflicts.")
@@ -53,10 +53,10 @@ def page() -> None:
     error = st.session_state.pop("conflict_error", None)
     if error:
         st.error(plain(error))
-    rules = settings(db)
+    rules = settings(store)
     for stage in STAGES:
-        found = conflicts(db, stage)
-        agreed = agreement(db, stage)
+        found = conflicts(store, stage)
+        agreed = agreement(store, stage)
         st.subheader(f"{STAGE_LABELS[stage].capitalize()}: {len(found)} conflicts")
         if agreed.records:
             kappa = "undefined" if agreed.kappa is None else f"{agreed.kappa:.2f}"
@@ -73,7 +73,9 @@ def page() -> None:
         for conflict in found:
             rid = conflict.record_id
             with st.container(border=True):
-                st.html(record_html(rid, db.record(rid), rules.include_terms, rules.exclude_terms))
+                st.html(
+                    record_html(rid, store.record(rid), rules.include_terms, rules.exclude_terms)
+                )
                 for d in conflict.decisions:
                     st.text(f"{d.reviewer}: {d.decision}" + (f" ({d.reason})" if d.reason else ""))
                 st.selectbox(

@@ -10,14 +10,14 @@ from review.exports import export_bytes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def records_download(db) -> None:
+def records_download(store) -> None:
     """Every record of the review, duplicates marked, as `review export` writes it (formulas
     neutralised). Made only when clicked: an export of thousands of records takes a moment."""
     left, right = st.columns(2)
     for column, fmt, mime in ((left, "csv", "text/csv"), (right, "xlsx", XLSX)):
         column.download_button(
             f"Download all records ({fmt.upper()})",
-            lambda fmt=fmt: export_bytes(db, fmt),
+            lambda fmt=fmt: export_bytes(store, fmt),
             file_name=f"records.{fmt}",
             mime=mime,
             key=f"records_download_{fmt}",

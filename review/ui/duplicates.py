@@ -15,7 +15,7 @@ from review.dedupe.pairs import decide_pair
 from review.errors import ReviewError
 from review.permissions import allowed
 from review.records import Record
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 
 FIELDS = (
     ("Title", lambda r: r.title),
@@ -66,21 +66,21 @@ def _decide(a: int, b: int, action: str, reviewer, seen: str) -> None:
     """Decide the pair that was on screen, as it was then (``seen``: its status); if someone
     decided it meanwhile the library refuses, and the page says so instead of deciding another."""
     try:
-        decide_pair(store(), reviewer, a, b, action, expect=seen)
+        decide_pair(review_store(), reviewer, a, b, action, expect=seen)
     except ReviewError as exc:
         st.session_state["dup_error"] = str(exc)
 
 
 def page() -> None:
-    db = store()
+    store = review_store()
     st.title("Possible duplicates")
     who = me()  # the name on a decision is the signed-in account's, never a typed one
     reviewer = who if allowed(who, "decide_duplicates") else None
     error = st.session_state.pop("dup_error", None)
     if error:
         st.error(error)
-    pending = db.pairs("pending")
-    summary = db.duplicate_summary()
+    pending = store.pairs("pending")
+    summary = store.duplicate_summary()
     st.caption(
         f"{len(pending)} pairs waiting; {summary.get('merged', 0)} merged automatically, "
         f"{summary.get('confirmed', 0)} merged and {summary.get('rejected', 0)} kept apart by "
@@ -88,7 +88,7 @@ def page() -> None:
     )
     if pending:
         pair = pending[0]
-        records = dict(db.records_for_matching({pair.a, pair.b}))
+        records = dict(store.records_for_matching({pair.a, pair.b}))
         left, right = records[pair.a], records[pair.b]
         st.subheader(f"Record {pair.a} and record {pair.b}")
         st.text(f"Score {pair.score:.2f}: " + "; ".join(pair.reasons))
@@ -108,13 +108,13 @@ def page() -> None:
     else:
         st.text("No possible duplicates are waiting.")
 
-    merged = db.pairs("merged") + db.pairs("confirmed")
+    merged = store.pairs("merged") + store.pairs("confirmed")
     if merged:
         st.subheader("Merged pairs")
         for pair in merged[:50]:
             label = f"{pair.a} ~ {pair.b} ({pair.status}, score {pair.score:.2f})"
             with st.expander(label):
-                records = dict(db.records_for_matching({pair.a, pair.b}))
+                records = dict(store.records_for_matching({pair.a, pair.b}))
                 st.html(comparison(records[pair.a], records[pair.b]))
                 key = f"undo_{pair.a}_{pair.b}"
                 st.button(

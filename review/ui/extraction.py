@@ -40,10 +40,10 @@ from review.extraction.model import (
     Study,
     StudyDetails,
 )
-from review.extraction.protocol import protocol
-from review.extraction.studies import save_details, save_findings, studies
+from review.extraction.protocol import current_protocol
+from review.extraction.studies import list_studies, save_details, save_findings
 from review.ui.render import plain
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 from review.ui.targets import pick
 
 EFFICACY_COLUMNS = headers(EFFICACY)  # the workbook's columns (review.extraction.columns)
@@ -217,7 +217,7 @@ def _save_details(study_id: int) -> None:
         population_label=(value("population_label") or "").strip(),
     )
     try:
-        save_details(store(), study_id, details, me(), label=value("label") or "")
+        save_details(review_store(), study_id, details, me(), label=value("label") or "")
     except ReviewError as exc:
         _say("details", study_id, "error", str(exc))
         return
@@ -229,7 +229,7 @@ def _save_efficacy(study_id: int) -> None:
     try:
         findings = [efficacy_finding(r) for r in rows]
         save_findings(
-            store(), study_id, me(), efficacy=findings,
+            review_store(), study_id, me(), efficacy=findings,
             efficacy_was=_drawn("efficacy", study_id),
         )  # fmt: skip
     except TargetChanged as exc:
@@ -247,7 +247,7 @@ def _save_safety(study_id: int, extra: SafetyFinding | None = None) -> None:
     try:
         findings = [safety_finding(r) for r in rows] + ([extra] if extra else [])
         save_findings(
-            store(), study_id, me(), safety=findings, safety_was=_drawn("safety", study_id)
+            review_store(), study_id, me(), safety=findings, safety_was=_drawn("safety", study_id)
         )
     except TargetChanged as exc:
         _saved("safety", study_id, "")
@@ -489,17 +489,17 @@ def _preview(s: Study, order: list[str]) -> None:
 
 
 def page() -> None:
-    db = store()
+    store = review_store()
     me()
     st.title("Extraction")
-    all_studies = studies(db)
+    all_studies = list_studies(store)
     if not all_studies:
         st.text("No studies yet: create them on the Studies page from the records included.")
         return
     s = _choose(all_studies)
     _show_elsewhere(s.id)
     st.html(study_header(s))
-    p = protocol(db)
+    p = current_protocol(store)
     _details_form(s)
     _efficacy_editor(s, [o.name for o in p.efficacy])
     _safety_editor(s, [o.name for o in p.safety])

@@ -12,12 +12,12 @@ import streamlit as st
 from review.screening.model import STAGE_LABELS
 from review.status import Status, review_status
 from review.ui.render import plain
-from review.ui.state import me, review_path, store
+from review.ui.state import me, review_path, review_store
 
 
 def page() -> None:
-    db = store()
-    status = review_status(db, me(), flow=True)
+    store = review_store()
+    status = review_status(store, me(), flow=True)
     st.title("Overview")
     st.caption(plain(f"Review database: {review_path()}"))
     left, middle, right = st.columns(3)
@@ -31,7 +31,7 @@ def page() -> None:
     if status.blinded:
         _own_screening(status)
     else:
-        _prisma(db, status)
+        _prisma(store, status)
     _sources(status)
 
 
@@ -48,12 +48,12 @@ def _own_screening(status: Status) -> None:
         )
 
 
-def _prisma(db, status: Status) -> None:
+def _prisma(store, status: Status) -> None:
     st.subheader("The review so far (PRISMA)")
     st.dataframe([{"step": step, "records": n} for step, n in status.flow_table()], hide_index=True)
     from review.ui.report import prisma_diagram  # the same counts drawn as a PRISMA 2020 diagram
 
-    prisma_diagram(db)
+    prisma_diagram(store)
 
 
 def _sources(status: Status) -> None:

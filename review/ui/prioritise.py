@@ -22,7 +22,7 @@ from review.prioritise.progress import (
 )
 from review.screening.decisions import settings
 from review.ui.render import plain
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 
 STAGE = "title_abstract"
 MODE_KEY = "screen_order_mode"
@@ -30,9 +30,9 @@ MODE_KEY = "screen_order_mode"
 
 def choose_order() -> Order:
     """The order control (none while a stopping sample fixes the order) and the order chosen."""
-    db = store()
+    store = review_store()
     choice = "ranked"
-    if not order_is_fixed(db):
+    if not order_is_fixed(store):
         choice = (
             st.segmented_control(
                 "Order",
@@ -44,7 +44,7 @@ def choose_order() -> Order:
             )
             or "ranked"
         )
-    return screening_order(db, me(), choice)
+    return screening_order(store, me(), choice)
 
 
 def why_ranked(record_id: int, ranking: Ranking | None) -> None:
@@ -63,12 +63,12 @@ def why_ranked(record_id: int, ranking: Ranking | None) -> None:
 def stopping_panel() -> None:
     """Stopping advice and the recall curve; worked out only when asked for (it reads every
     decision), or always while a stopping sample is under way."""
-    db = store()
-    sample = stopping_sample(db)
+    store = review_store()
+    sample = stopping_sample(store)
     shown = st.toggle("When can I stop screening?", key="stopping_shown", value=sample is not None)
     if not shown and sample is None:
         return
-    found = screening_progress(db, me())
+    found = screening_progress(store, me())
     advice = found.advice
     with st.container(border=True):
         left, middle, right = st.columns(3)
@@ -95,7 +95,7 @@ def stopping_panel() -> None:
                     else ""
                 )
             )
-        if not me().is_lead and settings(db).dual:
+        if not me().is_lead and settings(store).dual:
             st.caption(
                 "Dual screening: these figures count your own decisions and leads' resolutions, "
                 "not other reviewers' votes; a lead sees the review's."
@@ -124,7 +124,7 @@ def stopping_panel() -> None:
 
 def _start() -> None:
     try:
-        start_stopping_sample(store(), me())
+        start_stopping_sample(review_store(), me())
     except ReviewError as exc:
         st.session_state["title_abstract_error"] = str(exc)
     st.session_state.pop("screen_current_title_abstract", None)
@@ -132,7 +132,7 @@ def _start() -> None:
 
 def _end() -> None:
     try:
-        end_stopping_sample(store(), me())
+        end_stopping_sample(review_store(), me())
     except ReviewError as exc:
         st.session_state["title_abstract_error"] = str(exc)
     st.session_state.pop("screen_current_title_abstract", None)

@@ -17,10 +17,15 @@ import streamlit as st
 from review.errors import ReviewError
 from review.extraction.model import BETTER, CRITERIA_ROWS, OUTCOME_KINDS, Criteria, Outcome
 from review.extraction.model import Protocol as ProtocolModel
-from review.extraction.protocol import protocol, read_protocol_file, review_toml, save_protocol
+from review.extraction.protocol import (
+    current_protocol,
+    read_protocol_file,
+    review_toml,
+    save_protocol,
+)
 from review.ui.extraction import edited, frame, text, text_columns
 from review.ui.render import plain
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 
 OUTCOME_COLUMNS = ("name", "kind", "better", "description")
 DEFAULTS = {"efficacy": ("continuous", "none"), "safety": ("event", "lower")}
@@ -78,7 +83,7 @@ def _drawn_from() -> ProtocolModel | None:
 
 def _save_form() -> None:
     state = st.session_state
-    if protocol(store()) != _drawn_from():
+    if current_protocol(review_store()) != _drawn_from():
         _fresh()  # on the protocol as it now is: the tables' edits would name other rows
         _say("error", CHANGED + " Your changes were not saved; make them again.")
         return
@@ -94,7 +99,7 @@ def _save_form() -> None:
         or ProtocolModel().appendix_reasons,
     )
     try:
-        save_protocol(store(), new, me())
+        save_protocol(review_store(), new, me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -111,7 +116,7 @@ def _upload() -> None:
         path.write_bytes(upload.getvalue())
         try:
             new, screening = read_protocol_file(path)  # [screening] sets the Settings page too
-            save_protocol(store(), new, me(), screening=screening)
+            save_protocol(review_store(), new, me(), screening=screening)
         except ReviewError as exc:  # name the uploaded file, not our temporary copy
             _say("error", str(exc).replace(str(path), upload.name))
             return
@@ -139,14 +144,14 @@ def _outcome_editor(role: str, outcomes: tuple[Outcome, ...], editable: bool) ->
 
 
 def page() -> None:
-    db, who = store(), me()
+    store, who = review_store(), me()
     st.title("Protocol")
     kind, message = st.session_state.pop("protocol_message", (None, ""))
     if kind == "error":
         st.error(plain(message))
     elif kind:
         st.success(plain(message))
-    current = protocol(db)
+    current = current_protocol(store)
     drawn = _drawn_from()
     if drawn is not None and drawn != current:
         _fresh()
@@ -157,7 +162,7 @@ def page() -> None:
         st.caption("Only a lead changes the protocol.")
     st.download_button(
         "Download the protocol (TOML)",
-        review_toml(db),  # with the screening settings, so the file sets up the same review
+        review_toml(store),  # with the screening settings, so the file sets up the same review
         file_name="protocol.toml",
         mime="application/toml",
         key="protocol_download",

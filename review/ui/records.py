@@ -6,20 +6,20 @@ import streamlit as st
 
 from review.records import author_list, authors_from_json
 from review.ui.downloads import records_download
-from review.ui.state import store
+from review.ui.state import review_store
 
 PAGE = 50
 
 
 def page() -> None:
-    db = store()
+    store = review_store()
     st.title("Records")
     text = st.text_input("Search titles and abstracts, or a PMID/DOI", key="records_search")
-    total = db.count_matching(text)
+    total = store.count_matching(text)
     pages = max(1, -(-total // PAGE))
     number = st.number_input("Page", min_value=1, max_value=pages, value=1, key="records_page")
     st.caption(f"{total:,} records; page {number} of {pages}")
-    rows = db.record_rows(search=text, limit=PAGE, offset=(number - 1) * PAGE)
+    rows = store.record_rows(search=text, limit=PAGE, offset=(number - 1) * PAGE)
     st.dataframe(
         [
             {
@@ -35,16 +35,16 @@ def page() -> None:
         hide_index=True,
         use_container_width=True,
     )
-    records_download(db)
+    records_download(store)
     choices = [r["id"] for r in rows]
     if not choices:
         return
     chosen = st.selectbox("Show record", choices, key="records_show")
-    record = db.record(chosen)
+    record = store.record(chosen)
     if record is None:
         return
     st.subheader("Record")
-    primary = db.duplicate_of().get(chosen)
+    primary = store.duplicate_of().get(chosen)
     if primary is not None:
         st.caption(f"A duplicate of record {primary}: it is screened and reported as that record.")
     st.text(record.title)  # st.text never renders markup: titles may hold HTML or markdown

@@ -26,7 +26,7 @@ from review.report.prisma import prisma_svg
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
 from review.screening.model import Reviewer
 from review.ui.render import plain
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 
 PARTS = (("efficacy", "Efficacy summary"), ("safety", "Safety summary"))
 
@@ -66,7 +66,7 @@ def _save() -> None:
         for part, _ in PARTS
     }
     try:
-        save_summaries(store(), Summaries(sections["efficacy"], sections["safety"]), me())
+        save_summaries(review_store(), Summaries(sections["efficacy"], sections["safety"]), me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -74,9 +74,9 @@ def _save() -> None:
 
 
 def _redraft() -> None:
-    db = store()
+    store = review_store()
     try:
-        save_summaries(db, draft_summaries(db), me())
+        save_summaries(store, draft_summaries(store), me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -84,12 +84,12 @@ def _redraft() -> None:
     _fresh("The summaries are drafted again from the extracted data.")
 
 
-def report_file(db, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
+def report_file(store, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
     """(file name, bytes) of the report in one format; a Markdown report and the PRISMA picture
     it links to come together in a zip."""
     with tempfile.TemporaryDirectory() as folder:
         suffix = writer_for("report", fmt).suffixes[0]
-        path = export_report(db, actor, Path(folder) / f"report{suffix}", fmt)
+        path = export_report(store, actor, Path(folder) / f"report{suffix}", fmt)
         written = sorted(Path(folder).iterdir())
         if len(written) == 1:
             return path.name, path.read_bytes()
@@ -101,9 +101,9 @@ def report_file(db, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
 
 
 def _prepare() -> None:
-    db = store()
+    store = review_store()
     try:
-        files = {w.name: report_file(db, me(), w.name) for w in writers()}
+        files = {w.name: report_file(store, me(), w.name) for w in writers()}
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -113,11 +113,11 @@ def _prepare() -> None:
 # -- the page --------------------------------------------------------------------------------------
 
 
-def prisma_diagram(db) -> None:
+def prisma_diagram(store) -> None:
     """The PRISMA 2020 flow diagram of the review as it stands (one study per study once studies
     are made, else one per included report)."""
     lead = allowed(me(), "export_report")  # a reviewer sees it (on Overview), a lead exports it
-    svg = export_prisma_svg(db, me()) if lead else prisma_svg(review_counts(db))
+    svg = export_prisma_svg(store, me()) if lead else prisma_svg(review_counts(store))
     st.image(svg, caption="PRISMA 2020 flow diagram")  # an <img> of the SVG: no markup runs
     if not lead:
         return
@@ -130,8 +130,8 @@ def prisma_diagram(db) -> None:
     )
 
 
-def _summaries(db, lead: bool) -> None:
-    current = summaries(db)
+def _summaries(store, lead: bool) -> None:
+    current = summaries(store)
     st.session_state["report_headings"] = {
         part: [heading for heading, _ in getattr(current, part)] for part, _ in PARTS
     }
@@ -166,7 +166,7 @@ def _summaries(db, lead: bool) -> None:
     )
 
 
-def _files(db) -> None:
+def _files(store) -> None:
     st.subheader("Report files")
     st.button("Prepare the report files", key="report_prepare", on_click=_prepare)
     prepared = st.session_state.get("report_files")
@@ -188,15 +188,15 @@ def _files(db) -> None:
 
 
 def page() -> None:
-    db, who = store(), me()
+    store, who = review_store(), me()
     st.title("Report")
     kind, message = st.session_state.pop("report_message", (None, ""))
     if kind == "error":
         st.error(plain(message))
     elif kind:
         st.success(plain(message))
-    _summaries(db, who.is_lead)
+    _summaries(store, who.is_lead)
     if allowed(who, "export_report"):
-        _files(db)
+        _files(store)
     st.subheader("Study selection (PRISMA)")
-    prisma_diagram(db)
+    prisma_diagram(store)

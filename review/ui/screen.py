@@ -20,7 +20,7 @@ from review.screening.model import STAGE_LABELS
 from review.screening.state import current_state
 from review.ui.prioritise import choose_order, stopping_panel, why_ranked
 from review.ui.render import plain, record_html
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 
 BUTTONS = (("Include", "include", "i"), ("Exclude", "exclude", "e"), ("Maybe", "maybe", "m"))
 
@@ -33,7 +33,7 @@ def _decide(stage: str, record_id: int, decision: str) -> None:
     reason = st.session_state.get(f"{stage}_reason") or ""
     note = st.session_state.get(f"{stage}_note") or ""
     try:
-        decide(store(), me(), record_id, stage, decision, reason, note)
+        decide(review_store(), me(), record_id, stage, decision, reason, note)
     except ReviewError as exc:
         st.session_state[f"{stage}_error"] = str(exc)
         return
@@ -44,7 +44,7 @@ def _decide(stage: str, record_id: int, decision: str) -> None:
 
 def _undo(stage: str) -> None:
     try:
-        record_id = undo_decision(store(), me(), stage)
+        record_id = undo_decision(review_store(), me(), stage)
     except ReviewError as exc:  # a vote another reviewer has also cast is final
         st.session_state[f"{stage}_error"] = str(exc)
         return
@@ -54,10 +54,10 @@ def _undo(stage: str) -> None:
     st.session_state[_current_key(stage)] = record_id
 
 
-def screen(stage: str) -> None:
-    db, reviewer = store(), me()
-    rules = settings(db)
-    done = progress(db, reviewer, stage)
+def screen_stage(stage: str) -> None:
+    store, reviewer = review_store(), me()
+    rules = settings(store)
+    done = progress(store, reviewer, stage)
     if done.blinded:  # nothing here may depend on another reviewer's votes
         counts = (
             f" · {done.included:,} included by you or a lead · dual screening: you see your own "
@@ -82,20 +82,20 @@ def screen(stage: str) -> None:
         order, ranking = chosen.ids, chosen.ranking
         st.caption(plain(chosen.about))
     key = _current_key(stage)
-    record_id = st.session_state.get(key) or next_record(db, reviewer, stage, order=order)
+    record_id = st.session_state.get(key) or next_record(store, reviewer, stage, order=order)
     if record_id is None:
         st.text("Nothing left to screen at this stage.")
         if stage == "title_abstract":
             stopping_panel()
         return
     st.session_state[key] = record_id
-    record = db.record(record_id)
+    record = store.record(record_id)
     st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms))
     if stage == "title_abstract":
         why_ranked(record_id, ranking)
-    mine = current_state(db, stage).of(record_id, reviewer.name)
+    mine = current_state(store, stage).of(record_id, reviewer.name)
     if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
-        final = vote_is_final(db, reviewer, record_id, stage)
+        final = vote_is_final(store, reviewer, record_id, stage)
         st.caption(
             plain(f"Your decision: {mine.decision}" + (f" ({mine.reason})" if mine.reason else ""))
             + (" · final: another reviewer has also decided this record; a lead changes it on "
@@ -125,13 +125,13 @@ def screen(stage: str) -> None:
         use_container_width=True,
     )  # fmt: skip
     if stage == "full_text":
-        _full_text_file(db, record_id, reviewer.name)
+        _full_text_file(store, record_id, reviewer.name)
     _go_to(stage)
     if stage == "title_abstract":
         stopping_panel()
 
 
-def _full_text_file(db, record_id: int, who) -> None:
+def _full_text_file(store, record_id: int, who) -> None:
     """The record's kept PDFs: every version listed with who kept it when, the latest (or any)
     to download, and an upload that becomes the next version. Writes name ``record_id``."""
     from review.screening import full_text as ft
@@ -141,7 +141,7 @@ def _full_text_file(db, record_id: int, who) -> None:
         if upload is None:
             return
         try:
-            kept = ft.keep_full_text(store(), me(), rid, upload.name, upload.getvalue())
+            kept = ft.keep_full_text(review_store(), me(), rid, upload.name, upload.getvalue())
         except ReviewError as exc:
             st.session_state[f"pdf_message_{rid}"] = ("error", str(exc))
             return
@@ -152,12 +152,12 @@ def _full_text_file(db, record_id: int, who) -> None:
             f"{v.file_name} {said} version {v.version} of record {rid}'s full text.",
         )
 
-    versions = ft.full_text_versions(db, record_id)
+    versions = ft.full_text_versions(store, record_id)
     if versions:
         latest = versions[0]
         st.download_button(
             f"Download the full text (version {latest.version}, {plain(latest.file_name)})",
-            lambda v=latest: ft.full_text_bytes(store(), v), file_name=latest.file_name,
+            lambda v=latest: ft.full_text_bytes(review_store(), v), file_name=latest.file_name,
             mime="application/pdf", key=f"pdf_download_{record_id}", on_click="ignore",
         )  # fmt: skip
         st.dataframe(
@@ -173,7 +173,7 @@ def _full_text_file(db, record_id: int, who) -> None:
             )]  # fmt: skip
             st.download_button(
                 f"Download version {chosen.version}",
-                lambda v=chosen: ft.full_text_bytes(store(), v), file_name=chosen.file_name,
+                lambda v=chosen: ft.full_text_bytes(review_store(), v), file_name=chosen.file_name,
                 mime="application/pdf", key=f"pdf_download_{record_id}_{chosen.version}",
                 on_click="ignore",
             )  # fmt: skip
@@ -190,7 +190,7 @@ def _go_to(stage: str) -> None:
         words = st.text_input(
             "Words of the title or abstract, a PMID or a DOI", key=f"{stage}_find"
         )
-        found = store().record_rows(search=words.strip(), limit=20) if words.strip() else []
+        found = review_store().record_rows(search=words.strip(), limit=20) if words.strip() else []
         if words.strip() and not found:
             st.text("No record matches.")
         if found:
@@ -209,9 +209,9 @@ def _go_to(stage: str) -> None:
 
 def title_abstract_page() -> None:
     st.title("Screen")
-    screen("title_abstract")
+    screen_stage("title_abstract")
 
 
 def full_text_page() -> None:
     st.title("Full text")
-    screen("full_text")
+    screen_stage("full_text")

@@ -6,8 +6,8 @@ import streamlit as st
 
 from review.screening.decisions import save_settings, settings
 from review.screening.model import Settings
-from review.screening.reviewers import reviewers
-from review.ui.state import has_accounts, me, store
+from review.screening.reviewers import active_reviewers
+from review.ui.state import has_accounts, me, review_store
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -15,9 +15,9 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def page() -> None:
-    db, who = store(), me()
+    store, who = review_store(), me()
     st.title("Settings")
-    current = settings(db)
+    current = settings(store)
     editable = who.is_lead
     if not editable:
         st.caption("Only a lead changes the settings.")
@@ -46,7 +46,7 @@ def page() -> None:
         )
         if st.form_submit_button("Save", disabled=not editable):
             save_settings(
-                db,
+                store,
                 Settings(
                     question=question.strip(),
                     criteria=criteria.strip(),
@@ -60,7 +60,9 @@ def page() -> None:
             st.success("Saved.")
     st.subheader("Reviewers")
     if has_accounts():
-        st.dataframe([{"name": r.name, "role": r.role} for r in reviewers(db)], hide_index=True)
+        st.dataframe(
+            [{"name": r.name, "role": r.role} for r in active_reviewers(store)], hide_index=True
+        )
     else:
         st.text(
             "No accounts: this review has one reviewer and the app listens on this computer "

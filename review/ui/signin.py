@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from review.screening.reviewers import SignInWait, open_session
-from review.ui.state import NOTICE, sign_out, start_session, store
+from review.ui.state import NOTICE, review_store, sign_out, start_session
 
 
 def page() -> None:
@@ -24,7 +24,7 @@ def page() -> None:
     if not submitted:
         return
     try:
-        session = open_session(store(), name, password)
+        session = open_session(review_store(), name, password)
     except SignInWait as exc:
         st.error(str(exc))
         return

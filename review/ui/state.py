@@ -14,7 +14,7 @@ import streamlit as st
 from review.config import read_config
 from review.demo import ensure_demo
 from review.screening.model import Reviewer
-from review.screening.reviewers import Session, reviewers, session_reviewer
+from review.screening.reviewers import Session, active_reviewers, session_reviewer
 from review.store import Store, open_store
 
 SOLO = Reviewer("reviewer", "lead")  # a review without accounts: one person, who leads it
@@ -35,12 +35,12 @@ def _store(path: str) -> Store:
     return open_store(path)
 
 
-def store() -> Store:
+def review_store() -> Store:
     return _store(str(review_path()))
 
 
 def has_accounts() -> bool:
-    return bool(reviewers(store()))
+    return bool(active_reviewers(review_store()))
 
 
 def start_session(session: Session) -> None:
@@ -63,7 +63,7 @@ def current_reviewer() -> Reviewer | None:
     session = st.session_state.get(SESSION)
     if session is None:
         return None
-    reviewer = session_reviewer(store(), session)
+    reviewer = session_reviewer(review_store(), session)
     if reviewer is None:
         sign_out(
             "You were signed out: your account was removed or its password changed. "

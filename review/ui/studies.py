@@ -14,19 +14,19 @@ import streamlit as st
 
 from review.errors import ReviewError, TargetChanged
 from review.extraction.model import STUDY_ROLES, AppendixEntry, Study
-from review.extraction.protocol import protocol
+from review.extraction.protocol import current_protocol
 from review.extraction.studies import (
     link_records,
+    list_studies,
     set_key_order,
     set_role,
     split_record,
-    studies,
     suggest_order,
     sync_studies,
 )
 from review.ui import extraction
 from review.ui.render import plain
-from review.ui.state import me, store
+from review.ui.state import me, review_store
 from review.ui.targets import pick
 
 SINCE = "since this page was drawn (someone else's change)"
@@ -51,16 +51,16 @@ def _run(action, success: str = "") -> None:
 
 
 def _sync() -> None:
-    _run(lambda: sync_studies(store(), me()), "{result} new studies.")
+    _run(lambda: sync_studies(review_store(), me()), "{result} new studies.")
 
 
 def _set_role(study_id: int) -> None:
     role = st.session_state[f"studies_role_{study_id}"]
-    _run(lambda: set_role(store(), study_id, role, me()))
+    _run(lambda: set_role(review_store(), study_id, role, me()))
 
 
 def _key_ids() -> list[int]:
-    return [s.id for s in studies(store()) if s.role == "key"]
+    return [s.id for s in list_studies(review_store()) if s.role == "key"]
 
 
 def _move(shown: tuple[int, ...], study_id: int, step: int) -> None:
@@ -73,22 +73,23 @@ def _move(shown: tuple[int, ...], study_id: int, step: int) -> None:
     j = i + step
     if 0 <= j < len(order):
         order[i], order[j] = order[j], order[i]
-        _run(lambda: set_key_order(store(), order, me()))
+        _run(lambda: set_key_order(review_store(), order, me()))
 
 
 def _apply_suggestion(order: list[int]) -> None:
-    _run(lambda: set_key_order(store(), order, me()), "The suggested order is applied.")
+    _run(lambda: set_key_order(review_store(), order, me()), "The suggested order is applied.")
 
 
 def _study_of(record_id: int) -> int | None:
     return next(
-        (s.id for s in studies(store()) for r in s.records if r.record_id == record_id), None
+        (s.id for s in list_studies(review_store()) for r in s.records if r.record_id == record_id),
+        None,
     )
 
 
 def _check(target: int, shown: dict[int, int]) -> None:
     """The target study and the chosen records' studies are still as shown, else TargetChanged."""
-    current = {s.id: s for s in studies(store())}
+    current = {s.id: s for s in list_studies(review_store())}
     if target not in current:
         raise TargetChanged(f"Study {target} no longer exists {SINCE}; nothing was linked.")
     moved = [r for r, sid in shown.items() if _study_of(r) != sid]
@@ -110,7 +111,7 @@ def _link(target: int | None, shown: tuple[tuple[int, int], ...]) -> None:
 
     def link():
         _check(target, dict(shown))
-        link_records(store(), target, records, me())
+        link_records(review_store(), target, records, me())
 
     _run(link, f"{len(records)} record(s) now report study {target}.")
 
@@ -123,7 +124,7 @@ def _split(study_id: int, record_id: int) -> None:
             raise TargetChanged(
                 f"Record {record_id} is no longer in study {study_id} {SINCE}; nothing was split."
             )
-        return split_record(store(), record_id, me())
+        return split_record(review_store(), record_id, me())
 
     _run(split, f"Record {record_id} is now study {{result}} of its own.")
 
@@ -139,12 +140,12 @@ def _save_appendix(study_id: int) -> None:
     )
 
     def save():
-        now = {s.id: s.role for s in studies(store())}
+        now = {s.id: s.role for s in list_studies(review_store())}
         if now.get(study_id) != "appendix":  # gone, or made key by someone else meanwhile
             raise TargetChanged(
                 f"Study {study_id} is no longer an appendix study {SINCE}; the entry was not saved."
             )
-        set_role(store(), study_id, "appendix", me(), appendix=entry)
+        set_role(review_store(), study_id, "appendix", me(), appendix=entry)
 
     _run(save, f"Appendix entry of study {study_id} saved.")
 
@@ -293,7 +294,7 @@ def _study(s: Study, lead: bool, reasons: tuple[str, ...]) -> None:
 
 
 def page() -> None:
-    db, who = store(), me()
+    store, who = review_store(), me()
     st.title("Studies")
     kind, message = st.session_state.pop("studies_message", (None, ""))
     if kind == "error":
@@ -306,7 +307,7 @@ def page() -> None:
         on_click=_sync,
         help="Every record included at full text and not yet in a study gets a study of its own.",
     )
-    all_studies = studies(db)
+    all_studies = list_studies(store)
     if not all_studies:
         st.text("No studies yet: include records at full text, then create their studies.")
         return
@@ -317,6 +318,6 @@ def page() -> None:
     if lead:
         _link_form(all_studies)
     st.subheader(f"{len(all_studies)} studies")
-    reasons = protocol(db).appendix_reasons
+    reasons = current_protocol(store).appendix_reasons
     for s in all_studies:
         _study(s, lead, reasons)

@@ -16,7 +16,7 @@ from docx.text.paragraph import Paragraph
 from playwright.sync_api import expect
 
 from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS
-from review.extraction.studies import set_role, studies, study
+from review.extraction.studies import list_studies, set_role, study
 from review.screening.model import Reviewer
 from review.screening.reviewers import add_reviewer
 from review.store import open_store
@@ -116,7 +116,7 @@ def test_the_lead_types_study_1_details_and_safety_into_the_app(cazzato, serve, 
     # The Word report from the Report page carries study 1 as typed.
     with open_store(db) as store:
         set_role(store, study_id, "key", LEE)
-        assert [s.id for s in studies(store) if s.role == "key"] == [study_id]
+        assert [s.id for s in list_studies(store) if s.role == "key"] == [study_id]
     go_to(page, "Report")
     button(page, "Prepare the report files").click()
     download_word = main.get_by_role("button", name="Download Word")
@@ -169,7 +169,7 @@ def _assert_study_1_in_word(path) -> None:
 
 def _all_safety(db) -> dict[int, list[str]]:
     with open_store(db) as store:
-        return {s.id: [f.event for f in s.safety] for s in studies(store) if s.safety}
+        return {s.id: [f.event for f in s.safety] for s in list_studies(store) if s.safety}
 
 
 def _add_safety(page, db, event: str, n: int, total: int, stored: int) -> None:
@@ -189,8 +189,8 @@ def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, 
     Both findings belong to the study picked, and the selector and the body keep showing it."""
     db, _ = cazzato
     with open_store(db) as store:
-        [picked] = [s for s in studies(store) if s.label == "von Falck 2022"]
-        first_listed = studies(store)[0]
+        [picked] = [s for s in list_studies(store) if s.label == "von Falck 2022"]
+        first_listed = list_studies(store)[0]
     assert picked.id != first_listed.id  # a reset of the selector would show another study
     base = serve(db)
     page = new_page()

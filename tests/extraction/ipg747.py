@@ -10,7 +10,7 @@ from pathlib import Path
 
 from review.extraction.model import EfficacyFinding, SafetyFinding, StudyDetails
 from review.extraction.protocol import read_protocol, save_protocol
-from review.extraction.studies import studies, sync_studies
+from review.extraction.studies import list_studies, sync_studies
 from review.imports.load import import_file
 from review.screening.decisions import decide, stage_units
 from review.screening.model import Reviewer
@@ -75,4 +75,4 @@ def build_review(path: Path, *, lead: str = "lead") -> list:
             decide(store, Reviewer(lead), record_id, "title_abstract", "include")
             decide(store, Reviewer(lead), record_id, "full_text", "include")
         sync_studies(store, Reviewer(lead, "lead"))
-        return studies(store)
+        return list_studies(store)

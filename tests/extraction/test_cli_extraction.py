@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from review.cli import main
 from review.extraction.model import EfficacyFinding
-from review.extraction.protocol import protocol, read_protocol
-from review.extraction.studies import save_details, save_findings, studies
+from review.extraction.protocol import current_protocol, read_protocol
+from review.extraction.studies import list_studies, save_details, save_findings
 from review.screening.decisions import settings
 from review.screening.model import Reviewer
 from review.store import open_store
@@ -77,7 +77,7 @@ def test_protocol_is_imported_and_printed(tmp_path, review):
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
     assert failed.stderr.startswith(f"Error: {bad}: [[efficacy]] number 1: unknown key(s) colour")
     with open_store(db) as store:
-        assert protocol(store) == read_protocol(PROTOCOL)  # the bad file changed nothing
+        assert current_protocol(store) == read_protocol(PROTOCOL)  # the bad file changed nothing
     missing = review("protocol", tmp_path / "none.db", check=False)
     assert missing.returncode == 2 and "review init" in missing.stderr
 
@@ -92,7 +92,7 @@ def test_studies_are_listed_synced_and_linked(tmp_path, review):
     done = review("studies", db, "--link", 1, 6, 7, "--main", 7)
     assert "Study 1: records 6, 7 linked." in done.stdout
     with open_store(db) as store:
-        found = {s.id: s for s in studies(store)}
+        found = {s.id: s for s in list_studies(store)}
     assert [r.record_id for r in found[1].records] == [7, 1, 6] and set(found) == {1, 2, 3, 4, 5}
     usage = review("studies", db, "--link", 1, check=False)
     assert usage.returncode == 2 and "needs the numbers of the records" in usage.stderr
@@ -107,7 +107,7 @@ def test_extraction_export_edit_import(tmp_path, review):
     with open_store(db) as store:
         save_details(store, 1, STUDY1, LEAD)
         save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
-        expected = studies(store)
+        expected = list_studies(store)
     book = tmp_path / "extraction.xlsx"
     done = review("extraction", "export", db, "-o", book)
     counts = f"7 studies, {len(STUDY2_PAIN)} efficacy results, 0 safety results"
@@ -115,7 +115,7 @@ def test_extraction_export_edit_import(tmp_path, review):
     done = review("extraction", "import", fresh, book, "--by", "assistant")
     assert "7 studies (2 changed)" in done.stdout
     with open_store(fresh) as store:
-        assert studies(store) == expected
+        assert list_studies(store) == expected
         events = store.extraction_event_rows()
     assert {e["actor"] for e in events if e["source"] == "import:extraction.xlsx"} == {"assistant"}
 
@@ -131,7 +131,7 @@ def test_extraction_export_edit_import(tmp_path, review):
     failed = review("extraction", "import", fresh, text, check=False)
     assert failed.returncode == 2 and "Error: notes.xlsx is not an Excel workbook" in failed.stderr
     with open_store(fresh) as store:
-        assert studies(store) == expected
+        assert list_studies(store) == expected
 
 
 def test_extraction_csv_export(tmp_path, review):

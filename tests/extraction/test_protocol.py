@@ -12,7 +12,7 @@ from review.extraction.model import Criteria, Outcome, Protocol
 from review.extraction.protocol import (
     ScreeningSetup,
     check_protocol,
-    protocol,
+    current_protocol,
     protocol_toml,
     read_protocol,
     read_protocol_file,
@@ -77,14 +77,14 @@ def test_protocol_toml_reads_back_to_the_same_protocol(tmp_path, p):
 def test_saved_protocol_is_the_reviews_and_sets_the_screening_reasons(tmp_path):
     p = read_protocol(PROTOCOL)
     with open_store(tmp_path / "r.db") as store:
-        assert protocol(store) == Protocol()
+        assert current_protocol(store) == Protocol()
         save_protocol(store, p, by=LEAD)
-        assert protocol(store) == p
+        assert current_protocol(store) == p
         assert store.settings_values()["exclusion_reasons"] == list(p.exclusion_reasons)
         bad = replace(p, efficacy=(*p.efficacy, Outcome("reduction in PAIN")))
         with pytest.raises(ProtocolError, match="named twice"):
             save_protocol(store, bad, by=LEAD)
-        assert protocol(store) == p  # the old one stays
+        assert current_protocol(store) == p  # the old one stays
 
 
 BAD = {
@@ -173,7 +173,7 @@ def test_the_screening_table_sets_every_value_of_the_settings_page(tmp_path):
             exclude_terms=("rat", "mice"),
             dual=True,
         )
-        assert protocol(store) == p
+        assert current_protocol(store) == p
         # A file without the table, or with only some keys, leaves the others as they are.
         path.write_text('title = "Cryo"\n[screening]\nmode = "single"\n', encoding="utf-8")
         save_protocol(store, *read_protocol_file(path)[:1], LEAD, read_protocol_file(path)[1])

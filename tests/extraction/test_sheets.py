@@ -21,10 +21,10 @@ from review.extraction.sheet_export import (
 )
 from review.extraction.sheet_import import import_extraction
 from review.extraction.studies import (
+    list_studies,
     save_details,
     save_findings,
     set_role,
-    studies,
     study,
 )
 from review.screening.model import Reviewer
@@ -61,7 +61,7 @@ def filled_review(path: Path) -> list:
         set_role(store, 1, "key", LEAD)
         set_role(store, 2, "key", LEAD)
         set_role(store, 6, "appendix", LEAD, APPENDIX)
-        return studies(store)
+        return list_studies(store)
 
 
 def cells(path: Path) -> dict[str, list[list]]:
@@ -71,7 +71,7 @@ def cells(path: Path) -> dict[str, list[list]]:
 
 def snapshot(db: Path) -> tuple:
     with open_store(db) as store:
-        return studies(store), store.extraction_event_rows()
+        return list_studies(store), store.extraction_event_rows()
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_round_trip_into_a_fresh_review_is_exact(reviews, workbook, tmp_path):
     before = snapshot(fresh)[0]
     with open_store(fresh) as store:
         summary = import_extraction(store, workbook, by=ASSISTANT)
-        after = studies(store)
+        after = list_studies(store)
         events = store.extraction_event_rows()
         again = tmp_path / "again.xlsx"
         export_extraction(store, again)
@@ -241,7 +241,7 @@ def test_studies_not_in_the_file_are_left_alone(reviews, workbook):
     edit(workbook, change)
     with open_store(filled) as store:
         summary = import_extraction(store, workbook, by=LEAD)
-        after = {s.id: s for s in studies(store)}
+        after = {s.id: s for s in list_studies(store)}
     assert summary.studies == len(before) - 1 and summary.changed == 1
     assert after[2] == before[2]  # its findings survive although the file has none of them
     assert after[1].details == replace(STUDY1, country="France (Strasbourg)")

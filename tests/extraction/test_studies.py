@@ -14,18 +14,18 @@ from review.extraction.model import (
     Study,
     StudyDetails,
 )
-from review.extraction.protocol import protocol, read_protocol
+from review.extraction.protocol import current_protocol, read_protocol
 from review.extraction.studies import (
     check_details,
     check_efficacy,
     check_safety,
     link_records,
+    list_studies,
     save_details,
     save_findings,
     set_key_order,
     set_role,
     split_record,
-    studies,
     study,
     suggest_order,
     sync_studies,
@@ -71,7 +71,7 @@ def test_sync_gives_each_included_record_a_study_once(tmp_path):
         assert sync_studies(store, LEAD) == 0  # nothing new
         decide(store, Reviewer("lead"), units[4], "full_text", "include")
         assert sync_studies(store, LEAD) == 1
-        found = studies(store)
+        found = list_studies(store)
     assert sorted(r for s in found for r in records(s)) == sorted([*units[:3], units[4]])
     first = next(s for s in found if records(s) == [units[0]])
     assert first.label == "Cazzato 2016" and first.first_author == "Cazzato RL"
@@ -82,7 +82,7 @@ def test_sync_gives_each_included_record_a_study_once(tmp_path):
 def test_link_merges_a_follow_up_paper_into_the_trials_study(db):
     with open_store(db) as store:
         link_records(store, 1, [6], LEAD)
-        by_id = {s.id: s for s in studies(store)}
+        by_id = {s.id: s for s in list_studies(store)}
         assert records(by_id[1]) == [1, 6] and 6 not in by_id  # the emptied study went
         assert by_id[1].main_record.record_id == 1
         link_records(store, 1, [7], LEAD, main=7)
@@ -97,12 +97,12 @@ def test_link_refuses_to_orphan_a_study_with_extracted_data(db):
     with open_store(db) as store:
         save_findings(store, 6, LEAD, safety=STUDY1_SAFETY)
         save_details(store, 7, StudyDetails(country="Germany"), LEAD)
-        before = studies(store)
+        before = list_studies(store)
         with pytest.raises(ExtractionError, match=r"Study 6 \(Example 2021\) has extracted"):
             link_records(store, 1, [6], LEAD)
         with pytest.raises(ExtractionError, match=r"Study 7 \(Example 2019\) has extracted"):
             link_records(store, 1, [7], LEAD)
-        assert studies(store) == before
+        assert list_studies(store) == before
         with pytest.raises(ExtractionError, match="no study 99"):
             link_records(store, 99, [1], LEAD)
 
@@ -112,7 +112,7 @@ def test_a_study_keeping_other_records_may_give_one_away(db):
         link_records(store, 2, [6], LEAD)
         save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
         link_records(store, 1, [6], LEAD)  # study 2 keeps record 2 and its findings
-        by_id = {s.id: s for s in studies(store)}
+        by_id = {s.id: s for s in list_studies(store)}
     assert records(by_id[1]) == [1, 6] and records(by_id[2]) == [2]
     assert len(by_id[2].efficacy) == len(STUDY2_PAIN)
 
@@ -121,22 +121,22 @@ def test_split_takes_a_record_into_a_study_of_its_own(db):
     with open_store(db) as store:
         link_records(store, 1, [6, 7], LEAD)
         new = split_record(store, 6, LEAD)
-        by_id = {s.id: s for s in studies(store)}
+        by_id = {s.id: s for s in list_studies(store)}
         assert records(by_id[1]) == [1, 7] and records(by_id[new]) == [6]
         assert by_id[new].label == "Example 2021"
-        before = studies(store)
+        before = list_studies(store)
         with pytest.raises(ExtractionError, match="only record of study"):
             split_record(store, 6, LEAD)  # it would leave an empty study behind
         with pytest.raises(ExtractionError, match="no record 999"):
             split_record(store, 999, LEAD)
-        assert studies(store) == before
+        assert list_studies(store) == before
 
 
 def test_roles_and_the_order_of_key_studies(db):
     with open_store(db) as store:
         for study_id in (3, 1, 2):
             set_role(store, study_id, "key", LEAD)
-        assert [(s.id, s.position) for s in studies(store)][:3] == [(3, 1), (1, 2), (2, 3)]
+        assert [(s.id, s.position) for s in list_studies(store)][:3] == [(3, 1), (1, 2), (2, 3)]
         set_role(store, 1, "key", LEAD)  # saying it again keeps its place
         assert study(store, 1).position == 2
         entry = AppendixEntry("n=12, 6 months", "Favourable", "Case report")
@@ -144,7 +144,7 @@ def test_roles_and_the_order_of_key_studies(db):
         six = study(store, 6)
         assert (six.role, six.position, six.appendix) == ("appendix", None, entry)
         set_key_order(store, [2, 3, 1], LEAD)
-        order = [s.id for s in studies(store)]
+        order = [s.id for s in list_studies(store)]
         assert order[:3] == [2, 3, 1] and order[-1] == 6  # key, undecided, then appendix
         with pytest.raises(ExtractionError, match="every key study exactly once"):
             set_key_order(store, [2, 3], LEAD)
@@ -255,7 +255,7 @@ def test_findings_are_saved_whole_or_not_at_all(db):
         assert study(store, 2) == two
         with pytest.raises(ExtractionError, match="no study 99"):
             save_findings(store, 99, LEAD, safety=STUDY1_SAFETY)
-        assert protocol(store).outcome("reduction in pain").name == "Reduction in pain"
+        assert current_protocol(store).outcome("reduction in pain").name == "Reduction in pain"
 
 
 def test_the_history_keeps_every_save(db):

@@ -19,11 +19,11 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from review.errors import ReviewError
 from review.extraction.model import DETAIL_ROWS, AppendixEntry, StudyDetails
 from review.extraction.studies import (
+    list_studies,
     save_details,
     save_findings,
     set_key_order,
     set_role,
-    studies,
     sync_studies,
 )
 from review.imports.load import import_file
@@ -74,12 +74,12 @@ def add_hostile_record(path: Path, tmp: Path) -> int:
     )
     with open_store(path) as store:
         import_file(store, ris, source="Embase", actor="lead")
-        linked = {r.record_id for s in studies(store) for r in s.records}
+        linked = {r.record_id for s in list_studies(store) for r in s.records}
         (record_id,) = [u for u in stage_units(store, "title_abstract") if u not in linked]
         decide(store, Reviewer("lead"), record_id, "title_abstract", "include")
         decide(store, Reviewer("lead"), record_id, "full_text", "include")
         sync_studies(store, LEAD)
-        new = next(s for s in studies(store) if s.records[0].record_id == record_id)
+        new = next(s for s in list_studies(store) if s.records[0].record_id == record_id)
         set_role(store, new.id, "appendix", LEAD, AppendixEntry("n=3", "Works", "Case report"))
         return new.id
 

@@ -9,7 +9,13 @@ import re
 import pytest
 
 from review.extraction.model import AppendixEntry, EfficacyFinding, SafetyFinding
-from review.extraction.studies import save_details, save_findings, set_role, studies, sync_studies
+from review.extraction.studies import (
+    list_studies,
+    save_details,
+    save_findings,
+    set_role,
+    sync_studies,
+)
 from review.imports.load import import_file
 from review.report.build import build_report
 from review.report.markdown import escape_markdown, render_markdown
@@ -52,12 +58,12 @@ def report_text(tmp_path) -> str:
     )
     with open_store(db) as store:
         import_file(store, ris, source="Embase", actor="lead")
-        linked = {r.record_id for s in studies(store) for r in s.records}
+        linked = {r.record_id for s in list_studies(store) for r in s.records}
         (record_id,) = [u for u in stage_units(store, "title_abstract") if u not in linked]
         decide(store, LEAD, record_id, "title_abstract", "include")
         decide(store, LEAD, record_id, "full_text", "include")
         sync_studies(store, LEAD)
-        new = next(s for s in studies(store) if s.records[0].record_id == record_id)
+        new = next(s for s in list_studies(store) if s.records[0].record_id == record_id)
         set_role(
             store,
             new.id,

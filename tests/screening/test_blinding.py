@@ -35,8 +35,8 @@ def _review(path, *, dual: bool = True):
 
 @pytest.fixture
 def store(tmp_path):
-    with _review(tmp_path / "r.db") as db:
-        yield db
+    with _review(tmp_path / "r.db") as store:
+        yield store
 
 
 def _events(store) -> list[tuple]:

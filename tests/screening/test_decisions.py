@@ -29,9 +29,11 @@ TA, FT = "title_abstract", "full_text"
 
 @pytest.fixture
 def store(tmp_path):
-    with open_store(tmp_path / "r.db") as db:
-        db.add_records("t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(1, 7)])
-        yield db
+    with open_store(tmp_path / "r.db") as store:
+        store.add_records(
+            "t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(1, 7)]
+        )
+        yield store
 
 
 def test_single_screening_goes_through_the_records_in_order(store):

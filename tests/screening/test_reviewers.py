@@ -12,13 +12,13 @@ from review.screening.reviewers import (
     SignInWait,
     account_history,
     acting,
+    active_reviewers,
     add_reviewer,
     check_password,
     hash_password,
     open_session,
     remove_reviewer,
     reset_password,
-    reviewers,
     session_reviewer,
     set_reviewer_role,
     sign_in,
@@ -67,7 +67,7 @@ def test_sign_in_with_name_and_password(store):
 def test_passwords_under_ten_characters_are_refused_on_add_and_reset(store):
     with pytest.raises(ReviewError, match="at least 10 characters"):
         add_reviewer(store, "bob", "reviewer", "nine-char", by=OWNER)
-    assert "bob" not in [r.name for r in reviewers(store)]
+    assert "bob" not in [r.name for r in active_reviewers(store)]
     add_reviewer(store, "bob", "reviewer", "ten-chars!", by=OWNER)  # exactly 10 is enough
     with pytest.raises(ReviewError, match="at least 10 characters"):
         reset_password(store, "bob", "short-one", by=OWNER)
@@ -106,7 +106,7 @@ def test_a_removed_reviewer_is_signed_out_unlisted_and_keeps_their_history(store
     remove_reviewer(store, "ann", by=Reviewer("lee", "lead"))
     assert session_reviewer(store, session) is None
     assert sign_in(store, "ann", "ann-password") is None
-    assert [r.name for r in reviewers(store)] == ["lee"]
+    assert [r.name for r in active_reviewers(store)] == ["lee"]
     # The row stays (their decisions keep a known author) and the name stays theirs.
     assert [r.name for r in accounts.all_accounts(store) if not r.active] == ["ann"]
     with pytest.raises(ReviewError, match="was removed.*cannot be given again"):
@@ -140,10 +140,10 @@ def test_the_last_lead_cannot_be_demoted_or_removed(store):
         set_reviewer_role(store, "lee", "reviewer", by=OWNER)
     with pytest.raises(ReviewError, match="last lead"):
         remove_reviewer(store, "lee", by=OWNER)
-    assert reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
+    assert active_reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
     set_reviewer_role(store, "ann", "lead", by=OWNER)
     remove_reviewer(store, "lee", by=OWNER)  # ann leads now
-    assert reviewers(store) == [Reviewer("ann", "lead")]
+    assert active_reviewers(store) == [Reviewer("ann", "lead")]
     assert [e.action for e in account_history(store, "lee")] == ["add", "remove"]
 
 
@@ -157,7 +157,7 @@ def test_only_a_lead_manages_reviewers(store):
     ):
         with pytest.raises(PermissionDenied, match="only leads may add reviewers"):
             change()
-    assert reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
+    assert active_reviewers(store) == [Reviewer("ann", "reviewer"), Reviewer("lee", "lead")]
     assert sign_in(store, "lee", "lee-password") is not None
     assert [e.action for e in account_history(store)] == ["add", "add"]
 

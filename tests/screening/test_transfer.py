@@ -17,9 +17,11 @@ LEAD = Reviewer("lee", "lead")
 
 @pytest.fixture
 def store(tmp_path):
-    with open_store(tmp_path / "r.db") as db:
-        db.add_records("t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(1, 4)])
-        yield db
+    with open_store(tmp_path / "r.db") as store:
+        store.add_records(
+            "t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(1, 4)]
+        )
+        yield store
 
 
 def write(path, text):

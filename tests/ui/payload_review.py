@@ -22,7 +22,13 @@ from review.extraction.model import (
     StudyDetails,
 )
 from review.extraction.protocol import save_protocol
-from review.extraction.studies import save_details, save_findings, set_role, studies, sync_studies
+from review.extraction.studies import (
+    list_studies,
+    save_details,
+    save_findings,
+    set_role,
+    sync_studies,
+)
 from review.imports.load import import_file
 from review.prioritise.progress import start_stopping_sample
 from review.records import AbstractSection, Author, Record
@@ -121,7 +127,7 @@ def build_payload_review(path: Path, tmp: Path) -> Path:
             keep_full_text(store, BOB, record_id, f"v2 {FILE_PAYLOAD}.pdf", PDF + b"% 2\n")
 
         sync_studies(store, LEAD)
-        key, appendix = (s.id for s in studies(store)[:2])
+        key, appendix = (s.id for s in list_studies(store)[:2])
         details = StudyDetails(
             **{n: payload(n) for n in ("study_type", "country", "population", "technique")},
             follow_up=payload("12 months"),

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS, StudyDetails
-from review.extraction.protocol import protocol, protocol_toml
-from review.extraction.studies import save_findings, set_role, studies, study
+from review.extraction.protocol import current_protocol, protocol_toml
+from review.extraction.studies import list_studies, save_findings, set_role, study
 from review.records import Record
 from review.report.summary import summaries
 from review.screening.decisions import decide
@@ -209,12 +209,12 @@ def test_linking_two_records_into_one_study(review_db):
     assert not at.exception and not at.error
     with open_store(review_db) as store:
         assert [r.record_id for r in study(store, 1).records] == [1, 2]
-        assert second not in [s.label for s in studies(store)]
+        assert second not in [s.label for s in list_studies(store)]
     # ... and split out again
     at.button(key="studies_split_2").click().run(timeout=TIMEOUT)
     with open_store(review_db) as store:
         assert [r.record_id for r in study(store, 1).records] == [1]
-        assert second in [s.label for s in studies(store)]
+        assert second in [s.label for s in list_studies(store)]
 
 
 def test_roles_key_order_and_appendix_reasons(review_db):
@@ -227,8 +227,8 @@ def test_roles_key_order_and_appendix_reasons(review_db):
     at.button(key="studies_save_appendix_4").click().run(timeout=TIMEOUT)
     assert not at.exception and not at.error
     with open_store(review_db) as store:
-        found = {s.id: s for s in studies(store)}
-        assert [s.id for s in studies(store) if s.role == "key"] == [1, 2]  # as marked
+        found = {s.id: s for s in list_studies(store)}
+        assert [s.id for s in list_studies(store) if s.role == "key"] == [1, 2]  # as marked
     assert found[4].role == "appendix"
     assert (found[4].appendix.direction, found[4].appendix.reason) == (
         "Pain improved in most patients.",
@@ -237,10 +237,10 @@ def test_roles_key_order_and_appendix_reasons(review_db):
     # Nothing extracted yet: the suggestion falls back on recency, Prologo 2017 first.
     at.button(key="studies_apply_order").click().run(timeout=TIMEOUT)
     with open_store(review_db) as store:
-        assert [s.id for s in studies(store) if s.role == "key"] == [2, 1]
+        assert [s.id for s in list_studies(store) if s.role == "key"] == [2, 1]
     at.button(key="studies_up_1").click().run(timeout=TIMEOUT)
     with open_store(review_db) as store:
-        assert [s.id for s in studies(store) if s.role == "key"] == [1, 2]
+        assert [s.id for s in list_studies(store) if s.role == "key"] == [1, 2]
 
 
 def test_a_reviewer_who_is_not_a_lead_sees_studies_read_only(review_db):
@@ -283,7 +283,7 @@ def test_the_protocol_page_saves_outcomes_from_the_table(review_db):
     at.button(key="protocol_save").click().run(timeout=TIMEOUT)
     assert not at.error
     with open_store(review_db) as store:
-        saved = protocol(store)
+        saved = current_protocol(store)
     assert saved.title == "Cryoablation of neuroma"
     assert [o.name for o in saved.safety] == [
         "Pain at the site", "Infection", "Damage to adjacent structures",
@@ -294,7 +294,7 @@ def test_the_protocol_page_saves_outcomes_from_the_table(review_db):
     at.button(key="protocol_save").click().run(timeout=TIMEOUT)
     assert "named twice" in at.error[0].value
     with open_store(review_db) as store:
-        assert protocol(store) == saved
+        assert current_protocol(store) == saved
 
 
 def test_the_report_page_saves_summaries_and_prepares_files(review_db):
@@ -323,7 +323,7 @@ def test_the_report_page_saves_summaries_and_prepares_files(review_db):
 
 def test_uploading_a_protocol_file(review_db):
     with open_store(review_db) as store:
-        current = protocol(store)
+        current = current_protocol(store)
     at = _run(_protocol_page)
     bad = b'title = "x"\ncolour = "red"\n'
     at.file_uploader(key="protocol_upload_0").upload("team.toml", bad, "application/toml")
@@ -331,12 +331,12 @@ def test_uploading_a_protocol_file(review_db):
     [error] = [e.value for e in at.error]
     assert error.startswith("team.toml: unknown setting 'colour'") and "/tmp" not in error
     with open_store(review_db) as store:
-        assert protocol(store) == current
+        assert current_protocol(store) == current
 
     good = protocol_toml(replace(current, title="Agreed title")).encode()
     at.file_uploader(key="protocol_upload_0").upload("team.toml", good, "application/toml")
     at.button(key="protocol_use_upload").click().run(timeout=TIMEOUT)
     assert not at.error
     with open_store(review_db) as store:
-        assert protocol(store) == replace(current, title="Agreed title")
+        assert current_protocol(store) == replace(current, title="Agreed title")
     assert at.text_input(key="protocol_title_1").value == "Agreed title"

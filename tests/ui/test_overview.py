@@ -7,7 +7,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from review.extraction.studies import link_records, studies, sync_studies
+from review.extraction.studies import link_records, list_studies, sync_studies
 from review.report.flow import review_counts
 from review.store import open_store
 from tests.test_status import LEE, _review
@@ -24,7 +24,7 @@ def test_the_prisma_table_agrees_with_the_diagram_and_counts_studies(tmp_path, m
     with open_store(path) as store:
         _review(store)
         sync_studies(store, LEE)
-        first, second = studies(store)
+        first, second = list_studies(store)
         link_records(store, first.id, [r.record_id for r in second.records], LEE)  # one trial
         counts = review_counts(store)
     monkeypatch.setenv("REVIEW_DB", str(path))

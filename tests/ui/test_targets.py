@@ -15,13 +15,13 @@ from streamlit.testing.v1 import AppTest
 
 from review.errors import TargetChanged
 from review.extraction.model import Protocol, SafetyFinding
-from review.extraction.protocol import protocol, save_protocol
+from review.extraction.protocol import current_protocol, save_protocol
 from review.extraction.studies import (
     link_records,
+    list_studies,
     save_findings,
     set_key_order,
     set_role,
-    studies,
     study,
 )
 from review.records import AbstractSection, Record
@@ -191,7 +191,7 @@ def ipg(tmp_path, monkeypatch):
 
 def _safety(db) -> dict[int, list[str]]:
     with open_store(db) as store:
-        return {s.id: [f.event for f in s.safety] for s in studies(store) if s.safety}
+        return {s.id: [f.event for f in s.safety] for s in list_studies(store) if s.safety}
 
 
 def _add_pain(at, study_id: int) -> None:
@@ -225,7 +225,7 @@ def test_a_safety_finding_for_a_study_merged_away_meanwhile_is_refused(ipg):
     at.run(timeout=TIMEOUT)
     with open_store(ipg) as store:  # study 2's record is linked into study 1: study 2 is gone
         link_records(store, 1, [2], KIM)
-        assert 2 not in [s.id for s in studies(store)]
+        assert 2 not in [s.id for s in list_studies(store)]
     _add_pain(at, 2)
     assert "There is no study 2" in _errors(at)[0]
     assert _safety(ipg) == {}  # nothing landed on study 1 (now shown) or anywhere
@@ -302,7 +302,7 @@ def test_moving_a_key_study_in_an_order_changed_meanwhile_is_refused(ipg):
     at.button(key="studies_down_1").click().run(timeout=TIMEOUT)
     assert "The key studies or their order changed" in _errors(at)[0]
     with open_store(ipg) as store:
-        assert [s.id for s in studies(store) if s.role == "key"] == [3, 1, 2]
+        assert [s.id for s in list_studies(store) if s.role == "key"] == [3, 1, 2]
 
 
 def test_an_appendix_entry_for_a_study_made_key_meanwhile_is_refused(ipg):
@@ -321,18 +321,20 @@ def test_an_appendix_entry_for_a_study_made_key_meanwhile_is_refused(ipg):
 def test_a_protocol_saved_by_another_lead_meanwhile_is_not_overwritten(ipg):
     at = _run("protocol.page")
     with open_store(ipg) as store:
-        theirs = Protocol(title="Kim's protocol", appendix_reasons=protocol(store).appendix_reasons)
+        theirs = Protocol(
+            title="Kim's protocol", appendix_reasons=current_protocol(store).appendix_reasons
+        )
         save_protocol(store, theirs, Reviewer("kim", "lead"))
     at.text_input(key="protocol_title_0").set_value("My title")
     at.button(key="protocol_save").click().run(timeout=TIMEOUT)
     assert "changed by someone else since this form was drawn" in _errors(at)[0]
     with open_store(ipg) as store:
-        assert protocol(store).title == "Kim's protocol"
+        assert current_protocol(store).title == "Kim's protocol"
     assert at.text_input(key="protocol_title_1").value == "Kim's protocol"  # drawn afresh
     at.text_input(key="protocol_title_1").set_value("My title")
     at.button(key="protocol_save").click().run(timeout=TIMEOUT)
     with open_store(ipg) as store:
-        assert protocol(store).title == "My title"
+        assert current_protocol(store).title == "My title"
 
 
 # -- Full text: the decision is for the record on screen -------------------------------------------
