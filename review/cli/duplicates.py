@@ -62,7 +62,8 @@ def duplicates_command(db, merge, keep_apart, undo, show_all, by, as_json) -> No
         ):
             if pair:
                 actor = acting(store, by)
-                decide_pair(store, actor, *pair, action)
+                a, b = pair
+                decide_pair(store, actor, a, b, action)
                 click.echo(f"Records {pair[0]} and {pair[1]}: {done} by {actor.name}.")
                 return
         pairs = [vars(p) for p in store.pairs(None if show_all else "pending")]

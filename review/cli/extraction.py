@@ -59,10 +59,12 @@ def studies_command(db, sync, link_to, main_record, records, by, as_json) -> Non
     if link_to is not None and not records:
         raise click.UsageError("--link STUDY needs the numbers of the records to link.")
     with open_store(db, create=False) as store:
-        actor = acting(store, by) if sync or link_to is not None else None
-        added = sync_studies(store, actor) if sync else 0
-        if link_to is not None:
-            link_records(store, link_to, list(records), actor, main=main_record)
+        added = 0
+        if sync or link_to is not None:
+            actor = acting(store, by)
+            added = sync_studies(store, actor) if sync else 0
+            if link_to is not None:
+                link_records(store, link_to, list(records), actor, main=main_record)
         found = list_studies(store)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], indent=2))

@@ -142,9 +142,9 @@ def notice_kind(record: Record) -> str:
         if pattern.search(folded):
             return kind
     for ptype in record.publication_types:
-        kind = _NOTICE_TYPES.get(ptype.strip().lower())
-        if kind:
-            return kind
+        notice = _NOTICE_TYPES.get(ptype.strip().lower())
+        if notice:
+            return notice
     return ""
 
 

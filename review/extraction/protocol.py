@@ -68,7 +68,7 @@ def save_protocol(
     problems = check_protocol(new)
     if problems:
         raise ProtocolError("The protocol was not saved: " + "; ".join(problems) + ".")
-    values = {KEY: protocol_to_dict(new)}
+    values: dict[str, object] = {KEY: protocol_to_dict(new)}
     if new.exclusion_reasons:
         values["exclusion_reasons"] = list(new.exclusion_reasons)
     if screening is not None:

@@ -228,7 +228,7 @@ def save_details(
     if problems:
         raise ExtractionError(f"Study {study_id}: " + "; ".join(problems) + ". Nothing was saved.")
     study(store, study_id)
-    fields_ = {"details": asdict(details)}
+    fields_: dict[str, object] = {"details": asdict(details)}
     if label.strip():
         fields_["label"] = label.strip()
     store.save_extraction([{"study_id": study_id, "fields": fields_}], by.name)
@@ -386,12 +386,12 @@ def _finding_change(study_id, p, efficacy, safety) -> dict:
             efficacy[i - 1] = f
         change["efficacy"] = [{**asdict(f), "position": i} for i, f in enumerate(efficacy)]
     if safety is not None:
-        seen = set()
+        events: set[tuple[str, str]] = set()
         for i, f in enumerate(safety, 1):
-            key = (f.event.casefold(), f.timepoint.casefold())
-            if key in seen:
+            event = (f.event.casefold(), f.timepoint.casefold())
+            if event in events:
                 problems.append(f"safety row {i}: {f.event} {f.timepoint} twice")
-            seen.add(key)
+            events.add(event)
             problems += [f"safety row {i}: {m}" for m in check_safety(f)]
         change["safety"] = [{**asdict(f), "position": i} for i, f in enumerate(safety)]
     if problems:

@@ -157,7 +157,9 @@ def split_terms(text: str) -> list[str]:
         return []
     if ";" in text:
         return [t.strip() for t in text.split(";") if t.strip()]
-    terms, depth, cur = [], 0, []
+    terms: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         depth += (ch == "(") - (ch == ")")
         if ch == "," and depth <= 0:

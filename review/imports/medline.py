@@ -40,7 +40,7 @@ def read_nbib(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
             stray.append(i)
     if start >= 0:
         spans.append((start, last))
-    out = []
+    out: list[ImportedRecord] = []
     for first, end in spans:
         raw = "".join(lines[first : end + 1])
         record = parse_record(raw)

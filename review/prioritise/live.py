@@ -25,6 +25,7 @@ import types
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from review.prioritise.ranker import Ranker, record_text
@@ -128,8 +129,8 @@ def latest_ranking(store: Store, viewer: Reviewer | None, *, wait: float = 0.0) 
             started = running is None and _failed.get(whose) != key
             if started:
                 running = _running[whose] = (key, _submit(path, units, labels, key))
-        if started:  # outside the lock: a future already done runs the callback at once
-            running[1].add_done_callback(lambda f, w=whose, k=key: _finished(w, k, f))
+        if started and running is not None:  # outside the lock: a done future calls back at once
+            running[1].add_done_callback(partial(_finished, whose, key))
         left = deadline - time.monotonic()
         if running is None or left <= 0:
             return latest

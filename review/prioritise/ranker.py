@@ -98,7 +98,8 @@ class Ranker:
                 continue
         # top_terms explains with word features only; None if there are none
         words = self._blocks[0] if self._blocks and self._blocks[0][0].analyzer == "word" else None
-        self._vec, self.X = words if words else (None, None)
+        self._vec: TfidfVectorizer | None = words[0] if words else None
+        self.X: sp.csr_matrix | None = words[1] if words else None
         self._key: frozenset | None = None
         self._logit: np.ndarray | None = None
         self._coef: np.ndarray | None = None
@@ -161,7 +162,7 @@ class Ranker:
         """The words and phrases of this record that most raise its score under the last fitted
         word model (tf-idf weight x coefficient), so a reviewer can see why it ranks high. The
         character model is left out: 4-gram fragments explain nothing to a reader."""
-        if self._coef is None or self.X is None:
+        if self._coef is None or self.X is None or self._vec is None:
             return []
         if self._terms is None:
             self._terms = self._vec.get_feature_names_out()

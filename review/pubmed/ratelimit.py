@@ -50,20 +50,22 @@ class RateLimiter:
 
     def _book_shared(self, now: float, start: float) -> float:
         """Take the next free slot from the file all processes share; returns its time."""
-        fcntl.flock(self._file, fcntl.LOCK_EX)
+        file = self._file
+        assert file is not None  # only called when the limiter shares a file
+        fcntl.flock(file, fcntl.LOCK_EX)
         try:
-            self._file.seek(0)
-            data = self._file.read(8)
+            file.seek(0)
+            data = file.read(8)
             booked = struct.unpack("d", data)[0] if len(data) == 8 else 0.0
             if booked > now + _STALE:
                 booked = 0.0
             start = max(start, booked)
-            self._file.seek(0)
-            self._file.truncate()
-            self._file.write(struct.pack("d", start + self.interval))
-            self._file.flush()
+            file.seek(0)
+            file.truncate()
+            file.write(struct.pack("d", start + self.interval))
+            file.flush()
         finally:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
+            fcntl.flock(file, fcntl.LOCK_UN)
         return start
 
 

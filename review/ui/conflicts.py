@@ -72,10 +72,10 @@ def page() -> None:
             )
         for conflict in found:
             rid = conflict.record_id
+            record = store.record(rid)
+            assert record is not None  # records are never deleted (duplicates are marked)
             with st.container(border=True):
-                st.html(
-                    record_html(rid, store.record(rid), rules.include_terms, rules.exclude_terms)
-                )
+                st.html(record_html(rid, record, rules.include_terms, rules.exclude_terms))
                 for d in conflict.decisions:
                     st.text(f"{d.reviewer}: {d.decision}" + (f" ({d.reason})" if d.reason else ""))
                 st.selectbox(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from review.exports import export_bytes
@@ -17,7 +19,7 @@ def records_download(store) -> None:
     for column, fmt, mime in ((left, "csv", "text/csv"), (right, "xlsx", XLSX)):
         column.download_button(
             f"Download all records ({fmt.upper()})",
-            lambda fmt=fmt: export_bytes(store, fmt),
+            partial(export_bytes, store, fmt),
             file_name=f"records.{fmt}",
             mime=mime,
             key=f"records_download_{fmt}",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -205,7 +206,9 @@ def _save_details(study_id: int) -> None:
     def value(name: str):
         return state.get(f"extraction_{study_id}_{name}")
 
-    texts = {name: (value(name) or "").strip() for name, _ in DETAIL_ROWS if name != "analysis"}
+    texts: dict[str, Any] = {
+        name: (value(name) or "").strip() for name, _ in DETAIL_ROWS if name != "analysis"
+    }
     texts |= {name: (value(name) or "").strip() for name, _ in ANALYSIS_PARTS}
     months = value("follow_up_months")
     details = StudyDetails(
@@ -284,6 +287,7 @@ def _choose(all_studies: list[Study]) -> Study:
     chosen = pick(
         "Study", names, key="extraction_study", state_key="extraction_study_id", param="study"
     )
+    assert chosen is not None  # the page stops before this when there are no studies
     return by_id[chosen]
 
 

@@ -94,8 +94,8 @@ def _save_form() -> None:
         criteria=Criteria(
             **{name: (state.get(_key(name)) or "").strip() for name, _ in CRITERIA_ROWS}
         ),
-        exclusion_reasons=_lines(state.get(_key("exclusion_reasons"))),
-        appendix_reasons=_lines(state.get(_key("appendix_reasons")))
+        exclusion_reasons=_lines(state.get(_key("exclusion_reasons")) or ""),
+        appendix_reasons=_lines(state.get(_key("appendix_reasons")) or "")
         or ProtocolModel().appendix_reasons,
     )
     try:

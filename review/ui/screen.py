@@ -11,6 +11,8 @@ the library refuses a change to a vote another reviewer has also cast: its messa
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from review.errors import ReviewError
@@ -90,6 +92,7 @@ def screen_stage(stage: str) -> None:
         return
     st.session_state[key] = record_id
     record = store.record(record_id)
+    assert record is not None  # records are never deleted (duplicates are marked)
     st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms))
     if stage == "title_abstract":
         why_ranked(record_id, ranking)
@@ -157,7 +160,7 @@ def _full_text_file(store, record_id: int, who) -> None:
         latest = versions[0]
         st.download_button(
             f"Download the full text (version {latest.version}, {plain(latest.file_name)})",
-            lambda v=latest: ft.full_text_bytes(review_store(), v), file_name=latest.file_name,
+            partial(ft.full_text_bytes, store, latest), file_name=latest.file_name,
             mime="application/pdf", key=f"pdf_download_{record_id}", on_click="ignore",
         )  # fmt: skip
         st.dataframe(
@@ -173,7 +176,7 @@ def _full_text_file(store, record_id: int, who) -> None:
             )]  # fmt: skip
             st.download_button(
                 f"Download version {chosen.version}",
-                lambda v=chosen: ft.full_text_bytes(review_store(), v), file_name=chosen.file_name,
+                partial(ft.full_text_bytes, store, chosen), file_name=chosen.file_name,
                 mime="application/pdf", key=f"pdf_download_{record_id}_{chosen.version}",
                 on_click="ignore",
             )  # fmt: skip

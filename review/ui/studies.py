@@ -228,7 +228,7 @@ def _link_form(all_studies: list[Study]) -> None:
     chosen = st.multiselect(
         "Records of other studies",
         list(citations),
-        format_func=citations.get,
+        format_func=lambda rid: citations[rid],
         key="studies_link_records",
     )
     shown = tuple((r, study_of[r]) for r in chosen if r in study_of)
