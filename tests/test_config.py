@@ -111,8 +111,8 @@ def pair_db(tmp_path):
     assert done.exit_code == 0, done.output
     with open_store(db) as store:
         merged = store.pairs("merged")
-    assert len(merged) == 6 and {p["decided_by"] for p in merged} == {"dee"}
-    return db, merged[0]["a"], merged[0]["b"]
+    assert len(merged) == 6 and {p.decided_by for p in merged} == {"dee"}
+    return db, merged[0].a, merged[0].b
 
 
 def test_by_defaults_to_review_user_read_when_the_command_runs(pair_db):
