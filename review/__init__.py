@@ -1,1 +1,25 @@
-"""review: a rapid evidence-review toolkit."""
+"""review: a rapid evidence-review toolkit (PubMed harvest, import, dedupe, screening,
+extraction, report), a library first; the ``review`` command and the browser app only call it.
+
+Packages:
+
+- ``pubmed``: harvest a PubMed search completely and keep it up to date (E-utilities)
+- ``imports``: read RIS, MEDLINE/nbib, PubMed XML, CSV and Web of Science export files
+- ``dedupe``: find records of the same publication, merge or queue them for a reviewer
+- ``screening``: reviewers, decisions as events, single or dual screening, conflicts
+- ``prioritise``: rank unscreened records, simulate the saving, the stopping test
+- ``extraction``: the protocol, studies and their extracted findings, the workbook
+- ``report``: the NICE-style overview (Word, HTML, Markdown) and the PRISMA diagram
+- ``store``: the review database (SQLite); the only package with SQL
+- ``cli``: the ``review`` command (click)
+- ``ui``: the browser app (Streamlit); the only package that imports streamlit
+
+Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), ``permissions``
+(who may do what), ``config`` (settings from the environment), ``status`` (where a review
+stands), ``exports`` (CSV, RIS, XLSX), ``demo`` (the bundled demo review), ``workers`` (worker
+processes that end with their parent).
+
+Nothing is imported here: every ``import review.x`` runs this file first, so it stays empty.
+"""
+
+__all__: list[str] = []

@@ -3,6 +3,18 @@
 The group reads the settings (``review.config``) once as a command starts; each command module
 (one per group of commands) calls the library and prints; ``main`` turns the library's errors
 (``ReviewError``) into a message and exit code 2, and Ctrl-C into 130.
+
+- ``options``: what the commands share: the DB argument, ``--json``, ``--quiet``, ``--by``
+- ``records``: ``init``, ``status``, ``import``, ``export``
+- ``searches``: ``search``, ``update`` (PubMed)
+- ``duplicates``: ``dedupe``, ``duplicates``
+- ``screening``: ``decisions import|export``
+- ``reviewers``: ``reviewer ...`` (accounts)
+- ``prioritise``: ``progress``, ``simulate``
+- ``extraction``: ``protocol``, ``studies``, ``extraction export|import``
+- ``report``: ``report``, ``prisma``
+- ``app``: ``app`` (serve the review in the browser)
+- ``__main__``: ``python -m review.cli``
 """
 
 from __future__ import annotations

@@ -5,6 +5,18 @@ A whole file is read or nothing is: a file that is cut off, binary or of an unkn
 ImportFileError naming the file and the line, so a review never silently misses records. The
 format is found from the content (extensions lie: Web of Science saves tagged text as ``.ris``)
 and each record keeps its own text exactly, so it can be re-read by a better parser later.
+
+This module reads a file whole (``read_file``, ``detect_format``); the readers and their helpers:
+
+- ``model``: what a reader returns (``ParsedFile``, ``ImportedRecord``) and shared text helpers
+- ``encoding``: a file's bytes decoded in the encoding it was written in
+- ``fields``: normalisers the readers share: names, years, DOIs, pages, identifiers
+- ``csvrows``: CSV rows read strictly, each with its line, for every CSV the review reads
+- ``ris``, ``medline``, ``pubmedxml``, ``csvfile``, ``wos``: one reader per format
+- ``load``: a file imported into a review whole, then checked for duplicates (``import_file``)
+
+``load`` is not re-exported: it calls ``read_file`` from here, so importing it here would be a
+cycle.
 """
 
 from __future__ import annotations

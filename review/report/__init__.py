@@ -1,9 +1,17 @@
 """The NICE-style overview report and the PRISMA diagram, built from a review database.
 
-The parts, each depending only on those before it: ``model`` (the types), ``flow`` (the PRISMA
-numbers), ``prisma`` (drawing them), ``summary`` (the summaries' text), ``build`` (gathering the
-report from the store), ``layout`` (the report as blocks), the writers (``docx``, ``html``,
-``markdown``: blocks to a file), and ``export`` (the one entry point, permission checked).
+The parts, each depending only on those before it:
+
+- ``model``: the types: the ``Report``, the blocks it is laid out in, a ``Writer``
+- ``flow``: the PRISMA 2020 numbers of a review (``prisma_counts``)
+- ``prisma``: the PRISMA diagram drawn as SVG or PNG
+- ``summary``: the efficacy and safety summaries, drafted and edited
+- ``build``: the report gathered from the store (``build_report``)
+- ``layout``: the report as headings, paragraphs, tables and images
+- ``docx``, ``html``, ``markdown``: the writers, blocks to a file
+- ``export``: the one entry point, permission checked (``export_report``, ``export_prisma``)
+
+``export`` is not re-exported: it chooses its writer here, so importing it here would be a cycle.
 
 This module is the registry of writers, the way datasette registers output renderers: a format
 name and file suffixes map to one write function, and the CLI, the Report page and ``export``
@@ -16,9 +24,21 @@ from pathlib import Path
 
 from review.errors import ReviewError
 from review.report import docx, html, markdown
-from review.report.model import Writer
+from review.report.build import build_report
+from review.report.flow import PrismaCounts, prisma_counts
+from review.report.model import Report, Writer
 
-__all__ = ["Writer", "formats", "register_writer", "writer_for", "writers"]
+__all__ = [
+    "PrismaCounts",
+    "Report",
+    "Writer",
+    "build_report",
+    "formats",
+    "prisma_counts",
+    "register_writer",
+    "writer_for",
+    "writers",
+]
 
 _WRITERS: dict[str, Writer] = {}
 

@@ -1,1 +1,39 @@
-"""Screening: reviewers, decisions as events, single or dual screening, conflicts, agreement."""
+"""Screening: reviewers, decisions as events, single or dual screening, conflicts, agreement.
+
+- ``model``: the domain types: ``Reviewer``, ``Decision``, ``Settings``, ``Conflict`` ...
+- ``state``: a stage's current decisions, folded from the events and kept up to date
+- ``decisions``: deciding, undoing, resolving; the next record, conflicts, agreement, progress
+- ``reviewers``: accounts, roles, password hashes, sign-in (``active_reviewers``)
+- ``full_text``: the PDFs kept with the review, every upload a new version
+- ``transfer``: decisions in and out as CSV (``import_decisions``, ``export_decisions``)
+
+Only the types are re-exported: ``review.permissions`` imports ``model``, which runs this file,
+and ``decisions``, ``reviewers``, ``full_text`` and ``transfer`` import ``review.permissions``,
+so importing them here would be a cycle. Import those modules.
+"""
+
+from review.screening.model import (
+    Account,
+    AccountEvent,
+    Agreement,
+    Conflict,
+    Decision,
+    DecisionEvent,
+    FullTextVersion,
+    Progress,
+    Reviewer,
+    Settings,
+)
+
+__all__ = [
+    "Account",
+    "AccountEvent",
+    "Agreement",
+    "Conflict",
+    "Decision",
+    "DecisionEvent",
+    "FullTextVersion",
+    "Progress",
+    "Reviewer",
+    "Settings",
+]

@@ -1,4 +1,17 @@
-"""The review database: one SQLite file per review; the only package in the toolkit with SQL."""
+"""The review database: one SQLite file per review; the only package in the toolkit with SQL.
+
+``Store`` (opened by ``open_store``) is one class made of a mixin per part of the review:
+
+- ``base``: the connection, migrations from ``db/``, transactions, ``now``
+- ``records``: records, stored once per (origin, identifier), linked to the runs that found them
+- ``searches``: saved searches, their runs, date slices and the hits a run still owes
+- ``imports``: imported files, their records stored as given
+- ``duplicates``: duplicate pairs, their decisions as events, the groups they make
+- ``screening``: settings and screening decisions, appended as events
+- ``accounts``: reviewer accounts, their changes as events, wrong-password counts
+- ``extraction``: studies, the records that report them, their findings
+- ``flow``: the queries behind the PRISMA diagram
+"""
 
 from __future__ import annotations
 

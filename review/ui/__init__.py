@@ -1,1 +1,27 @@
-"""The browser app. The only package of the toolkit that imports streamlit; it calls the library."""
+"""The browser app. The only package of the toolkit that imports streamlit; it calls the library.
+
+``app.py`` at the top of the repository runs ``router.main``. One module per page:
+
+- ``router``: the pages, one per stage of the review, and the navigation between them
+- ``state``: which review is served, its one shared store (``review_store``), who is signed in
+- ``signin``: sign in and out
+- ``overview``: what the review holds and where it came from
+- ``records``: browse and search the records
+- ``duplicates``: possible duplicates side by side, one decision each
+- ``settings``: the review question, criteria, reasons, keywords, single or dual screening
+- ``screen``: title/abstract and full-text screening, one record at a time (``screen_stage``)
+- ``prioritise``: the Screen page's order control and stopping panel
+- ``conflicts``: where two reviewers disagreed; a lead settles each
+- ``protocol``: key outcomes, criteria and appendix reasons, edited or uploaded
+- ``studies``: included records grouped into studies, key evidence or appendix
+- ``extraction``: one study's details and findings
+- ``report``: the summaries, the report files, the PRISMA diagram
+
+And what the pages share: ``render`` (user text made safe to show), ``targets`` (pickers that
+keep an entity's id), ``downloads`` (our own table downloads).
+
+Nothing is imported here, so that importing one module (``review.ui.render``, say) does not load
+every page.
+"""
+
+__all__: list[str] = []
