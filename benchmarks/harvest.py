@@ -84,7 +84,7 @@ def harvest(records: int, seed: int, page_size: int, workdir: Path) -> None:
 
 def store_slices(workdir: Path) -> list:
     with open_store(workdir / "harvest.db") as store:
-        return store.slices(store.runs()[0]["id"])
+        return store.slices(store.runs()[0].id)
 
 
 def pages(records: int, seed: int, page_size: int) -> tuple[list[bytes], list[str]]:

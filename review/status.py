@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.imports.model import ImportedFile
+from review.pubmed.model import SearchRun
 from review.report.flow import PrismaCounts, review_counts
 from review.screening.decisions import agreement, progress
 from review.screening.model import STAGES, Agreement, Progress, Reviewer
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Status:
     search_runs: int
     runs_by_status: Mapping[str, int]
     schema: tuple  # migrations applied
-    runs: tuple[dict, ...]  # search runs, oldest first
+    runs: tuple[SearchRun, ...]  # search runs, oldest first
     imports: tuple[ImportedFile, ...]  # imported files, oldest first
     duplicates: Mapping[str, int]  # "removed" (marked duplicates) and pairs by status
     stages: Mapping[str, StageStatus]  # in STAGES order
@@ -92,11 +97,11 @@ class Status:
                 }
                 for stage, s in self.stages.items()
             },
-            "runs": list(self.runs),
+            "runs": [asdict(r) for r in self.runs],
         }
 
 
-def review_status(store, viewer: Reviewer | None, *, flow: bool = False) -> Status:
+def review_status(store: Store, viewer: Reviewer | None, *, flow: bool = False) -> Status:
     """The review as ``viewer`` may see it (``None``: the review as a whole, for the command
     line). ``flow``: also count the PRISMA flow (the diagram's numbers), which reads every
     decision again, for a viewer who may see it."""
@@ -108,12 +113,12 @@ def review_status(store, viewer: Reviewer | None, *, flow: bool = False) -> Stat
     blinded = any(s.progress.blinded for s in stages.values())
     return Status(
         path=store.path,
-        records=summary["records"],
-        queued=summary["queued_for_screening"],
-        searches=summary["searches"],
-        search_runs=summary["search_runs"],
-        runs_by_status=summary["runs_by_status"],
-        schema=tuple(summary["schema"]),
+        records=summary.records,
+        queued=summary.queued_for_screening,
+        searches=summary.searches,
+        search_runs=summary.search_runs,
+        runs_by_status=summary.runs_by_status,
+        schema=summary.schema,
         runs=tuple(store.runs()),
         imports=tuple(store.imports()),
         duplicates=store.duplicate_summary(),

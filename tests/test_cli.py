@@ -119,7 +119,7 @@ def test_killed_at_random_points_and_re_run_ends_with_the_same_records(tmp_path,
             runs = store.runs()
         assert kills == 4
         assert got == expected
-        assert len(runs) == 1 and runs[0]["status"] == "complete"
+        assert len(runs) == 1 and runs[0].status == "complete"
         asked = {p for e in fake.log if "id" in e.params for p in e.params["id"].split(",")}
         assert not asked & before  # nothing stored before the last restart was fetched again
 

@@ -53,15 +53,24 @@ def test_the_review_as_a_whole_counts_records_duplicates_and_stages(store):
 
 
 def test_json_keeps_the_shape_review_status_has_always_printed(store):
-    """The --json data as the command built it before the Status object, key order included."""
+    """The --json data as the command built it before the Status object, key order included;
+    a run as the row it has always been, its JSON columns decoded."""
+    run_id = store.start_run(store.save_search("s", "q"), "search", {"term": "q"})
+    store.finish_run(run_id, "complete", ncbi_count=3, warnings=["w"], message="3 new")
+    rows = store.query(
+        "SELECT r.*, s.name AS search_name, s.query AS query FROM search_runs r "
+        "JOIN searches s ON s.id = r.search_id ORDER BY r.id"
+    )
     before = {
-        **store.review_summary(),
+        **asdict(store.review_summary()),
         "duplicates": store.duplicate_summary(),
         "screening": {
             s: {**asdict(progress(store, None, s)), "agreement": asdict(agreement(store, s))}
             for s in STAGES
         },
-        "runs": store.runs(),
+        "runs": [
+            {**r, **{k: json.loads(r[k]) for k in ("params", "warnings", "errors")}} for r in rows
+        ],
     }
     now = review_status(store, None).as_json()
     assert json.dumps(now, indent=2, default=str) == json.dumps(before, indent=2, default=str)

@@ -63,8 +63,8 @@ def status(db: Path, as_json: bool) -> None:
     click.echo(f"  saved searches: {current.searches}, search runs: {current.search_runs}")
     for run in current.runs:
         click.echo(
-            f"  run {run['id']} {run['search_name']!r} ({run['kind']}) {run['started_at']}: "
-            f"{run['status']}, PubMed count {_count(run['ncbi_count'])}, {run['message'] or ''}"
+            f"  run {run.id} {run.search_name!r} ({run.kind}) {run.started_at}: "
+            f"{run.status}, PubMed count {_count(run.ncbi_count)}, {run.message or ''}"
         )
 
 

@@ -34,11 +34,11 @@ def dedupe(store: Store, *, actor: str = "review", everything: bool = False) -> 
     started = time.perf_counter()
     last = None if everything else store.last_dedupe_run()
     top = store.max_record_id()
-    nothing_new = last is not None and top <= last["max_record_id"]
+    nothing_new = last is not None and top <= last.max_record_id
     items = [] if nothing_new else store.records_for_matching()  # skip loading 50k records
     new = None
     if last is not None:
-        new = [i for i, _ in items if i > last["max_record_id"]]
+        new = [i for i, _ in items if i > last.max_record_id]
     matches = find_matches(items, new=new) if new is None or new else []
     count = store.count_records() if nothing_new else len(items)
     merged, possible = store.save_matches(matches, actor)
@@ -47,7 +47,7 @@ def dedupe(store: Store, *, actor: str = "review", everything: bool = False) -> 
         at=now(),
         actor=actor,
         records=count,
-        compared_from=None if last is None else last["max_record_id"],
+        compared_from=None if last is None else last.max_record_id,
         max_record_id=top,
         merged=merged,
         possible=possible,

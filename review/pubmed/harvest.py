@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from review.errors import DatabaseError, NetworkError, SearchError
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
+from review.pubmed.model import SearchRun, Slice
 from review.pubmed.writer import PageWriter, worker_processes
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class Harvest:
 
     def __init__(
         self,
-        store,
+        store: Store,
         client: EutilsClient,
         *,
         page_size: int = PAGE_SIZE,
@@ -97,14 +98,16 @@ class Harvest:
         self.warnings: list[str] = []
         self.errors: list[str] = []
 
-    def run(self, spec: SearchSpec, *, kind: str = "search", since: date | None = None):
+    def run(
+        self, spec: SearchSpec, *, kind: str = "search", since: date | None = None
+    ) -> RunResult:
         limits = {"mindate": spec.mindate, "maxdate": spec.maxdate, "datetype": spec.datetype}
         search_id = self.store.save_search(spec.name, spec.query, **limits)
         run = self.store.unfinished_run(search_id, kind)
         if run is not None:  # an interrupted run of the same kind: finish it rather than restart
-            run_id, params = run["id"], run["params"]
-            self.warnings = list(run["warnings"])
-            self.errors = list(run["errors"])
+            run_id, params = run.id, run.params
+            self.warnings = list(run.warnings)
+            self.errors = list(run.errors)
         else:
             until = _tomorrow() if since else None
             params = {
@@ -123,7 +126,7 @@ class Harvest:
             run = self.store.run(run_id)
         self.store.update_run(run_id, status="running", message=None)
         try:
-            if run["phase"] == "searching":
+            if run.phase == "searching":
                 self._search_phase(run_id, params)
             self._fetch_phase(run_id)
         except (KeyboardInterrupt, NetworkError, DatabaseError) as exc:
@@ -155,7 +158,7 @@ class Harvest:
 
     def _search_phase(self, run_id: int, params: dict) -> None:
         start, end = _date(params["edat_from"]), _date(params["edat_to"])
-        done = {(s["edat_from"], s["edat_to"]): s["count"] for s in self.store.slices(run_id)}
+        done = {(s.edat_from, s.edat_to): s.count for s in self.store.slices(run_id)}
         root = self._esearch(params, start, end)
         for message in root.errors:
             if message not in self.errors:
@@ -251,17 +254,17 @@ class Harvest:
         with writing as writer:
             where = f"search run {run_id}"
             for piece in self.store.slices(run_id):
-                pending = self.store.pending_hits(run_id, piece["id"])
+                pending = self.store.pending_hits(run_id, piece.id)
                 if not pending:
                     continue
                 if (
-                    piece["webenv"] in self.fresh_webenvs
-                    and len(pending) == piece["count"]
-                    and piece["count"] <= CAP
+                    piece.webenv in self.fresh_webenvs
+                    and len(pending) == piece.count
+                    and piece.count <= CAP
                 ):
                     self._fetch_history(writer, piece, where)
                     writer.flush()
-                    pending = self.store.pending_hits(run_id, piece["id"])
+                    pending = self.store.pending_hits(run_id, piece.id)
                 self._fetch_ids(writer, pending, where)
             writer.flush()
             missing = self.store.pending_hits(run_id)
@@ -276,15 +279,18 @@ class Harvest:
                 "Run the search again later to fetch them."
             )
 
-    def _fetch_history(self, writer: PageWriter, piece: dict, where: str) -> None:
-        for retstart in range(0, piece["count"], self.page_size):
+    def _fetch_history(self, writer: PageWriter, piece: Slice, where: str) -> None:
+        webenv, query_key = piece.webenv, piece.query_key
+        if webenv is None or query_key is None:
+            return  # no history on NCBI for this slice: the caller fetches it by PMID
+        for retstart in range(0, piece.count, self.page_size):
             page = f"{where}, records {retstart + 1}-{retstart + self.page_size}"
             try:
                 chunks = self.client.efetch_history(
-                    piece["webenv"], piece["query_key"], retstart, self.page_size, where=page
+                    webenv, query_key, retstart, self.page_size, where=page
                 )
             except HistoryExpired:
-                self.fresh_webenvs.discard(piece["webenv"])
+                self.fresh_webenvs.discard(webenv)
                 return  # the caller fetches what is left by PMID
             writer.put(chunks, page)
 
@@ -319,22 +325,22 @@ class Harvest:
             run_id=run_id,
             search=name,
             status=status,
-            ncbi_count=run["ncbi_count"] or 0,
+            ncbi_count=run.ncbi_count or 0,
             retrieved=totals["linked"],
             new=totals["new"],
             already_present=totals["present"],
             deleted=counts.get("deleted", 0),
-            query_translation=run["query_translation"] or "",
+            query_translation=run.query_translation or "",
             warnings=tuple(self.warnings),
             errors=tuple(self.errors),
             message=message,
         )
 
     @staticmethod
-    def _lost_records(run: dict, counts: dict) -> bool:
+    def _lost_records(run: SearchRun, counts: dict) -> bool:
         """Whether the run holds fewer records than PubMed said it would."""
         held = counts.get("stored", 0) + counts.get("deleted", 0)
-        return bool(counts.get("pending")) or held < (run["ncbi_count"] or 0)
+        return bool(counts.get("pending")) or held < (run.ncbi_count or 0)
 
 
 def run_search(store: Store, client: EutilsClient, spec: SearchSpec, **options) -> RunResult:

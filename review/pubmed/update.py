@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from review.errors import AlreadyRunning, ReviewError
 from review.pubmed.eutils import EutilsClient
 from review.pubmed.harvest import Harvest, RunResult, SearchSpec
+from review.pubmed.model import SearchRun
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -49,11 +50,11 @@ def update_lock(db_path: str | Path):
         handle.close()
 
 
-def since_for(last_run: dict | None, overlap_days: int = OVERLAP_DAYS) -> date | None:
+def since_for(last_run: SearchRun | None, overlap_days: int = OVERLAP_DAYS) -> date | None:
     """The first entry date to ask for; None (everything) when the search never completed."""
     if last_run is None:
         return None
-    started = datetime.fromisoformat(last_run["started_at"]).date()
+    started = datetime.fromisoformat(last_run.started_at).date()
     return started - timedelta(days=overlap_days)
 
 
@@ -71,13 +72,13 @@ def update_review(
     with update_lock(store.path):
         for search in store.searches():
             spec = SearchSpec(
-                name=search["name"],
-                query=search["query"],
-                mindate=search["mindate"],
-                maxdate=search["maxdate"],
-                datetype=search["datetype"],
+                name=search.name,
+                query=search.query,
+                mindate=search.mindate,
+                maxdate=search.maxdate,
+                datetype=search.datetype,
             )
-            since = since_for(store.last_successful_run(search["id"]), overlap_days)
+            since = since_for(store.last_successful_run(search.id), overlap_days)
             options = {"progress": progress, "processes": processes}
             if page_size:
                 options["page_size"] = page_size

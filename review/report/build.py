@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import TYPE_CHECKING
 
 from review.extraction.model import ANALYSIS_PARTS, CRITERIA_ROWS, DESIGNS, DETAIL_ROWS, Study
 from review.extraction.protocol import current_protocol
@@ -18,6 +19,9 @@ from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
 from review.report.summary import summaries
 from review.screening.decisions import progress
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 def build_report(store, *, today: date | None = None) -> Report:
@@ -259,29 +263,29 @@ def _day(stamp: str | None) -> str:
     return (stamp or "")[:10]
 
 
-def _sources(store) -> Table:
+def _sources(store: Store) -> Table:
     rows = []
     runs = store.runs()
     for search in store.searches():
-        done = [r for r in runs if r["search_id"] == search["id"] and r["status"] == "complete"]
-        dates = ", ".join(_day(r["finished_at"]) for r in done) or "not run to completion yet"
-        cover = f"{search['mindate'] or 'inception'} to {search['maxdate'] or 'date searched'}"
-        if done and done[-1]["ncbi_count"] is not None:
-            cover += f"; PubMed's count at the last run: {done[-1]['ncbi_count']:,}"
-        rows.append((f"PubMed: {search['name']}", dates, cover))
+        done = [r for r in runs if r.search_id == search.id and r.status == "complete"]
+        dates = ", ".join(_day(r.finished_at) for r in done) or "not run to completion yet"
+        cover = f"{search.mindate or 'inception'} to {search.maxdate or 'date searched'}"
+        if done and done[-1].ncbi_count is not None:
+            cover += f"; PubMed's count at the last run: {done[-1].ncbi_count:,}"
+        rows.append((f"PubMed: {search.name}", dates, cover))
     for item in store.imports():
         records = _count(item.record_count, "record")
         rows.append((item.source, _day(item.imported_at), f"{item.file_name}: {records}"))
     return Table(("Database", "Date searched", "Coverage"), tuple(rows), "Sources searched")
 
 
-def _strategies(store) -> tuple[tuple[str, str], ...]:
+def _strategies(store: Store) -> tuple[tuple[str, str], ...]:
     result = []
     runs = store.runs()
     for search in store.searches():
-        mine = [r for r in runs if r["search_id"] == search["id"] and r["query_translation"]]
-        text = f"Query: {search['query']}"
+        mine = [r for r in runs if r.search_id == search.id and r.query_translation]
+        text = f"Query: {search.query}"
         if mine:
-            text += f"\nPubMed searched: {mine[-1]['query_translation']}"
-        result.append((f"PubMed search {search['name']!r}", text))
+            text += f"\nPubMed searched: {mine[-1].query_translation}"
+        result.append((f"PubMed search {search.name!r}", text))
     return tuple(result)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from review.dedupe.model import DedupeRun
 from review.errors import ReviewError, TargetChanged
 from review.records import Record
 from review.store.base import BaseStore, now
@@ -58,9 +59,22 @@ class DuplicatesMixin(BaseStore):
     def max_record_id(self) -> int:
         return self.scalar("SELECT coalesce(max(id), 0) FROM records")
 
-    def last_dedupe_run(self) -> dict | None:
+    def last_dedupe_run(self) -> DedupeRun | None:
         rows = self.query("SELECT * FROM dedupe_runs ORDER BY id DESC LIMIT 1")
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        r = rows[0]
+        return DedupeRun(
+            id=r["id"],
+            at=r["at"],
+            actor=r["actor"],
+            records=r["records"],
+            compared_from=r["compared_from"],
+            max_record_id=r["max_record_id"],
+            merged=r["merged"],
+            possible=r["possible"],
+            seconds=r["seconds"],
+        )
 
     def add_dedupe_run(self, **fields) -> None:
         names = ", ".join(fields)

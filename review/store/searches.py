@@ -6,16 +6,65 @@ import json
 from collections.abc import Sequence
 
 from review.errors import SearchError
+from review.pubmed.model import SavedSearch, SearchRun, Slice
 from review.store.base import BaseStore, now
+from review.summary import ReviewSummary
 
 _JSON_FIELDS = ("params", "warnings", "errors")
+_RUNS = (
+    "SELECT r.*, s.name AS search_name, s.query AS query FROM search_runs r "
+    "JOIN searches s ON s.id = r.search_id"
+)
 
 
-def _decode_run(row: dict) -> dict:
-    for key in _JSON_FIELDS:
-        if key in row and isinstance(row[key], str):
-            row[key] = json.loads(row[key])
-    return row
+def _search(row: dict) -> SavedSearch:
+    return SavedSearch(
+        id=row["id"],
+        name=row["name"],
+        database=row["database"],
+        query=row["query"],
+        mindate=row["mindate"],
+        maxdate=row["maxdate"],
+        datetype=row["datetype"],
+        created_at=row["created_at"],
+    )
+
+
+def _run(row: dict) -> SearchRun:
+    return SearchRun(
+        id=row["id"],
+        search_id=row["search_id"],
+        kind=row["kind"],
+        status=row["status"],
+        phase=row["phase"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        params=json.loads(row["params"]),
+        ncbi_count=row["ncbi_count"],
+        retrieved=row["retrieved"],
+        new_records=row["new_records"],
+        already_present=row["already_present"],
+        deleted=row["deleted"],
+        query_translation=row["query_translation"],
+        warnings=tuple(json.loads(row["warnings"])),
+        errors=tuple(json.loads(row["errors"])),
+        message=row["message"],
+        search_name=row["search_name"],
+        query=row["query"],
+    )
+
+
+def _slice(row: dict) -> Slice:
+    return Slice(
+        id=row["id"],
+        run_id=row["run_id"],
+        edat_from=row["edat_from"],
+        edat_to=row["edat_to"],
+        count=row["count"],
+        webenv=row["webenv"],
+        query_key=row["query_key"],
+        searched_at=row["searched_at"],
+    )
 
 
 class SearchesMixin(BaseStore):
@@ -45,8 +94,8 @@ class SearchesMixin(BaseStore):
             (name, query, mindate, maxdate, datetype, now()),
         )
 
-    def searches(self) -> list[dict]:
-        return self.query("SELECT * FROM searches ORDER BY id")
+    def searches(self) -> list[SavedSearch]:
+        return [_search(r) for r in self.query("SELECT * FROM searches ORDER BY id")]
 
     # -- runs -----------------------------------------------------------------------------------
 
@@ -57,38 +106,33 @@ class SearchesMixin(BaseStore):
             (search_id, kind, now(), json.dumps(params, sort_keys=True)),
         )
 
-    def unfinished_run(self, search_id: int, kind: str) -> dict | None:
+    def unfinished_run(self, search_id: int, kind: str) -> SearchRun | None:
         """The run an interruption left behind, if any: resuming it avoids re-downloading."""
         rows = self.query(
-            "SELECT * FROM search_runs WHERE search_id = ? AND kind = ? "
-            "AND status IN ('running', 'interrupted') "
-            "ORDER BY id DESC LIMIT 1",
+            f"{_RUNS} WHERE r.search_id = ? AND r.kind = ? "
+            "AND r.status IN ('running', 'interrupted') "
+            "ORDER BY r.id DESC LIMIT 1",
             (search_id, kind),
         )
-        return _decode_run(rows[0]) if rows else None
+        return _run(rows[0]) if rows else None
 
-    def last_successful_run(self, search_id: int) -> dict | None:
+    def last_successful_run(self, search_id: int) -> SearchRun | None:
         rows = self.query(
-            "SELECT * FROM search_runs WHERE search_id = ? AND status = 'complete' "
-            "ORDER BY id DESC LIMIT 1",
+            f"{_RUNS} WHERE r.search_id = ? AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1",
             (search_id,),
         )
-        return _decode_run(rows[0]) if rows else None
+        return _run(rows[0]) if rows else None
 
-    def run(self, run_id: int) -> dict:
-        rows = self.query("SELECT * FROM search_runs WHERE id = ?", (run_id,))
-        return _decode_run(rows[0])
+    def run(self, run_id: int) -> SearchRun:
+        return _run(self.query(f"{_RUNS} WHERE r.id = ?", (run_id,))[0])
 
-    def runs(self, search_id: int | None = None) -> list[dict]:
-        sql = (
-            "SELECT r.*, s.name AS search_name, s.query AS query FROM search_runs r "
-            "JOIN searches s ON s.id = r.search_id"
-        )
+    def runs(self, search_id: int | None = None) -> list[SearchRun]:
+        sql = _RUNS
         params: tuple = ()
         if search_id is not None:
             sql += " WHERE r.search_id = ?"
             params = (search_id,)
-        return [_decode_run(r) for r in self.query(sql + " ORDER BY r.id", params)]
+        return [_run(r) for r in self.query(sql + " ORDER BY r.id", params)]
 
     def update_run(self, run_id: int, **fields) -> None:
         if not fields:
@@ -139,8 +183,9 @@ class SearchesMixin(BaseStore):
             )
         return slice_id
 
-    def slices(self, run_id: int) -> list[dict]:
-        return self.query("SELECT * FROM search_slices WHERE run_id = ? ORDER BY id", (run_id,))
+    def slices(self, run_id: int) -> list[Slice]:
+        rows = self.query("SELECT * FROM search_slices WHERE run_id = ? ORDER BY id", (run_id,))
+        return [_slice(r) for r in rows]
 
     def pending_hits(self, run_id: int, slice_id: int | None = None) -> list[str]:
         """PMIDs the run found but has not stored yet, in the order esearch gave them."""
@@ -167,18 +212,18 @@ class SearchesMixin(BaseStore):
         )[0]
         return {"linked": row["linked"], "new": row["new"], "present": row["linked"] - row["new"]}
 
-    def review_summary(self) -> dict:
+    def review_summary(self) -> ReviewSummary:
         """Counts for `review status` and the Overview page."""
-        return {
-            "records": self.scalar("SELECT count(*) FROM records"),
-            "queued_for_screening": self.scalar("SELECT count(*) FROM screening_queue"),
-            "searches": self.scalar("SELECT count(*) FROM searches"),
-            "search_runs": self.scalar("SELECT count(*) FROM search_runs"),
-            "runs_by_status": {
+        return ReviewSummary(
+            records=self.scalar("SELECT count(*) FROM records"),
+            queued_for_screening=self.scalar("SELECT count(*) FROM screening_queue"),
+            searches=self.scalar("SELECT count(*) FROM searches"),
+            search_runs=self.scalar("SELECT count(*) FROM search_runs"),
+            runs_by_status={
                 r["status"]: r["n"]
                 for r in self.query(
                     "SELECT status, count(*) AS n FROM search_runs GROUP BY status ORDER BY 1"
                 )
             },
-            "schema": self.schema_versions(),
-        }
+            schema=tuple(self.schema_versions()),
+        )

@@ -82,16 +82,16 @@ def _sources(status: Status) -> None:
     st.dataframe(
         [
             {
-                "run": r["id"],
-                "search": r["search_name"],
-                "kind": r["kind"],
-                "started": r["started_at"],
-                "status": r["status"],
-                "PubMed count": r["ncbi_count"],
-                "records": r["retrieved"],
-                "new": r["new_records"],
-                "query": r["query"],
-                "PubMed searched": r["query_translation"],
+                "run": r.id,
+                "search": r.search_name,
+                "kind": r.kind,
+                "started": r.started_at,
+                "status": r.status,
+                "PubMed count": r.ncbi_count,
+                "records": r.retrieved,
+                "new": r.new_records,
+                "query": r.query,
+                "PubMed searched": r.query_translation,
             }
             for r in runs
         ],

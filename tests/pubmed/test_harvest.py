@@ -27,9 +27,9 @@ def test_a_search_stores_every_hit_with_its_provenance(tmp_path, fake, small_cor
         raw = {r.pmid: r.xml.decode() for r in small_corpus}
         assert stored(store) == raw  # the original XML, byte for byte
         run = store.run(result.run_id)
-        assert run["query_translation"]
-        assert run["params"]["term"] == "cryoablation"
-        assert run["finished_at"] and run["status"] == "complete"
+        assert run.query_translation
+        assert run.params["term"] == "cryoablation"
+        assert run.finished_at and run.status == "complete"
         assert store.queued_for_screening() == len(small_corpus)
         # esearch with the history server, efetch pages from it
         assert fake.log[0].params["usehistory"] == "y"
@@ -65,7 +65,7 @@ def test_more_than_the_cap_is_harvested_completely_within_the_rate(tmp_path):
         assert store.count_records() == 25_000
         assert set(stored(store)) == {r.pmid for r in corpus}
         assert len(store.slices(result.run_id)) >= 3
-        assert all(s["count"] <= CAP for s in store.slices(result.run_id))
+        assert all(s.count <= CAP for s in store.slices(result.run_id))
         assert max_requests_in_any_second(fake.log) <= 3
         assert fake.count(status=429) == 0
 
@@ -139,9 +139,9 @@ def test_a_server_that_keeps_failing_gives_a_clear_error_and_stores_nothing_part
         with pytest.raises(NetworkError, match="failed 3 times.*run the same command again"):
             run_search(store, client_for(fake, attempts=3), SearchSpec("c", "cryoablation"))
         run = store.runs()[0]
-        assert run["status"] == "interrupted"
+        assert run.status == "interrupted"
         assert store.count_records() == 0
-        assert len(store.pending_hits(run["id"])) == run["ncbi_count"]
+        assert len(store.pending_hits(run.id)) == run.ncbi_count
 
 
 def test_an_interrupted_harvest_resumes_without_downloading_again(tmp_path, fake, small_corpus):
@@ -158,11 +158,11 @@ def test_an_interrupted_harvest_resumes_without_downloading_again(tmp_path, fake
         with pytest.raises(KeyboardInterrupt):
             run_search(store, client, spec, page_size=200, progress=stop_midway)
         assert store.count_records() == 600
-        assert store.runs()[0]["status"] == "interrupted"
+        assert store.runs()[0].status == "interrupted"
         fake.log.clear()
         result = run_search(store, client, spec, page_size=200)
         assert result.status == "complete"
-        assert result.run_id == store.runs()[0]["id"]  # the same run, continued
+        assert result.run_id == store.runs()[0].id  # the same run, continued
         assert len(store.runs()) == 1
         assert stored(store) == {r.pmid: r.xml.decode() for r in small_corpus}
         fetched = sum(len(e.params.get("id", "").split(",")) for e in fake.log if "id" in e.params)
@@ -218,7 +218,7 @@ def test_a_malformed_query_fails_the_run_with_ncbis_message(tmp_path, fake):
         with pytest.raises(QueryError, match="rejected the search"):
             run_search(store, client_for(fake), SearchSpec("bad", "(cryoablation AND"))
         run = store.runs()[0]
-        assert run["status"] == "failed" and "rejected" in run["message"]
+        assert run.status == "failed" and "rejected" in run.message
 
 
 def test_edat_slices_are_written_as_pubmed_expects():

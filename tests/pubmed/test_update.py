@@ -8,6 +8,7 @@ import pytest
 
 from review.errors import AlreadyRunning
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
+from review.pubmed.model import SearchRun
 from review.pubmed.update import since_for, update_lock, update_review
 from review.store import open_store
 from tests.conftest import client_for
@@ -47,12 +48,29 @@ def test_update_adds_exactly_the_new_records_once(tmp_path, fake, small_corpus):
         assert third["cryo"].new == 0 and third["cryo"].already_present == 7
         queued = store.queued_for_screening()
         assert queued == len(small_corpus) + 7
-        kinds = [r["kind"] for r in store.runs()]
+        kinds = [r.kind for r in store.runs()]
         assert kinds.count("update") == 6
 
 
 def test_the_update_window_overlaps_the_last_successful_run():
-    last = {"started_at": "2026-03-10T02:00:00+00:00", "params": {}}
+    unset = dict.fromkeys(
+        ("finished_at", "ncbi_count", "retrieved", "new_records", "already_present", "deleted")
+        + ("query_translation", "message")
+    )
+    last = SearchRun(
+        **unset,
+        id=1,
+        search_id=1,
+        kind="update",
+        status="complete",
+        phase="done",
+        started_at="2026-03-10T02:00:00+00:00",
+        params={},
+        warnings=(),
+        errors=(),
+        search_name="s",
+        query="q",
+    )
     assert since_for(last, 7) == datetime.date(2026, 3, 3)
     assert since_for(None) is None  # never completed: search everything
 
