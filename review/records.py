@@ -115,3 +115,38 @@ class Record:
             if d.status == status:
                 return d.date
         return ""
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """A record as a list shows it (the Records page, "find a record"): no abstract, no raw text,
+    so a page of fifty stays small."""
+
+    id: int
+    title: str
+    pmid: str = ""
+    doi: str = ""
+    journal: str = ""
+    year: int | None = None
+    authors: tuple[Author, ...] = ()
+    added_at: str = ""
+
+
+@dataclass(frozen=True)
+class FlowSource:
+    """How many records one source brought, for PRISMA's identification box: a saved PubMed
+    search (``kind`` "search"), an imported database export ("import", named by its source),
+    or records that neither brought ("other", named by their origin)."""
+
+    kind: str
+    name: str
+    n: int
+
+    @property
+    def label(self) -> str:
+        """The source as the diagram names it: "PubMed (name)", "Embase", "Other records (demo)"."""
+        if self.kind == "search":
+            return f"PubMed ({self.name})"
+        if self.kind == "import":
+            return self.name
+        return f"Other records ({self.name})"

@@ -20,7 +20,7 @@ def test_authors_read_back_from_the_store_column_as_the_record_has_them(tmp_path
     with open_store(tmp_path / "r.db") as store:
         store.add_records("t", [("1", Record(title="Cryoablation", authors=AUTHORS, raw="1"))])
         (row,) = store.record_rows()
-        assert authors_from_json(row["authors"]) == AUTHORS == store.record(row["id"]).authors
+        assert row.authors == AUTHORS == store.record(row.id).authors
 
 
 def test_author_list_names_three_then_et_al():

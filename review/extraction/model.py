@@ -201,6 +201,15 @@ class SafetyFinding:
 
 
 @dataclass(frozen=True)
+class StudyLink:
+    """That a record reports a study, as stored; ``main`` marks the record cited for it."""
+
+    study_id: int
+    record_id: int
+    main: bool = False
+
+
+@dataclass(frozen=True)
 class StudyRecord:
     record_id: int
     citation: str  # "Cazzato RL, Garnon J, ... (2016) Title. Journal 27: 1-9"
@@ -233,3 +242,17 @@ class Study:
             if record.main:
                 return record
         return self.records[0] if self.records else None
+
+
+@dataclass(frozen=True)
+class ExtractionEvent:
+    """One change to a study (create, link, delete, save): who, when, from where (app, cli,
+    import:<file>) and what, as the new state the change wrote."""
+
+    id: int
+    at: str
+    actor: str
+    study_id: int | None
+    action: str
+    detail: dict = field(default_factory=dict)
+    source: str = "app"

@@ -9,7 +9,7 @@ recency) or appendix, with the direction of its conclusions and the reason it wa
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING
 
 from review.errors import ExtractionError, TargetChanged
@@ -24,6 +24,7 @@ from review.extraction.model import (
     SafetyFinding,
     Study,
     StudyDetails,
+    StudyLink,
     StudyRecord,
 )
 from review.extraction.protocol import current_protocol
@@ -77,7 +78,7 @@ def included_records(store: Store) -> list[int]:
 def sync_studies(store: Store, by: Reviewer) -> int:
     """Give each included record not yet in a study a study of its own; returns how many."""
     require(by, "manage_studies")
-    linked = {r["record_id"] for r in store.study_record_rows()}
+    linked = {link.record_id for link in store.study_record_rows()}
     new = []
     for record_id in included_records(store):
         if record_id in linked:
@@ -89,51 +90,33 @@ def sync_studies(store: Store, by: Reviewer) -> int:
     return len(new)
 
 
-def _details(value: dict) -> StudyDetails:
-    known = {f.name for f in fields(StudyDetails)}
-    return StudyDetails(**{k: v for k, v in value.items() if k in known})
-
-
-def _efficacy(row: dict) -> EfficacyFinding:
-    return EfficacyFinding(**{f.name: row[f.name] for f in fields(EfficacyFinding)})
-
-
-def _safety(row: dict) -> SafetyFinding:
-    return SafetyFinding(**{f.name: row[f.name] for f in fields(SafetyFinding)})
-
-
 def list_studies(store: Store) -> list[Study]:
     """Every study with its records and findings: key studies in their order, then the rest."""
-    by_study: dict[int, list[dict]] = {}
-    for row in store.study_record_rows():
-        by_study.setdefault(row["study_id"], []).append(row)
+    by_study: dict[int, list[StudyLink]] = {}
+    for link in store.study_record_rows():
+        by_study.setdefault(link.study_id, []).append(link)
     efficacy: dict[int, list[EfficacyFinding]] = {}
-    for row in store.efficacy_rows():
-        efficacy.setdefault(row["study_id"], []).append(_efficacy(row))
+    for study_id, finding in store.efficacy_rows():
+        efficacy.setdefault(study_id, []).append(finding)
     safety: dict[int, list[SafetyFinding]] = {}
-    for row in store.safety_rows():
-        safety.setdefault(row["study_id"], []).append(_safety(row))
-    cited = store.records_by_id([r["record_id"] for rows in by_study.values() for r in rows])
+    for study_id, event in store.safety_rows():
+        safety.setdefault(study_id, []).append(event)
+    cited = store.records_by_id([link.record_id for links in by_study.values() for link in links])
     result = []
-    for row in store.study_rows():
+    for bare in store.study_rows():
         records = []
         main_record = None
-        for link in by_study.get(row["id"], []):
-            record = cited[link["record_id"]]
-            records.append(StudyRecord(link["record_id"], citation(record), bool(link["main"])))
-            if link["main"] or main_record is None:  # rows come main first
+        for link in by_study.get(bare.id, []):
+            record = cited[link.record_id]
+            records.append(StudyRecord(link.record_id, citation(record), link.main))
+            if link.main or main_record is None:  # links come main first
                 main_record = record
         result.append(
-            Study(
-                id=row["id"],
-                label=row["label"],
-                role=row["role"],
-                position=row["position"],
-                details=_details(row["details"]),
-                appendix=AppendixEntry(**row["appendix"]),
+            replace(
+                bare,
                 records=tuple(records),
-                efficacy=tuple(efficacy.get(row["id"], ())),
-                safety=tuple(safety.get(row["id"], ())),
+                efficacy=tuple(efficacy.get(bare.id, ())),
+                safety=tuple(safety.get(bare.id, ())),
                 year=main_record.year if main_record else None,
                 first_author=_first_author(main_record) if main_record else "",
             )

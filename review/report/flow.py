@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from review.errors import ReviewError
 from review.extraction.studies import included_records, list_studies
+from review.records import FlowSource
 from review.screening.decisions import settings, stage_units
 from review.screening.model import DECISIONS
 from review.screening.state import StageState, current_state
@@ -108,8 +109,10 @@ def prisma_counts(
     )
 
 
-def _flow(rows, units, to_full_text, first: StageState, full: StageState, dual) -> Flow:
-    sources = tuple((_source_name(r), r["n"]) for r in rows)
+def _flow(
+    rows: list[FlowSource], units, to_full_text, first: StageState, full: StageState, dual
+) -> Flow:
+    sources = tuple((source.label, source.n) for source in rows)
     identified = sum(n for _, n in sources)
     finals = Counter(first.final(u, dual) for u in units)
     screened = sum(finals[d] for d in DECISIONS)
@@ -151,14 +154,6 @@ def _reason(state: StageState, unit: int) -> str:
         decided = state.mine[unit]
         standing = max(decided.values(), key=lambda d: state.when[(unit, d.reviewer)])
     return standing.reason.strip() or NO_REASON
-
-
-def _source_name(row: dict) -> str:
-    if row["kind"] == "search":
-        return f"PubMed ({row['name']})"
-    if row["kind"] == "import":
-        return row["name"]
-    return f"Other records ({row['name']})"
 
 
 def review_counts(store) -> PrismaCounts:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields
 
+from review.extraction.model import (
+    AppendixEntry,
+    EfficacyFinding,
+    ExtractionEvent,
+    SafetyFinding,
+    Study,
+    StudyDetails,
+    StudyLink,
+)
 from review.store.base import BaseStore, now
 
 EFFICACY_COLUMNS = (
@@ -19,43 +29,75 @@ SAFETY_COLUMNS = ("event", "timepoint", "position", "n", "total", "unit", "sever
 STUDY_FIELDS = ("label", "role", "position", "details", "appendix")
 
 
-def _decode(row: dict) -> dict:
-    row["details"] = json.loads(row["details"])
-    row["appendix"] = json.loads(row["appendix"])
-    return row
+def _study(row: dict) -> Study:
+    """A study as its own row has it; records and findings are joined by ``list_studies``.
+    Details keep only the fields StudyDetails knows, so a key a later version dropped is no
+    error."""
+    details = json.loads(row["details"])
+    known = {f.name for f in fields(StudyDetails)}
+    return Study(
+        id=row["id"],
+        label=row["label"],
+        role=row["role"],
+        position=row["position"],
+        details=StudyDetails(**{k: v for k, v in details.items() if k in known}),
+        appendix=AppendixEntry(**json.loads(row["appendix"])),
+    )
+
+
+def _efficacy(row: dict) -> tuple[int, EfficacyFinding]:
+    return row["study_id"], EfficacyFinding(
+        **{f.name: row[f.name] for f in fields(EfficacyFinding)}
+    )
+
+
+def _safety(row: dict) -> tuple[int, SafetyFinding]:
+    return row["study_id"], SafetyFinding(**{f.name: row[f.name] for f in fields(SafetyFinding)})
 
 
 class ExtractionMixin(BaseStore):
     # -- reading --------------------------------------------------------------------------------
 
-    def study_rows(self) -> list[dict]:
-        return [_decode(r) for r in self.query("SELECT * FROM studies ORDER BY id")]
+    def study_rows(self) -> list[Study]:
+        """Every study, by id, with its label, role, order, details and appendix entry only:
+        its records and findings are empty here (``list_studies`` joins them)."""
+        return [_study(r) for r in self.query("SELECT * FROM studies ORDER BY id")]
 
-    def study_row(self, study_id: int) -> dict | None:
+    def study_row(self, study_id: int) -> Study | None:
+        """One study as ``study_rows`` gives it (no records or findings), or None."""
         rows = self.query("SELECT * FROM studies WHERE id = ?", (study_id,))
-        return _decode(rows[0]) if rows else None
+        return _study(rows[0]) if rows else None
 
-    def study_record_rows(self) -> list[dict]:
-        return self.query("SELECT * FROM study_records ORDER BY study_id, main DESC, record_id")
+    def study_record_rows(self) -> list[StudyLink]:
+        """Which record reports which study: by study, its main record first."""
+        return [
+            StudyLink(study_id=r["study_id"], record_id=r["record_id"], main=bool(r["main"]))
+            for r in self.query(
+                "SELECT * FROM study_records ORDER BY study_id, main DESC, record_id"
+            )
+        ]
 
-    def efficacy_rows(self, study_id: int | None = None) -> list[dict]:
+    def efficacy_rows(self, study_id: int | None = None) -> list[tuple[int, EfficacyFinding]]:
+        """(study id, finding) of every efficacy result (or one study's), in each study's order."""
         where, args = ("WHERE study_id = ?", (study_id,)) if study_id is not None else ("", ())
-        return self.query(
+        rows = self.query(
             f"SELECT * FROM efficacy_findings {where} ORDER BY study_id, position, id", args
         )
+        return [_efficacy(r) for r in rows]
 
-    def safety_rows(self, study_id: int | None = None) -> list[dict]:
+    def safety_rows(self, study_id: int | None = None) -> list[tuple[int, SafetyFinding]]:
+        """(study id, finding) of every safety result (or one study's), in each study's order."""
         where, args = ("WHERE study_id = ?", (study_id,)) if study_id is not None else ("", ())
-        return self.query(
+        rows = self.query(
             f"SELECT * FROM safety_findings {where} ORDER BY study_id, position, id", args
         )
+        return [_safety(r) for r in rows]
 
-    def extraction_event_rows(self, study_id: int | None = None) -> list[dict]:
+    def extraction_event_rows(self, study_id: int | None = None) -> list[ExtractionEvent]:
+        """The history of every study (or one), oldest first."""
         where, args = ("WHERE study_id = ?", (study_id,)) if study_id is not None else ("", ())
         rows = self.query(f"SELECT * FROM extraction_events {where} ORDER BY id", args)
-        for row in rows:
-            row["detail"] = json.loads(row["detail"])
-        return rows
+        return [ExtractionEvent(**(r | {"detail": json.loads(r["detail"])})) for r in rows]
 
     # -- writing --------------------------------------------------------------------------------
 

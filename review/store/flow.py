@@ -6,12 +6,13 @@ events; this mixin only counts provenance, which lives in SQL alone.
 
 from __future__ import annotations
 
+from review.records import FlowSource
 from review.store.base import BaseStore
 
 
 class FlowStore(BaseStore):
-    def flow_sources(self, since_id: int = 0) -> list[dict]:
-        """Records identified per source among records with ``id >= since_id``: (kind, name, n).
+    def flow_sources(self, since_id: int = 0) -> list[FlowSource]:
+        """Records identified per source among records with ``id >= since_id``.
 
         A saved search counts each record its runs found once (however many runs found it); an
         import source (Embase, ...) counts the records of all its files; records that neither
@@ -39,7 +40,7 @@ class FlowStore(BaseStore):
             "GROUP BY origin ORDER BY min(id)",
             (since_id,),
         )
-        return searches + imports + other
+        return [FlowSource(**r) for r in searches + imports + other]
 
     def first_update_record(self) -> int | None:
         """The lowest id of a record an update run added, or None if no update added any.

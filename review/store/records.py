@@ -7,7 +7,15 @@ from collections.abc import Iterable, Sequence
 
 import orjson
 
-from review.records import AbstractSection, Author, MeshHeading, PubDate, Record
+from review.records import (
+    AbstractSection,
+    Author,
+    MeshHeading,
+    PubDate,
+    Record,
+    RecordSummary,
+    authors_from_json,
+)
 from review.store.base import BaseStore, now
 
 _COLUMNS = (
@@ -209,18 +217,33 @@ class RecordsMixin(BaseStore):
             for r in self.query("SELECT origin_id FROM records WHERE origin = 'pubmed' ORDER BY id")
         ]
 
-    def record_rows(self, *, search: str = "", limit: int = 50, offset: int = 0) -> list[dict]:
+    def record_rows(
+        self, *, search: str = "", limit: int = 50, offset: int = 0
+    ) -> list[RecordSummary]:
         """A page of records for listing, newest first, optionally filtered by a text."""
         where, params = "", []
         if search:
             where = "WHERE title LIKE ? OR abstract LIKE ? OR pmid = ? OR doi = ?"
             like = f"%{search}%"
             params = [like, like, search, search]
-        return self.query(
+        rows = self.query(
             "SELECT id, pmid, doi, title, journal, year, authors, added_at FROM records "
             f"{where} ORDER BY id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
+        return [
+            RecordSummary(
+                id=r["id"],
+                title=r["title"],
+                pmid=r["pmid"] or "",
+                doi=r["doi"] or "",
+                journal=r["journal"],
+                year=r["year"],
+                authors=authors_from_json(r["authors"]),
+                added_at=r["added_at"],
+            )
+            for r in rows
+        ]
 
     def count_matching(self, search: str = "") -> int:
         if not search:

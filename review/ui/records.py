@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.records import author_list, authors_from_json
+from review.records import author_list
 from review.ui.downloads import records_download
 from review.ui.state import review_store
 
@@ -23,12 +23,12 @@ def page() -> None:
     st.dataframe(
         [
             {
-                "id": r["id"],
-                "PMID": r["pmid"] or "",
-                "title": r["title"],
-                "authors": author_list(authors_from_json(r["authors"])),
-                "journal": r["journal"],
-                "year": r["year"],
+                "id": r.id,
+                "PMID": r.pmid,
+                "title": r.title,
+                "authors": author_list(r.authors),
+                "journal": r.journal,
+                "year": r.year,
             }
             for r in rows
         ],
@@ -36,7 +36,7 @@ def page() -> None:
         use_container_width=True,
     )
     records_download(store)
-    choices = [r["id"] for r in rows]
+    choices = [r.id for r in rows]
     if not choices:
         return
     chosen = st.selectbox("Show record", choices, key="records_show")

@@ -199,9 +199,9 @@ def _go_to(stage: str) -> None:
         if found:
             choice = st.selectbox(
                 "Matching records",
-                [r["id"] for r in found],
+                [r.id for r in found],
                 format_func=lambda rid: next(
-                    f"{r['id']}: {r['title'][:110]}" for r in found if r["id"] == rid
+                    f"{r.id}: {r.title[:110]}" for r in found if r.id == rid
                 ),
                 key=f"{stage}_found",
             )

@@ -117,7 +117,7 @@ def test_extraction_export_edit_import(tmp_path, review):
     with open_store(fresh) as store:
         assert list_studies(store) == expected
         events = store.extraction_event_rows()
-    assert {e["actor"] for e in events if e["source"] == "import:extraction.xlsx"} == {"assistant"}
+    assert {e.actor for e in events if e.source == "import:extraction.xlsx"} == {"assistant"}
 
     workbook = load_workbook(book)
     workbook["Efficacy"]["G3"] = "abc"

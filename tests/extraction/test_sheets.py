@@ -108,8 +108,8 @@ def test_round_trip_into_a_fresh_review_is_exact(reviews, workbook, tmp_path):
     assert summary.changed == sum(s != was[s.id] for s in expected) > 0
     assert summary.efficacy == sum(len(s.efficacy) for s in expected)
     assert summary.safety == sum(len(s.safety) for s in expected)
-    imported = [e for e in events if e["source"] == "import:extraction.xlsx"]
-    assert len(imported) == summary.changed and {e["actor"] for e in imported} == {"assistant"}
+    imported = [e for e in events if e.source == "import:extraction.xlsx"]
+    assert len(imported) == summary.changed and {e.actor for e in imported} == {"assistant"}
     assert cells(again) == cells(workbook)
 
 

@@ -89,7 +89,7 @@ def test_link_merges_a_follow_up_paper_into_the_trials_study(db):
         one = study(store, 1)
         assert records(one) == [7, 1, 6] and one.main_record.record_id == 7  # main first
         assert one.year == 2019  # the cited record's
-        actions = [(e["study_id"], e["action"]) for e in store.extraction_event_rows()]
+        actions = [(e.study_id, e.action) for e in store.extraction_event_rows()]
     assert (6, "delete") in actions and (1, "link") in actions
 
 
@@ -266,12 +266,12 @@ def test_the_history_keeps_every_save(db):
         save_findings(store, 1, LEAD, safety=STUDY1_SAFETY, source="cli")
         save_findings(store, 1, LEAD, safety=[])
         events = store.extraction_event_rows(1)
-    saves = [e for e in events if e["action"] == "save"]
-    assert [e["actor"] for e in saves] == ["assistant", "lead", "lead", "lead"]
-    assert saves[0]["detail"]["fields"]["details"]["country"] == "Frnace"
-    assert saves[1]["detail"]["fields"]["details"]["country"] == "France"
-    assert [e["source"] for e in saves] == ["app", "app", "cli", "app"]
-    assert [s["event"] for s in saves[2]["detail"]["safety"]] == [f.event for f in STUDY1_SAFETY]
-    assert saves[3]["detail"]["safety"] == []
-    assert events[0]["action"] == "create"  # from sync_studies, with its record
-    assert events[0]["detail"]["record_ids"] == [1]
+    saves = [e for e in events if e.action == "save"]
+    assert [e.actor for e in saves] == ["assistant", "lead", "lead", "lead"]
+    assert saves[0].detail["fields"]["details"]["country"] == "Frnace"
+    assert saves[1].detail["fields"]["details"]["country"] == "France"
+    assert [e.source for e in saves] == ["app", "app", "cli", "app"]
+    assert [s["event"] for s in saves[2].detail["safety"]] == [f.event for f in STUDY1_SAFETY]
+    assert saves[3].detail["safety"] == []
+    assert events[0].action == "create"  # from sync_studies, with its record
+    assert events[0].detail["record_ids"] == [1]

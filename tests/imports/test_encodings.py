@@ -23,8 +23,8 @@ def stored_titles(tmp_path, path) -> tuple[list[str], object]:
     with open_store(tmp_path / "r.db") as store:
         result = import_file(store, path)
         rows = store.record_rows(limit=100)
-        records = store.records_by_id([r["id"] for r in rows])
-    titles = [records[r["id"]].title for r in sorted(rows, key=lambda r: r["id"])]
+        records = store.records_by_id([r.id for r in rows])
+    titles = [records[r.id].title for r in sorted(rows, key=lambda r: r.id)]
     for record in records.values():
         assert not C1.search(record.raw) and not C1.search(record.title)
     return titles, result
