@@ -15,9 +15,9 @@ Packages:
 - ``ui``: the browser app (Streamlit); the only package that imports streamlit
 
 Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), ``permissions``
-(who may do what), ``config`` (settings from the environment), ``status`` (where a review
-stands), ``exports`` (CSV, RIS, XLSX), ``demo`` (the bundled demo review), ``workers`` (worker
-processes that end with their parent).
+(who may do what), ``config`` (settings from the environment), ``summary`` (the review's counts
+as the store gives them), ``status`` (where a review stands), ``exports`` (CSV, RIS, XLSX),
+``demo`` (the bundled demo review), ``workers`` (worker processes that end with their parent).
 
 Nothing is imported here: every ``import review.x`` runs this file first, so it stays empty.
 """

@@ -1,5 +1,6 @@
 """Deduplication: normalise fields, find matching records, merge or queue them for a reviewer.
 
+- ``model``: a dedupe run as stored (``DedupeRun``)
 - ``normalise``: fields folded so that two databases' versions of one citation compare equal
 - ``match``: scoring record pairs and finding the matches (``find_matches``; numpy, rapidfuzz)
 - ``run``: a review's dedupe: merge the sure pairs, queue the rest (``dedupe``, ``DedupeResult``)

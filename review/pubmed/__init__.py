@@ -1,5 +1,6 @@
 """PubMed: harvest a search completely into the review database and keep it up to date.
 
+- ``model``: saved searches, their runs and date slices as stored (``SavedSearch``, ``SearchRun``)
 - ``eutils``: a polite, resilient E-utilities client (``EutilsClient``; Biopython)
 - ``ratelimit``: request spacing shared by every harvest on the machine
 - ``parse``: an efetch answer (PubMed XML) read into Records, each keeping its exact text
