@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import ExtractionError
 from review.extraction import model as m
@@ -27,6 +28,9 @@ from review.extraction.columns import (
 )
 from review.extraction.protocol import current_protocol
 from review.extraction.studies import list_studies
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class ExportSummary:
 # -- tables -------------------------------------------------------------------------------------
 
 
-def extraction_table(store, kind: str) -> Table:
+def extraction_table(store: Store, kind: str) -> Table:
     """The rows of one kind ("studies", "efficacy", "safety"), studies in display order."""
     if kind not in KINDS:
         raise ExtractionError(f"Unknown extraction table {kind!r}: use {', '.join(KINDS)}.")
@@ -76,7 +80,7 @@ def _study_row(s: m.Study) -> tuple:
     return (s.id, s.label, s.role, s.position, *details, *appendix, records)
 
 
-def write_extraction_csv(store, path: str | Path, kind: str) -> int:
+def write_extraction_csv(store: Store, path: str | Path, kind: str) -> int:
     """Write one table as CSV (UTF-8, like the records export); returns the rows written."""
     path = Path(path)
     table = extraction_table(store, kind)
@@ -94,7 +98,7 @@ def write_extraction_csv(store, path: str | Path, kind: str) -> int:
 # -- writing the workbook -----------------------------------------------------------------------
 
 
-def export_extraction(store, path: str | Path) -> ExportSummary:
+def export_extraction(store: Store, path: str | Path) -> ExportSummary:
     """Write the workbook: Studies, Efficacy, Safety, and a protected Lists sheet of the values
     the dropdowns offer."""
     from openpyxl import Workbook
@@ -114,7 +118,7 @@ def export_extraction(store, path: str | Path) -> ExportSummary:
     return ExportSummary(path.name, *(len(tables[kind].rows) for kind in KINDS))
 
 
-def _write_lists(sheet, store) -> dict[str, str]:
+def _write_lists(sheet, store: Store) -> dict[str, str]:
     """The allowed values, a column each; returns each list's cell range for the dropdowns."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import ExtractionError
 from review.extraction import model as m
@@ -32,6 +33,9 @@ from review.extraction.studies import (
 from review.permissions import require
 from review.screening.model import Reviewer
 
+if TYPE_CHECKING:
+    from review.store import Store
+
 _WHOLE = re.compile(r"^[-+]?\d+$")
 _KEYS = {"efficacy": ("outcome", "measure", "timepoint"), "safety": ("event", "timepoint")}
 _YES, _NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
@@ -54,7 +58,7 @@ class ImportSummary:
 # -- reading it back ----------------------------------------------------------------------------
 
 
-def import_extraction(store, path: str | Path, by: Reviewer) -> ImportSummary:
+def import_extraction(store: Store, path: str | Path, by: Reviewer) -> ImportSummary:
     """Store a workbook written by ``export_extraction`` and edited: each study on its Studies
     sheet gets the details and exactly the findings the file gives it; other studies are left
     alone. Any problem anywhere stops the whole import."""
@@ -119,7 +123,7 @@ class _Reader:
     """Reads the sheets into dataclasses, collecting every problem with its sheet, row and
     column rather than stopping at the first."""
 
-    def __init__(self, file: str, store):
+    def __init__(self, file: str, store: Store):
         self.file = file
         self.problems: list[tuple] = []  # ((sheet, row, column) to sort by, text)
         self.stored = {s.id: s for s in list_studies(store)}

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.prioritise.live import Ranking, latest_ranking
 from review.prioritise.progress import stopping_sample
 from review.screening.model import Reviewer
 from review.screening.state import current_units
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 # the choices a reviewer has, as the page labels them
 ORDERS = {
@@ -39,12 +43,14 @@ class Order:
     kind: str = "import"  # what the order is: "sample", "ranked", "random" or "import"
 
 
-def order_is_fixed(store) -> bool:
+def order_is_fixed(store: Store) -> bool:
     """A stopping sample is under way: its order stands and the reviewer has no choice."""
     return stopping_sample(store) is not None
 
 
-def screening_order(store, viewer: Reviewer, choice: str = "ranked", *, wait: float = 0.0) -> Order:
+def screening_order(
+    store: Store, viewer: Reviewer, choice: str = "ranked", *, wait: float = 0.0
+) -> Order:
     """The viewer's title/abstract order for ``choice`` (a key of ORDERS). ``wait``: seconds to
     wait for the ranking of the current decisions (the page never waits; tests and the CLI may).
     """

@@ -15,9 +15,13 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from review.pubmed.parse import build_records
 from review.store.records import record_row
+
+if TYPE_CHECKING:
+    from review.store import Store
 from review.workers import start_worker
 
 _STOP = object()
@@ -44,7 +48,7 @@ class PageWriter:
 
     def __init__(
         self,
-        store,
+        store: Store,
         run_id: int,
         wanted: set[str],
         *,

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from review.store import Store
 
 
-def build_report(store, *, today: date | None = None) -> Report:
+def build_report(store: Store, *, today: date | None = None) -> Report:
     """Everything the overview prints, read from the review as it stands (``today`` dates it)."""
     p = current_protocol(store)
     keys = key_studies(store)
@@ -74,7 +74,7 @@ def _records(s: Study):
     return [main, *(r for r in s.records if r is not main)] if main else []
 
 
-def _method(store, p, keys: list[Study]) -> tuple[str, ...]:
+def _method(store: Store, p, keys: list[Study]) -> tuple[str, ...]:
     first, full = progress(store, None, "title_abstract"), progress(store, None, "full_text")
     searches, files = len(store.searches()), len(store.imports())
     everything = list_studies(store)

@@ -9,6 +9,7 @@ is what the permission table reserves for leads. The writer is chosen in the reg
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.permissions import require
@@ -18,8 +19,11 @@ from review.report.flow import PrismaCounts, review_counts
 from review.report.prisma import prisma_svg, write_prisma
 from review.screening.model import Reviewer
 
+if TYPE_CHECKING:
+    from review.store import Store
 
-def write_report(store, path: str | Path, fmt: str | None = None) -> Path:
+
+def write_report(store: Store, path: str | Path, fmt: str | None = None) -> Path:
     """Write the report in the format asked for or named by the suffix (a Markdown report's
     diagram goes beside it). A wrong format fails before the review is read."""
     path = Path(path)
@@ -35,20 +39,20 @@ def write_report(store, path: str | Path, fmt: str | None = None) -> Path:
     return path
 
 
-def export_report(store, actor: Reviewer, path: str | Path, fmt: str | None = None) -> Path:
+def export_report(store: Store, actor: Reviewer, path: str | Path, fmt: str | None = None) -> Path:
     """Write the report as Word, HTML or Markdown (a Markdown report's diagram goes beside it)."""
     require(actor, "export_report")
     return write_report(store, path, fmt)
 
 
-def export_prisma(store, actor: Reviewer, path: str | Path) -> tuple[Path, PrismaCounts]:
+def export_prisma(store: Store, actor: Reviewer, path: str | Path) -> tuple[Path, PrismaCounts]:
     """Write the PRISMA 2020 diagram (.svg or .png); returns the file and its numbers."""
     require(actor, "export_report")
     counts = review_counts(store)
     return write_prisma(counts, path), counts
 
 
-def export_prisma_svg(store, actor: Reviewer) -> str:
+def export_prisma_svg(store: Store, actor: Reviewer) -> str:
     """The PRISMA 2020 diagram as SVG text, for a download."""
     require(actor, "export_report")
     return prisma_svg(review_counts(store))

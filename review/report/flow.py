@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.extraction.studies import included_records, list_studies
@@ -18,6 +19,9 @@ from review.records import FlowSource
 from review.screening.decisions import settings, stage_units
 from review.screening.model import DECISIONS
 from review.screening.state import StageState, current_state
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 NOT_RETRIEVED = "Full text not available"  # the full-text reason meaning "sought, not retrieved"
 NO_REASON = "No reason given"
@@ -156,7 +160,7 @@ def _reason(state: StageState, unit: int) -> str:
     return standing.reason.strip() or NO_REASON
 
 
-def review_counts(store) -> PrismaCounts:
+def review_counts(store: Store) -> PrismaCounts:
     """The review's numbers, counting studies once the lead has made them (a trial and its
     follow-up paper are two reports of one study), else one study per included report."""
     made = list_studies(store)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from review.errors import ReviewError
 from review.extraction.model import EfficacyFinding, SafetyFinding, Study, p_text
@@ -20,6 +21,9 @@ from review.permissions import require
 from review.report.model import Section, Summaries
 from review.screening.model import Reviewer
 
+if TYPE_CHECKING:
+    from review.store import Store
+
 KEY = "report_summaries"
 BASELINE = re.compile(r"^\s*(baseline|pre-?(procedure|operative|treatment|op)\b|before)", re.I)
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -28,7 +32,7 @@ PREPOSITIONS = ("at ", "within ", "after ", "during ", "by ", "up to ", "in ", "
 # -- the draft ----------------------------------------------------------------------------------
 
 
-def draft_summaries(store) -> Summaries:
+def draft_summaries(store: Store) -> Summaries:
     """The summaries written from the key studies' findings, in the protocol's outcome order."""
     p = current_protocol(store)
     keys = key_studies(store)
@@ -165,7 +169,7 @@ def _safety_sentence(s: Study, f: SafetyFinding) -> str:
 # -- the reviewers' text ------------------------------------------------------------------------
 
 
-def summaries(store) -> Summaries:
+def summaries(store: Store) -> Summaries:
     """The saved text if any, with a draft for each outcome that is new since it was saved; else
     the draft."""
     saved = store.settings_values().get(KEY)
@@ -193,7 +197,7 @@ def _merge(kept: list[tuple[str, str]], draft: Section, known: set[str]) -> Sect
     return tuple(result)
 
 
-def save_summaries(store, s: Summaries, by: Reviewer) -> None:
+def save_summaries(store: Store, s: Summaries, by: Reviewer) -> None:
     """Keep the reviewers' text. The headings of the current draft are remembered too, so a
     section the reviewer deleted stays deleted rather than coming back as "new"."""
     require(by, "export_report")

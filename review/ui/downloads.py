@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from review.exports import export_bytes
 
+if TYPE_CHECKING:
+    from review.store import Store
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def records_download(store) -> None:
+def records_download(store: Store) -> None:
     """Every record of the review, duplicates marked, as `review export` writes it (formulas
     neutralised). Made only when clicked: an export of thousands of records takes a moment."""
     left, right = st.columns(2)

@@ -7,12 +7,17 @@ flow, which counts consensus decisions and conflicts, is for leads.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from review.screening.model import STAGE_LABELS
 from review.status import Status, review_status
 from review.ui.render import plain
 from review.ui.state import me, review_path, review_store
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 
 def page() -> None:
@@ -48,7 +53,7 @@ def _own_screening(status: Status) -> None:
         )
 
 
-def _prisma(store, status: Status) -> None:
+def _prisma(store: Store, status: Status) -> None:
     st.subheader("The review so far (PRISMA)")
     st.dataframe([{"step": step, "records": n} for step, n in status.flow_table()], hide_index=True)
     from review.ui.report import prisma_diagram  # the same counts drawn as a PRISMA 2020 diagram

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -27,6 +28,9 @@ from review.report.summary import Summaries, draft_summaries, save_summaries, su
 from review.screening.model import Reviewer
 from review.ui.render import plain
 from review.ui.state import me, review_store
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 PARTS = (("efficacy", "Efficacy summary"), ("safety", "Safety summary"))
 
@@ -84,7 +88,7 @@ def _redraft() -> None:
     _fresh("The summaries are drafted again from the extracted data.")
 
 
-def report_file(store, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
+def report_file(store: Store, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
     """(file name, bytes) of the report in one format; a Markdown report and the PRISMA picture
     it links to come together in a zip."""
     with tempfile.TemporaryDirectory() as folder:
@@ -113,7 +117,7 @@ def _prepare() -> None:
 # -- the page --------------------------------------------------------------------------------------
 
 
-def prisma_diagram(store) -> None:
+def prisma_diagram(store: Store) -> None:
     """The PRISMA 2020 flow diagram of the review as it stands (one study per study once studies
     are made, else one per included report)."""
     lead = allowed(me(), "export_report")  # a reviewer sees it (on Overview), a lead exports it
@@ -130,7 +134,7 @@ def prisma_diagram(store) -> None:
     )
 
 
-def _summaries(store, lead: bool) -> None:
+def _summaries(store: Store, lead: bool) -> None:
     current = summaries(store)
     st.session_state["report_headings"] = {
         part: [heading for heading, _ in getattr(current, part)] for part, _ in PARTS
@@ -166,7 +170,7 @@ def _summaries(store, lead: bool) -> None:
     )
 
 
-def _files(store) -> None:
+def _files(store: Store) -> None:
     st.subheader("Report files")
     st.button("Prepare the report files", key="report_prepare", on_click=_prepare)
     prepared = st.session_state.get("report_files")

@@ -12,6 +12,7 @@ the library refuses a change to a vote another reviewer has also cast: its messa
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -23,6 +24,9 @@ from review.screening.state import current_state
 from review.ui.prioritise import choose_order, stopping_panel, why_ranked
 from review.ui.render import plain, record_html
 from review.ui.state import me, review_store
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 BUTTONS = (("Include", "include", "i"), ("Exclude", "exclude", "e"), ("Maybe", "maybe", "m"))
 
@@ -134,7 +138,7 @@ def screen_stage(stage: str) -> None:
         stopping_panel()
 
 
-def _full_text_file(store, record_id: int, who) -> None:
+def _full_text_file(store: Store, record_id: int, who) -> None:
     """The record's kept PDFs: every version listed with who kept it when, the latest (or any)
     to download, and an upload that becomes the next version. Writes name ``record_id``."""
     from review.screening import full_text as ft
