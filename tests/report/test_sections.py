@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from review.report.build import build_report, designs_included
 from review.report.export import write_report
 from review.report.html import render_html
 from review.report.layout import UNWRITTEN
-from review.report.markdown import render_markdown
+from review.report.markdown import escape_markdown, render_markdown
 from review.screening.model import Reviewer
 from review.store import open_store
 from tests.report.test_document import body, complete_review, section
@@ -161,6 +162,7 @@ def test_the_leads_text_is_printed_under_its_heading_line_by_line(review_db, tmp
     with open_store(review_db) as store:
         sections = current_protocol(store).sections
         write_report(store, tmp_path / "overview.docx")
+        report = build_report(store)
     items = body(docx.Document(str(tmp_path / "overview.docx")))
 
     def texts(heading: str) -> list[str]:
@@ -179,6 +181,10 @@ def test_the_leads_text_is_printed_under_its_heading_line_by_line(review_db, tmp
     assert sections.existing_assessments == ""
     [note] = section(items, "Existing assessments of this procedure")
     assert (note.text, note.style.name) == (UNWRITTEN, "Quote")
+    html, text = render_html(report), render_markdown(report)
+    for line in (*sections.indications.splitlines(), sections.company_engagement):
+        assert f"<p>{escape(line)}</p>" in html and f"\n{escape_markdown(line)}\n" in text
+    assert f'<p class="note">{UNWRITTEN}</p>' in html and f"\n*{UNWRITTEN}*\n" in text
 
 
 def test_an_unwritten_section_is_a_note_in_every_format(review_db):
