@@ -46,6 +46,38 @@ def author_list(authors: Iterable[Author], first: int = 3) -> str:
     return ", ".join(names[:first]) + (" et al." if len(names) > first else "")
 
 
+def short_pages(pages: str) -> str:
+    """A page range as MEDLINE and NICE print it: "1491-1498" -> "1491-8"; anything that is not
+    two plain numbers (e1234, "S12-S15", "24") stays as given."""
+    first, dash, last = pages.strip().replace("\u2013", "-").partition("-")
+    first, last = first.strip(), last.strip()
+    if not (dash and first.isdigit() and last.isdigit() and len(first) == len(last)):
+        return pages.strip()
+    keep = next((i for i, (a, b) in enumerate(zip(first, last, strict=True)) if a != b), None)
+    return first if keep is None else f"{first}-{last[keep:]}"
+
+
+def nice_citation(record: Record) -> str:
+    """A reference as NICE's overviews list it: "Cazzato RL, Garnon J, Ramamurthy N et al. (2016)
+    Title. Journal 39(10): 1491-8". Parts the record lacks are left out, never invented."""
+    parts = [author_list(record.authors)]
+    if record.year:
+        parts.append(f"({record.year})")
+    title = record.title.strip()
+    if title:
+        parts.append(title if title[-1] in ".?!" else f"{title}.")
+    where = (record.journal or record.journal_abbrev).strip()
+    if record.volume.strip():
+        where += f" {record.volume.strip()}"
+        if record.issue.strip():
+            where += f"({record.issue.strip()})"
+    pages = short_pages(record.pages)
+    if pages:
+        where += f": {pages}" if where else pages
+    parts.append(where.strip())
+    return " ".join(p for p in parts if p)
+
+
 @dataclass(frozen=True)
 class AbstractSection:
     """One part of a structured abstract; unstructured abstracts have one section, no label."""

@@ -1,6 +1,7 @@
 """Extraction: the protocol, studies and their efficacy and safety findings.
 
-- ``model``: the domain types: ``Protocol`` (outcomes, criteria), ``Study``, the findings
+- ``model``: the domain types: ``Protocol`` (outcomes, criteria, the lead's
+  ``Sections``), ``Study``, the findings
 - ``protocol``: the protocol from TOML or the app, checked and kept (``current_protocol``)
 - ``studies``: included records grouped into studies, their details and findings
   (``list_studies``, ``save_details``, ``save_findings``)
@@ -18,6 +19,7 @@ from review.extraction.model import (
     Outcome,
     Protocol,
     SafetyFinding,
+    Sections,
     Study,
     StudyDetails,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "Outcome",
     "Protocol",
     "SafetyFinding",
+    "Sections",
     "Study",
     "StudyDetails",
     "current_protocol",

@@ -48,6 +48,20 @@ ANALYSIS_PARTS = (
     ("analysis_other", "Other issues"),
 )
 
+# The overview's sections that the review's data cannot fill: the lead writes them. (field,
+# heading as the report prints it), in NICE's order; the report places each in its part.
+SECTION_ROWS = (
+    ("indications", "Indications and current treatment"),
+    ("procedure", "What the procedure involves"),
+    ("anecdotal_events", "Anecdotal and theoretical adverse events"),
+    ("existing_assessments", "Existing assessments of this procedure"),
+    ("related_guidance", "Related NICE guidance"),
+    ("expert_opinions", "Professional experts' opinions"),
+    ("patient_commentary", "Patient commentators' opinions"),
+    ("company_engagement", "Company engagement"),
+    ("ongoing_trials", "Ongoing trials"),
+)
+
 CRITERIA_ROWS = (
     ("publication_type", "Publication type"),
     ("patients", "Patients"),
@@ -88,6 +102,22 @@ class Criteria:
 
 
 @dataclass(frozen=True)
+class Sections:
+    """The lead's text for the overview's sections the database cannot fill (SECTION_ROWS),
+    kept as typed: the report prints it line by line and never reads it as markup."""
+
+    indications: str = ""
+    procedure: str = ""
+    anecdotal_events: str = ""
+    existing_assessments: str = ""
+    related_guidance: str = ""
+    expert_opinions: str = ""
+    patient_commentary: str = ""
+    company_engagement: str = ""
+    ongoing_trials: str = ""
+
+
+@dataclass(frozen=True)
 class Protocol:
     title: str = ""  # the procedure and indication, e.g. "Cryoablation of peripheral neuroma"
     efficacy: tuple[Outcome, ...] = ()
@@ -101,6 +131,7 @@ class Protocol:
         "Conference abstract",
         "Mixed population",
     )
+    sections: Sections = field(default_factory=Sections)
 
     def outcome(self, name: str) -> Outcome | None:
         for outcome in (*self.efficacy, *self.safety):

@@ -1,5 +1,9 @@
 """The review protocol: key outcomes, inclusion criteria and reasons, from TOML or the app.
 
+Its ``[sections]`` table is the lead's text for the overview's sections the database cannot
+fill (the procedure, existing assessments, experts' and patients' views, ongoing trials ...):
+kept with the protocol because it is agreed and revised the same way.
+
 The protocol is one setting (JSON) of the review; importing a TOML file replaces it whole, so the
 file a team agreed on is exactly what the review uses. Screening exclusion reasons in the protocol
 become the Screen page's reasons, and its ``[screening]`` table holds the rest of the Settings
@@ -17,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from review.errors import ProtocolError
-from review.extraction.model import BETTER, OUTCOME_KINDS, Criteria, Outcome, Protocol
+from review.extraction.model import (
+    BETTER,
+    OUTCOME_KINDS,
+    Criteria,
+    Outcome,
+    Protocol,
+    Sections,
+)
 from review.permissions import require
 from review.screening.model import Reviewer
 
@@ -26,7 +37,8 @@ if TYPE_CHECKING:
 
 KEY = "protocol"
 _TOP = {
-    "title", "efficacy", "safety", "criteria", "exclusion_reasons", "appendix_reasons", "screening"
+    "title", "efficacy", "safety", "criteria", "exclusion_reasons", "appendix_reasons", "screening",
+    "sections",
 }  # fmt: skip
 MODES = ("single", "dual")
 
@@ -111,6 +123,7 @@ def protocol_from_dict(value: dict) -> Protocol:
         criteria=Criteria(**value.get("criteria", {})),
         exclusion_reasons=tuple(value.get("exclusion_reasons", ())),
         appendix_reasons=tuple(value.get("appendix_reasons", Protocol().appendix_reasons)),
+        sections=Sections(**value.get("sections", {})),  # a protocol saved before sections: none
     )
 
 
@@ -168,12 +181,21 @@ def read_protocol_file(path: str | Path) -> tuple[Protocol, ScreeningSetup | Non
             problems.append(f"{key!r} must be a list of quoted strings")
             value = []
         lists[key] = tuple(v.strip() for v in value if v.strip())
+    sections = data.get("sections", {})
+    section_keys = [f.name for f in fields(Sections)]
+    if not isinstance(sections, dict) or set(sections) - set(section_keys):
+        problems.append(f"[sections] may hold only {', '.join(section_keys)}")
+        sections = {}
+    elif not all(isinstance(v, str) for v in sections.values()):
+        problems.append("[sections]: every value must be a quoted string")
+        sections = {}
     result = Protocol(
         title=str(data.get("title", "")),
         efficacy=tuple(outcomes["efficacy"]),
         safety=tuple(outcomes["safety"]),
         criteria=Criteria(**{k: str(v) for k, v in criteria.items()}),
         exclusion_reasons=lists["exclusion_reasons"],
+        sections=Sections(**sections),
     )
     if lists["appendix_reasons"]:
         result = replace(result, appendix_reasons=lists["appendix_reasons"])
@@ -258,6 +280,8 @@ def protocol_toml(p: Protocol, screening: ScreeningSetup | None = None) -> str:
                 lines.append(f"{key} = {s(value)}")
             elif value is not None:
                 lines.append(f"{key} = [" + ", ".join(s(v) for v in value) + "]")
+    lines += ["", "[sections]"]  # multi-line text as one escaped line: read back exactly
+    lines += [f"{f.name} = {s(getattr(p.sections, f.name))}" for f in fields(Sections)]
     for role, outcomes in (("efficacy", p.efficacy), ("safety", p.safety)):
         for o in outcomes:
             lines += ["", f"[[{role}]]"]

@@ -8,12 +8,21 @@ Only facts are computed here (counts, tables, the validity points); how they are
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import fields
 from datetime import date
 from typing import TYPE_CHECKING
 
-from review.extraction.model import ANALYSIS_PARTS, CRITERIA_ROWS, DESIGNS, DETAIL_ROWS, Study
+from review.extraction.model import (
+    ANALYSIS_PARTS,
+    CRITERIA_ROWS,
+    DESIGNS,
+    DETAIL_ROWS,
+    Sections,
+    Study,
+)
 from review.extraction.protocol import current_protocol
 from review.extraction.studies import appendix_studies, key_studies, list_studies
+from review.records import nice_citation
 from review.report.flow import review_counts
 from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
@@ -29,6 +38,8 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
     p = current_protocol(store)
     keys = key_studies(store)
     day = today or date.today()
+    papers = cited_papers(store, keys)
+    first = [sum(len(c) for c in papers[:i]) + 1 for i in range(len(papers))]
     return Report(
         title=p.title or "Untitled review",
         date=f"{day.day} {day:%B %Y}",
@@ -44,7 +55,9 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
         ),
         evidence_base=evidence_base(keys),
         prisma_png=prisma_png(review_counts(store)),
-        key_studies=tuple(_key_study(i, s, p) for i, s in enumerate(keys, 1)),
+        key_studies=tuple(
+            _key_study(i, s, p, papers[i - 1], first[i - 1]) for i, s in enumerate(keys, 1)
+        ),
         validity=validity(keys),
         sources=_sources(store),
         strategies=_strategies(store),
@@ -66,7 +79,16 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
             ),
             "Additional papers identified",
         ),
+        written=tuple((f.name, getattr(p.sections, f.name)) for f in fields(Sections)),
+        references=tuple(c for cites in papers for c in cites),
     )
+
+
+def cited_papers(store: Store, keys: list[Study]) -> list[tuple[str, ...]]:
+    """Each key study's papers (main record first) in NICE's citation style: numbered in this
+    order, they are the References list, and each study's block cites them by number."""
+    found = store.records_by_id([r.record_id for s in keys for r in _records(s)])
+    return [tuple(nice_citation(found[r.record_id]) for r in _records(s)) for s in keys]
 
 
 def _records(s: Study):
@@ -106,9 +128,36 @@ def _names(items: list[str]) -> str:
 
 def evidence_base(keys: list[Study]) -> str:
     """NICE's "based on N patients from M studies", naming studies whose size is not recorded
-    rather than guessing it."""
+    rather than guessing it, then what designs they were (``designs_included``)."""
     if not keys:
         return "No studies have been chosen as key evidence yet."
+    return f"{_based_on(keys)} {designs_included(keys)}"
+
+
+# How each design is counted in a sentence: (one, many).
+_DESIGN_NOUNS = {
+    "randomised controlled trial": ("randomised controlled trial", "randomised controlled trials"),
+    "non-randomised comparative study": (
+        "non-randomised comparative study",
+        "non-randomised comparative studies",
+    ),
+    "case series": ("case series", "case series"),
+    "case report": ("case report", "case reports"),
+    "review": ("review", "reviews"),
+    "other": ("study of another design", "studies of another design"),
+    "": ("study whose design is not recorded", "studies whose design is not recorded"),
+}
+
+
+def designs_included(keys: list[Study]) -> str:
+    """NICE's guidance sentence on the key evidence's designs, best evidence first: "The
+    evidence included 2 randomised controlled trials and 3 case series."."""
+    counts = Counter(s.details.design if s.details.design in DESIGNS else "" for s in keys)
+    parts = [_count(counts[d], *_DESIGN_NOUNS[d]) for d in (*DESIGNS, "") if counts[d]]
+    return f"The evidence included {_names(parts)}." if parts else ""
+
+
+def _based_on(keys: list[Study]) -> str:
     known = [s.details.patients for s in keys if s.details.patients is not None]
     missing = [s.label for s in keys if s.details.patients is None]
     studies_ = _count(len(keys), "study", "studies")
@@ -125,7 +174,7 @@ def evidence_base(keys: list[Study]) -> str:
     )
 
 
-def _key_study(number: int, s: Study, p) -> KeyStudy:
+def _key_study(number: int, s: Study, p, cites: tuple[str, ...], first: int) -> KeyStudy:
     d = s.details
     rows = []
     for key, label in DETAIL_ROWS:
@@ -143,11 +192,12 @@ def _key_study(number: int, s: Study, p) -> KeyStudy:
     return KeyStudy(
         number=number,
         heading=f"Study {number} {s.heading_name}",
-        citations=tuple(r.citation for r in _records(s)),
+        citations=cites,
         details=Table(("Study component", "Description"), tuple(rows)),
         analysed=analysed,
         efficacy=_efficacy_tables(s, [o.name for o in p.efficacy]),
         safety=_safety_table(s),
+        references=tuple(range(first, first + len(cites))),
     )
 
 

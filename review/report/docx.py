@@ -79,8 +79,9 @@ def _block(doc, b: Block) -> None:
         for line in b.text.split("\n"):
             doc.add_paragraph(_clean(line), style=style)
     elif isinstance(b, Bullets):
+        style = "List Number" if b.numbered else "List Bullet"  # Word numbers them itself
         for item in b.items:
-            doc.add_paragraph(_clean(item), style="List Bullet")
+            doc.add_paragraph(_clean(item), style=style)
     elif isinstance(b, Table):
         _table(doc, b)
     elif isinstance(b, Image):

@@ -68,7 +68,8 @@ def _block(b: Block) -> str:
         attr = f' class="{b.style}"' if b.style else ""
         return f"<p{attr}>{_lines(b.text)}</p>"
     if isinstance(b, Bullets):
-        return "<ul>" + "".join(f"<li>{_lines(i)}</li>" for i in b.items) + "</ul>"
+        tag = "ol" if b.numbered else "ul"
+        return f"<{tag}>" + "".join(f"<li>{_lines(i)}</li>" for i in b.items) + f"</{tag}>"
     if isinstance(b, Table):
         return _table(b)
     if isinstance(b, Image):

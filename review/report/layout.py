@@ -1,12 +1,18 @@
 """The report laid out: sections in NICE's order as headings, paragraphs, tables and images.
 
+Sections the review's data cannot fill are the lead's text (the protocol's ``Sections``); one
+not written yet prints a note saying so, so a reader never mistakes a gap for "nothing to say".
+
 Every writer maps these blocks and nothing else, so Word, HTML and Markdown cannot drift apart in
 content or order.
 """
 
 from __future__ import annotations
 
+from review.extraction.model import SECTION_ROWS
 from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report
+
+UNWRITTEN = "This section has not been written yet (the lead writes it on the Protocol page)."
 
 
 def _text(text: str, style: str = "") -> list[Block]:
@@ -20,18 +26,32 @@ def _summary(heading: str, section, empty: str) -> list[Block]:
     return out if section else [*out, Paragraph(empty, "note")]
 
 
+def _written(r: Report, key: str, level: int) -> list[Block]:
+    """A section the lead writes: its heading, then the text line by line, or a note that it
+    has not been written."""
+    text = dict(r.written).get(key, "")
+    return [
+        Heading(level, dict(SECTION_ROWS)[key]),
+        *(_text(text) or [Paragraph(UNWRITTEN, "note")]),
+    ]
+
+
 def blocks(r: Report) -> tuple[Block, ...]:
     """The report in NICE's section order, as far as the review's data goes."""
     out: list[Block] = [
         Heading(0, r.title),
         Paragraph(f"Interventional procedures overview. Rapid review: {r.date}", "subtitle"),
     ]
-    if r.outcome_measures:
-        out.append(Heading(1, "Outcome measures"))
-        out += [Paragraph(f"{name}: {text}") for name, text in r.outcome_measures]
+    out.append(Heading(1, "Description of the procedure"))
+    out += _written(r, "indications", 2) + _written(r, "procedure", 2)
+    out.append(Heading(2, "Outcome measures"))
+    out += [Paragraph(f"{name}: {text}") for name, text in r.outcome_measures] or [
+        Paragraph("No key outcome has a description in the protocol yet.", "note")
+    ]
     none = "No findings have been extracted from the key studies yet."
     out += _summary("Efficacy summary", r.summaries.efficacy, none)
     out += _summary("Safety summary", r.summaries.safety, none)
+    out += _written(r, "anecdotal_events", 2)
     out += [Heading(1, "The evidence assessed"), Heading(2, "Rapid review of literature")]
     out += [Paragraph(line) for line in r.method]
     out += [r.criteria, Paragraph(r.evidence_base), Heading(2, "Study selection")]
@@ -40,7 +60,9 @@ def blocks(r: Report) -> tuple[Block, ...]:
     if not r.key_studies:
         out.append(Paragraph("No studies have been chosen as key evidence yet.", "note"))
     for k in r.key_studies:
-        out += [Heading(2, k.heading, new_page=k.number > 1), *(Paragraph(c) for c in k.citations)]
+        out.append(Heading(2, k.heading, new_page=k.number > 1))
+        numbers = [f"[{n}] " for n in k.references] + [""] * len(k.citations)
+        out += [Paragraph(n + c) for n, c in zip(numbers, k.citations, strict=False)]
         out += [Heading(3, "Study details"), k.details, Heading(3, "Key efficacy findings")]
         n = k.analysed if k.analysed is not None else "not recorded"
         out.append(Paragraph(f"Number of patients analysed: {n}"))
@@ -48,6 +70,16 @@ def blocks(r: Report) -> tuple[Block, ...]:
         out.append(Heading(3, "Key safety findings"))
         out.append(k.safety or Paragraph("No safety findings extracted.", "note"))
     out += [Heading(1, "Validity and generalisability", new_page=True), Bullets(r.validity)]
+    out += _written(r, "existing_assessments", 1) + _written(r, "related_guidance", 1)
+    out.append(Heading(1, "Additional information considered by IPAC"))
+    for key in ("expert_opinions", "patient_commentary", "company_engagement", "ongoing_trials"):
+        out += _written(r, key, 2)
+    out.append(Heading(1, "References"))
+    out.append(
+        Bullets(r.references, numbered=True)
+        if r.references
+        else Paragraph("No studies have been chosen as key evidence yet.", "note")
+    )
     out += [Heading(1, "Literature search"), r.sources]
     if not r.sources.rows:
         out.append(Paragraph("No searches or imported files are recorded.", "note"))

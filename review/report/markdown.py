@@ -64,7 +64,10 @@ def _block(b: Block, image: str | None) -> str:
         text = "  \n".join(_text(line) for line in b.text.split("\n"))
         return f"*{text}*" if b.style in ("subtitle", "note") else text
     if isinstance(b, Bullets):
-        return "\n".join(f"- {_text(i)}" for i in b.items)
+        marks = (
+            [f"{n}." for n in range(1, len(b.items) + 1)] if b.numbered else ["-"] * len(b.items)
+        )
+        return "\n".join(f"{m} {_text(i)}" for m, i in zip(marks, b.items, strict=True))
     if isinstance(b, Table):
         return _table(b)
     if isinstance(b, Image):

@@ -39,6 +39,7 @@ class KeyStudy:
     analysed: int | None
     efficacy: tuple[Table, ...]  # one per outcome: a row per measure, a column per time point
     safety: Table | None
+    references: tuple[int, ...] = ()  # each citation's number in Report.references
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Report:
     sources: Table
     strategies: tuple[tuple[str, str], ...]  # (search, its query and PubMed's translation)
     appendix: Table
+    written: tuple[tuple[str, str], ...] = ()  # (Sections field, the lead's text), all of them
+    references: tuple[str, ...] = ()  # numbered from 1: the key studies' papers in their order
 
 
 # -- blocks: the report laid out, what every writer maps ------------------------------------------
@@ -77,6 +80,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class Bullets:
     items: tuple[str, ...]
+    numbered: bool = False  # a numbered list (1, 2, 3 ...), as the References are
 
 
 @dataclass(frozen=True)

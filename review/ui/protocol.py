@@ -1,4 +1,5 @@
-"""Protocol: key outcomes, inclusion criteria and appendix reasons, edited or uploaded by a lead.
+"""Protocol: key outcomes, inclusion criteria, appendix reasons and the overview's sections the
+lead writes (the procedure, existing assessments, experts' views ...), edited or uploaded by a lead.
 
 The protocol a team agreed on usually arrives as a TOML file: uploading it replaces the protocol
 whole (the library checks it first and names every problem), and the current one downloads as
@@ -15,7 +16,15 @@ from pathlib import Path
 import streamlit as st
 
 from review.errors import ReviewError
-from review.extraction.model import BETTER, CRITERIA_ROWS, OUTCOME_KINDS, Criteria, Outcome
+from review.extraction.model import (
+    BETTER,
+    CRITERIA_ROWS,
+    OUTCOME_KINDS,
+    SECTION_ROWS,
+    Criteria,
+    Outcome,
+    Sections,
+)
 from review.extraction.model import Protocol as ProtocolModel
 from review.extraction.protocol import (
     current_protocol,
@@ -97,6 +106,9 @@ def _save_form() -> None:
         exclusion_reasons=_lines(state.get(_key("exclusion_reasons")) or ""),
         appendix_reasons=_lines(state.get(_key("appendix_reasons")) or "")
         or ProtocolModel().appendix_reasons,
+        sections=Sections(
+            **{name: (state.get(_key(f"section_{name}")) or "").strip() for name, _ in SECTION_ROWS}
+        ),
     )
     try:
         save_protocol(review_store(), new, me())
@@ -182,6 +194,17 @@ def page() -> None:
         _outcome_editor("efficacy", current.efficacy, editable)
         st.subheader("Key safety outcomes")
         _outcome_editor("safety", current.safety, editable)
+        st.subheader("Sections of the overview")
+        st.caption(
+            "The report prints this text as written, line by line, under these headings in "
+            "NICE's order; an empty one prints a note that it has not been written. The outcome "
+            "measures come from the outcomes' descriptions above."
+        )
+        for name, label in SECTION_ROWS:
+            st.text_area(
+                label, getattr(current.sections, name), key=_key(f"section_{name}"),
+                disabled=not editable,
+            )  # fmt: skip
         st.subheader("Reasons")
         st.text_area(
             "Reasons for leaving a study out of the key evidence (one a line)",

@@ -8,11 +8,13 @@ from dataclasses import replace
 import pytest
 
 from review.errors import ProtocolError
-from review.extraction.model import Criteria, Outcome, Protocol
+from review.extraction.model import Criteria, Outcome, Protocol, Sections
 from review.extraction.protocol import (
     ScreeningSetup,
     check_protocol,
     current_protocol,
+    protocol_from_dict,
+    protocol_to_dict,
     protocol_toml,
     read_protocol,
     read_protocol_file,
@@ -65,13 +67,36 @@ def test_defaults_differ_for_efficacy_and_safety(tmp_path):
             exclusion_reasons=("Wrong population", "Zweitpublikation"),
             appendix_reasons=("Only one",),
         ),
+        Protocol(
+            sections=Sections(
+                indications="Line one\n\n  indented line two\n",
+                procedure='Triple """quotes""" and \\ and \ttab, DEL \x7f, bell \x07',
+                expert_opinions="# not a heading\n<script>x</script> [a](b)",
+                ongoing_trials="NCT01234567; NCT07654321",
+            )
+        ),
     ],
-    ids=["ipg747", "empty", "awkward text"],
+    ids=["ipg747", "empty", "awkward text", "sections"],
 )
 def test_protocol_toml_reads_back_to_the_same_protocol(tmp_path, p):
     path = tmp_path / "round.toml"
     path.write_text(protocol_toml(p), encoding="utf-8")
     assert read_protocol(path) == p
+
+
+def test_the_ipg747_sections_are_read_as_written():
+    p = read_protocol(PROTOCOL)
+    raw = tomllib.loads(PROTOCOL.read_text(encoding="utf-8"))["sections"]
+    assert p.sections == Sections(**raw)
+    assert p.sections.indications.startswith("A neuroma is") and "\n" in p.sections.indications
+    assert p.sections.existing_assessments == ""
+
+
+def test_the_printed_protocol_keeps_the_sections_and_old_protocols_have_none(tmp_path):
+    p = read_protocol(PROTOCOL)
+    assert tomllib.loads(protocol_toml(p))["sections"] == protocol_to_dict(p)["sections"]
+    old = {k: v for k, v in protocol_to_dict(p).items() if k != "sections"}  # saved before them
+    assert protocol_from_dict(old) == replace(p, sections=Sections())
 
 
 def test_saved_protocol_is_the_reviews_and_sets_the_screening_reasons(tmp_path):
@@ -111,6 +136,8 @@ BAD = {
     "screening terms": ('[screening]\ninclude_terms = "rct"\n', "[screening] include_terms must"),
     "screening text": ("[screening]\nquestion = 3\n", "[screening] question must be a quoted"),
     "screening table": ("screening = 3\n", "'screening' must be a [screening] table"),
+    "sections key": ('[sections]\nbackground = "x"\n', "[sections] may hold only indications,"),
+    "sections value": ("[sections]\nongoing_trials = 3\n", "[sections]: every value must be"),
 }
 
 

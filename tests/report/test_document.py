@@ -171,7 +171,7 @@ def test_study_1_details_rows_in_nice_order_with_numbers_intact(review_db, tmp_p
     items = body(docx.Document(str(out)))
     block = section(items, "Study 1 Cazzato RL (2016)")
     texts = [p.text for p in block if isinstance(p, DocxParagraph)]
-    assert any(t.startswith("Cazzato RL, Garnon J, Ramamurthy N et al. (2016)") for t in texts)
+    assert any(t.startswith("[1] Cazzato RL, Garnon J, Ramamurthy N et al. (2016)") for t in texts)
     details = rows(tables(block)[0])
     assert details[0] == ["Study component", "Description"]
     assert [r[0] for r in details[1:]] == [label for _, label in DETAIL_ROWS]
@@ -246,7 +246,9 @@ def test_based_on_patients_names_studies_without_a_number(review_db):
         for study_id, n in ((2, 21), (3, 7), (4, 22), (5, 20)):
             save_details(store, study_id, StudyDetails(patients=n, design="case series"), LEAD)
         report = build_report(store)
-    assert report.evidence_base == "This overview is based on 90 patients from 5 studies."
+    assert report.evidence_base == (
+        "This overview is based on 90 patients from 5 studies. The evidence included 5 case series."
+    )
     assert "The key evidence is 5 studies: 5 case series." in report.validity
     assert any("from 7 (von Falck 2022) to 22 patients (Yoon 2016)" in v for v in report.validity)
 

@@ -297,6 +297,24 @@ def test_the_protocol_page_saves_outcomes_from_the_table(review_db):
         assert current_protocol(store) == saved
 
 
+def test_the_protocol_page_saves_a_section_of_the_overview(review_db):
+    with open_store(review_db) as store:
+        before = current_protocol(store).sections
+    at = _run(_protocol_page)
+    box = at.text_area(key="protocol_section_existing_assessments_0")
+    assert box.label == "Existing assessments of this procedure" and box.value == ""
+    assert at.text_area(key="protocol_section_ongoing_trials_0").value == before.ongoing_trials
+    written = f"A 2021 review found 9 studies.\n{HOSTILE}"
+    box.set_value(written)
+    at.button(key="protocol_save").click().run(timeout=TIMEOUT)
+    assert not at.error
+    with open_store(review_db) as store:
+        saved = current_protocol(store).sections
+    assert saved == replace(before, existing_assessments=written)  # the others kept as they were
+    # drawn again from what was saved, the text exactly as typed
+    assert at.text_area(key="protocol_section_existing_assessments_1").value == written
+
+
 def test_the_report_page_saves_summaries_and_prepares_files(review_db):
     with open_store(review_db) as store:
         save_findings(store, 2, LEAD, efficacy=STUDY2_PAIN)
