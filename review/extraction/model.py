@@ -69,6 +69,12 @@ def p_text(p_value: str) -> str:
     return p
 
 
+def percent(n: int, total: int) -> str:
+    """NICE's percentages: whole when exact ("10%"), else one decimal ("4.2%", "14.3%")."""
+    value = 100 * n / total
+    return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
+
+
 @dataclass(frozen=True)
 class Outcome:
     name: str
@@ -167,7 +173,7 @@ class EfficacyFinding:
     def cell(self) -> str:
         """The table cell as NICE prints it: "6.2 (95% CI 5.2 to 7.3)", "15/20 (75%)"."""
         if self.n is not None and self.total:
-            text = f"{self.n}/{self.total} ({100 * self.n / self.total:.0f}%)"
+            text = f"{self.n}/{self.total} ({percent(self.n, self.total)})"
             if self.value:
                 text = f"{self.value} ({self.n}/{self.total})"
         else:
@@ -196,7 +202,7 @@ class SafetyFinding:
         if self.n is None:
             return self.note
         if self.total:
-            return f"{self.n}/{self.total} ({100 * self.n / self.total:.0f}%)"
+            return f"{self.n}/{self.total} ({percent(self.n, self.total)})"
         return str(self.n)
 
 
