@@ -8,6 +8,7 @@ events per patient, lesion or procedure. Extracted numbers are kept as the revie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 OUTCOME_ROLES = ("efficacy", "safety")
@@ -238,9 +239,13 @@ class Study:
 
     @property
     def heading_name(self) -> str:
-        """NICE's heading name: "Cazzato RL (2016)"."""
-        year = f" ({self.year})" if self.year else ""
-        return f"{self.first_author or self.label}{year}"
+        """NICE's heading name: "Cazzato RL (2016)"; a label that ends with the year already
+        ("Smith 2016", "Smith (2016)") gives it once."""
+        name = self.first_author or self.label
+        if not self.year:
+            return name
+        name = re.sub(rf"[\s,]*\(?{self.year}\)?\s*$", "", name) or name
+        return f"{name} ({self.year})"
 
     @property
     def main_record(self) -> StudyRecord | None:
