@@ -56,6 +56,7 @@ class Report:
     sources: Table
     strategies: tuple[tuple[str, str], ...]  # (search, its query and PubMed's translation)
     appendix: Table
+    author: str = ""  # who exported it (the lead), for the file's properties
 
 
 # -- blocks: the report laid out, what every writer maps ------------------------------------------

@@ -4,17 +4,23 @@ file's properties and name."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import replace
+from datetime import UTC, datetime
 
+import docx
 import pytest
 
 from review.extraction.model import EfficacyFinding, SafetyFinding
 from review.extraction.protocol import current_protocol, save_protocol
 from review.extraction.studies import save_findings
 from review.report.build import build_report
+from review.report.export import export_report, report_file_name
 from review.report.summary import draft_summaries
 from review.screening.model import Reviewer
 from review.store import open_store
+from review.ui.report import report_file
 from tests.report.test_document import complete_review
 
 LEAD = Reviewer("lead", "lead")
@@ -67,3 +73,31 @@ def test_efficacy_outcomes_outside_the_protocol_are_other_outcomes(store):
     assert efficacy["Other outcomes"].startswith("In a retrospective case series of 20 patients")
     captions = [t.caption for t in build_report(store).key_studies[0].efficacy]
     assert captions == ["Other outcomes: Improved mobility"]
+
+
+TITLE = "Percutaneous image-guided cryoablation of peripheral neuroma for chronic pain"
+FILE = "percutaneous-image-guided-cryoablation-of-peripheral-neuroma-for-chronic-pain"
+
+
+def test_the_word_file_names_the_review_its_lead_and_today(store, tmp_path):
+    out = export_report(store, Reviewer("Dr Jane Lead", "lead"), tmp_path / "overview.docx")
+    props = docx.Document(str(out)).core_properties
+    assert props.title == TITLE
+    assert props.author == props.last_modified_by == "Dr Jane Lead"
+    assert props.created is not None and props.modified is not None
+    assert props.created.date() == props.modified.date() == datetime.now(UTC).date()
+    assert "python-docx" not in (props.comments + props.author)
+
+
+def test_a_report_file_is_named_after_the_review(store):
+    assert report_file_name(TITLE, ".docx") == f"{FILE}.docx"
+    assert report_file_name("Cryoablation of Morton’s neuroma: café/ü", ".md") == (
+        "cryoablation-of-mortons-neuroma-cafe-u.md"
+    )
+    assert report_file_name("  ", ".html") == "report.html"
+    assert len(report_file_name("word " * 40, ".docx")) <= 80 + len(".docx")
+    name, data = report_file(store, LEAD, "docx")
+    assert name == f"{FILE}.docx" and data[:2] == b"PK"
+    name, data = report_file(store, LEAD, "md")
+    assert name == f"{FILE}-md.zip"
+    assert f"{FILE}.md" in zipfile.ZipFile(io.BytesIO(data)).namelist()
