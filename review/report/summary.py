@@ -212,12 +212,22 @@ def _efficacy_sentences(s: Study, findings: list[EfficacyFinding]) -> str:
             what = f"{name} was {_join([_point(f) for f in valued])}"
         else:
             what = f"{name} was reported {_join([_when(f.timepoint) for f in points])}"
-        notes = "; ".join(f.note.strip().rstrip(".") for f in points if f.note.strip())
+        notes = "; ".join(
+            f.note.strip().rstrip(".") if _value(f) or not valued else _noted(f)
+            for f in points
+            if f.note.strip()
+        )
         if notes:
             what += f" ({notes})"
         intro = f"In {study_phrase(s)}, " if not sentences else ""
         sentences.append(_capital(f"{intro}{what} ({s.label})."))
     return " ".join(sentences)
+
+
+def _noted(f: EfficacyFinding) -> str:
+    """The note of a time point that has no value, said with its time point: "at baseline: not
+    reported"."""
+    return f"{_when(f.timepoint)}: {f.note.strip().rstrip('.')}"
 
 
 def _capital(sentence: str) -> str:

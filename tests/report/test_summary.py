@@ -193,9 +193,10 @@ def test_an_empty_baseline_never_prints_from_at_baseline(store):
     ]
     save_findings(store, 2, LEAD, efficacy=findings)
     text = paragraph(draft_summaries(store).efficacy, "Reduction in pain")
-    assert "from  at" not in text and "at baseline" not in text
+    assert "from" not in text  # no "from  at baseline"; the baseline's note is kept
     assert text == (
-        "In a study, mean pain score was 2.0 at 12 months (not reported) (Prologo 2017)."
+        "In a study, mean pain score was 2.0 at 12 months (at baseline: not reported) "
+        "(Prologo 2017)."
     )
 
 
