@@ -250,9 +250,9 @@ def _safety_sentence(s: Study, f: SafetyFinding, outcomes: list[str] | None = No
     where = f"in {study_phrase(s, population=False)} ({s.label})."
     event = safety_event(f.event, outcomes or [])
     severity = f.severity.strip()
-    if severity and re.search(rf"\b{re.escape(severity)}\b", event, re.I):
-        severity = ""  # "Minor complications" already says how severe
     note = f.note.strip().rstrip(".")
+    if severity and re.search(rf"\b{re.escape(severity)}\b", f"{event} {note}", re.I):
+        severity = ""  # "Minor complications" already says how severe
     when = f" {_when(f.timepoint)}" if f.timepoint.strip() else ""
     unit = f.unit if f.total is None and f.n == 1 else f"{f.unit}s"  # "1 patient", "1/20 patients"
     if f.n is None:

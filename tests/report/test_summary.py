@@ -164,9 +164,14 @@ def test_safety_sentences_agree_keep_notes_and_never_repeat_severity(store):
         safety=[
             SafetyFinding("Minor complications", n=3, total=21, severity="minor"),
             SafetyFinding("infection", n=1, total=24, note="superficial cellulitis."),
+            SafetyFinding("Bruising", n=2, total=21, severity="minor", note="Minor, at the probe"),
         ],
     )
     safety = draft_summaries(store).safety
+    assert paragraph(safety, "Bruising") == (
+        "Bruising (Minor, at the probe) was reported in 2/21 (9.5%) patients in a study "
+        "(Prologo 2017)."
+    )
     assert paragraph(safety, "Minor complications") == (
         "Minor complications were reported in 3/21 (14.3%) patients in a study (Prologo 2017)."
     )
