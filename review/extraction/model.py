@@ -8,6 +8,7 @@ events per patient, lesion or procedure. Extracted numbers are kept as the revie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 OUTCOME_ROLES = ("efficacy", "safety")
@@ -81,6 +82,12 @@ def p_text(p_value: str) -> str:
     if p[0].isdigit() or p[0] == ".":
         return f"p={p}"
     return p
+
+
+def percent(n: int, total: int) -> str:
+    """NICE's percentages: whole when exact ("10%"), else one decimal ("4.2%", "14.3%")."""
+    value = 100 * n / total
+    return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
 
 
 @dataclass(frozen=True)
@@ -198,7 +205,7 @@ class EfficacyFinding:
     def cell(self) -> str:
         """The table cell as NICE prints it: "6.2 (95% CI 5.2 to 7.3)", "15/20 (75%)"."""
         if self.n is not None and self.total:
-            text = f"{self.n}/{self.total} ({100 * self.n / self.total:.0f}%)"
+            text = f"{self.n}/{self.total} ({percent(self.n, self.total)})"
             if self.value:
                 text = f"{self.value} ({self.n}/{self.total})"
         else:
@@ -227,7 +234,7 @@ class SafetyFinding:
         if self.n is None:
             return self.note
         if self.total:
-            return f"{self.n}/{self.total} ({100 * self.n / self.total:.0f}%)"
+            return f"{self.n}/{self.total} ({percent(self.n, self.total)})"
         return str(self.n)
 
 
@@ -263,9 +270,13 @@ class Study:
 
     @property
     def heading_name(self) -> str:
-        """NICE's heading name: "Cazzato RL (2016)"."""
-        year = f" ({self.year})" if self.year else ""
-        return f"{self.first_author or self.label}{year}"
+        """NICE's heading name: "Cazzato RL (2016)"; a label that ends with the year already
+        ("Smith 2016", "Smith (2016)") gives it once."""
+        name = self.first_author or self.label
+        if not self.year:
+            return name
+        name = re.sub(rf"[\s,]*\(?{self.year}\)?\s*$", "", name) or name
+        return f"{name} ({self.year})"
 
     @property
     def main_record(self) -> StudyRecord | None:

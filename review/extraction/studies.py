@@ -34,6 +34,7 @@ from review.screening.model import Reviewer
 from review.screening.state import current_state
 
 if TYPE_CHECKING:
+    from review.records import Record
     from review.store import Store
 
 NUMBER = re.compile(r"^[<>≤≥~]?\s*-?\d+(\.\d+)?\s*%?$")
@@ -62,10 +63,47 @@ def _first_author(record) -> str:
 
 
 def label_for(record) -> str:
-    """ "Cazzato 2016": the surname of the first author and the year, as reviewers say it."""
+    """ "Cazzato 2016": the surname of the first author and the year, as reviewers say it. A
+    record without authors is named by its title's first words, cut at a word ("Safety and
+    efficacy of percutaneous... 2024")."""
     first = next((a for a in record.authors if a.last_name or a.collective), None)
-    name = (first.last_name or first.collective) if first else (record.title[:30] or "Study")
+    name = (first.last_name or first.collective) if first else title_start(record.title)
     return f"{name} {record.year}" if record.year else name
+
+
+def title_start(title: str, limit: int = 40) -> str:
+    """The title's first words, up to ``limit`` characters and never a cut word; "..." when
+    shortened."""
+    words = title.split()
+    if not words:
+        return "Study"
+    text = words[0]
+    for word in words[1:]:
+        if len(text) + 1 + len(word) > limit:
+            return text.rstrip(".,:;") + "..."
+        text += " " + word
+    return text
+
+
+def _cited_records(store: Store, record_ids: list[int]) -> dict[int, Record]:
+    """For each record, the record its citation is written from: the PubMed record of its
+    duplicate group when it has one (an Embase copy kept as primary for its abstract, and the
+    MEDLINE record of the same paper), else itself."""
+    primary_of = store.duplicate_of()
+    members: dict[int, list[int]] = {}
+    for record_id, primary in primary_of.items():
+        members.setdefault(primary, []).append(record_id)
+    group = {}
+    for rid in record_ids:
+        primary = primary_of.get(rid, rid)
+        group[rid] = [rid, *(m for m in (primary, *members.get(primary, [])) if m != rid)]
+    records = store.records_by_id(sorted({m for ids in group.values() for m in ids}))
+    cited = {}
+    for rid, ids in group.items():
+        found = [records[m] for m in ids if m in records]
+        if found:
+            cited[rid] = next((r for r in found if r.pmid), found[0])
+    return cited
 
 
 def included_records(store: Store) -> list[int]:
@@ -80,10 +118,10 @@ def sync_studies(store: Store, by: Reviewer) -> int:
     require(by, "manage_studies")
     linked = {link.record_id for link in store.study_record_rows()}
     new = []
-    for record_id in included_records(store):
-        if record_id in linked:
-            continue
-        record = store.record(record_id)
+    fresh = [r for r in included_records(store) if r not in linked]
+    cited = _cited_records(store, fresh)
+    for record_id in fresh:
+        record = cited[record_id]
         new.append({"label": label_for(record), "record_ids": [record_id], "main": record_id})
     if new:
         store.create_studies(new, by.name)
@@ -101,7 +139,7 @@ def list_studies(store: Store) -> list[Study]:
     safety: dict[int, list[SafetyFinding]] = {}
     for study_id, event in store.safety_rows():
         safety.setdefault(study_id, []).append(event)
-    cited = store.records_by_id([link.record_id for links in by_study.values() for link in links])
+    cited = _cited_records(store, [link.record_id for links in by_study.values() for link in links])
     result = []
     for bare in store.study_rows():
         records = []
@@ -189,7 +227,7 @@ def link_records(
 def split_record(store: Store, record_id: int, by: Reviewer) -> int:
     """Take a record out of its study into a new study of its own; returns the new study."""
     require(by, "manage_studies")
-    record = store.record(record_id)
+    record = _cited_records(store, [record_id]).get(record_id)
     if record is None:
         raise ExtractionError(f"There is no record {record_id}.")
     for s in list_studies(store):

@@ -226,7 +226,9 @@ def _efficacy_tables(s: Study, protocol_order: list[str]) -> tuple[Table, ...]:
         rows = tuple(
             (m, *(cells.get((m.casefold(), t.casefold()), "") for t in times)) for m in measures
         )
-        tables.append(Table(("Measure", *times), rows, outcome))
+        key = any(o.casefold() == outcome.casefold() for o in protocol_order)
+        caption = outcome if key or not protocol_order else f"Other outcomes: {outcome}"
+        tables.append(Table(("Measure", *times), rows, caption))
     return tuple(tables)
 
 
@@ -236,7 +238,13 @@ def _safety_table(s: Study) -> Table | None:
     timed = any(f.timepoint.strip() for f in s.safety)
     header = ("Adverse event", "n (%)", "Unit", "Severity") + (("Time point",) if timed else ())
     rows = []
-    for f in s.safety:
+    # events filed under one outcome ("Damage to adjacent structures: chilblains", "...: fracture")
+    # are listed together, where the outcome's first event is
+    groups = [g.casefold() for g in _first_seen(f.event.partition(":")[0] for f in s.safety)]
+    ordered = sorted(
+        s.safety, key=lambda f: groups.index(f.event.partition(":")[0].strip().casefold())
+    )
+    for f in ordered:
         cell = f.cell if f.n is None or not f.note.strip() else f"{f.cell}\n{f.note.strip()}"
         row = (f.event, cell, f"per {f.unit}", f.severity)
         rows.append(row + ((f.timepoint,) if timed else ()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -91,10 +92,26 @@ def _block(doc, b: Block) -> None:
         raise TypeError(f"unknown block {b!r}")
 
 
+def _properties(props, report: Report) -> None:
+    """The file's own title, author and dates, which Word shows and searches: the review's, not
+    python-docx's template ("python-docx", 2013)."""
+    props.title = _clean(report.title)
+    props.subject = "Interventional procedures overview"
+    props.author = props.last_modified_by = _clean(report.author)
+    props.comments = ""
+    props.language = "en-GB"
+    props.revision = 1
+    now = datetime.now(UTC).replace(microsecond=0)
+    try:
+        day = datetime.strptime(report.date, "%d %B %Y").replace(tzinfo=UTC)
+    except ValueError:
+        day = now
+    props.created = props.modified = now if day.date() == now.date() else day
+
+
 def write_docx(report: Report, path: str | Path) -> Path:
     doc = Document()
-    doc.core_properties.title = _clean(report.title)
-    doc.core_properties.subject = "Interventional procedures overview"
+    _properties(doc.core_properties, report)
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10.5)

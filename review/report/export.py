@@ -8,6 +8,9 @@ is what the permission table reserves for leads. The writer is chosen in the reg
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,12 +26,15 @@ if TYPE_CHECKING:
     from review.store import Store
 
 
-def write_report(store: Store, path: str | Path, fmt: str | None = None) -> Path:
+def write_report(
+    store: Store, path: str | Path, fmt: str | None = None, *, author: str = ""
+) -> Path:
     """Write the report in the format asked for or named by the suffix (a Markdown report's
-    diagram goes beside it). A wrong format fails before the review is read."""
+    diagram goes beside it). A wrong format fails before the review is read. ``author`` is
+    who exported it, which a Word file's properties name."""
     path = Path(path)
     writer = writer_for(path, fmt)
-    report = build_report(store)
+    report = replace(build_report(store), author=author)
     try:
         writer.write(report, path)
     except OSError as exc:
@@ -42,7 +48,21 @@ def write_report(store: Store, path: str | Path, fmt: str | None = None) -> Path
 def export_report(store: Store, actor: Reviewer, path: str | Path, fmt: str | None = None) -> Path:
     """Write the report as Word, HTML or Markdown (a Markdown report's diagram goes beside it)."""
     require(actor, "export_report")
-    return write_report(store, path, fmt)
+    return write_report(store, path, fmt, author=actor.name)
+
+
+def report_file_name(title: str, suffix: str) -> str:
+    """A safe file name from the review's title: "cryoablation-of-peripheral-neuroma.docx"
+    (ASCII letters, digits and hyphens, at most 80 characters cut at a word; "report" when the
+    title has none)."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", folded.replace("'", "").lower())
+    name = ""
+    for word in words:
+        if len(name) + len(word) + 1 > 80:
+            break
+        name = f"{name}-{word}" if name else word
+    return f"{name or 'report'}{suffix}"
 
 
 def export_prisma(store: Store, actor: Reviewer, path: str | Path) -> tuple[Path, PrismaCounts]:

@@ -59,6 +59,7 @@ class Report:
     appendix: Table
     written: tuple[tuple[str, str], ...] = ()  # (Sections field, the lead's text), all of them
     references: tuple[str, ...] = ()  # numbered from 1: the key studies' papers in their order
+    author: str = ""  # who exported it (the lead), for the file's properties
 
 
 # -- blocks: the report laid out, what every writer maps ------------------------------------------

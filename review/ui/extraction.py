@@ -401,7 +401,8 @@ def _safety_editor(s: Study, events: list[str]) -> None:
     st.subheader("Safety findings")
     st.caption(
         "One row per complication or adverse event; 'no major complications' is a finding too "
-        "(as a note, without n)."
+        "(as a note, without n). Several events of one key outcome: name each after it, "
+        "'Damage to adjacent structures: chilblains'."
     )
     _show("safety", s.id)
     base = [finding_row(f) for f in _table_findings("safety", s)]

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from review.errors import ReviewError
+from review.extraction.protocol import current_protocol
 from review.permissions import allowed
 from review.report import writer_for, writers
-from review.report.export import export_prisma_svg, export_report
+from review.report.export import export_prisma_svg, export_report, report_file_name
 from review.report.flow import review_counts
 from review.report.prisma import prisma_svg
 from review.report.summary import Summaries, draft_summaries, save_summaries, summaries
@@ -89,11 +90,13 @@ def _redraft() -> None:
 
 
 def report_file(store: Store, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
-    """(file name, bytes) of the report in one format; a Markdown report and the PRISMA picture
-    it links to come together in a zip."""
+    """(file name, bytes) of the report in one format, named after the review
+    ("cryoablation-of-peripheral-neuroma.docx"); a Markdown report and the PRISMA picture it
+    links to come together in a zip."""
     with tempfile.TemporaryDirectory() as folder:
         suffix = writer_for("report", fmt).suffixes[0]
-        path = export_report(store, actor, Path(folder) / f"report{suffix}", fmt)
+        name = report_file_name(current_protocol(store).title, suffix)
+        path = export_report(store, actor, Path(folder) / name, fmt)
         written = sorted(Path(folder).iterdir())
         if len(written) == 1:
             return path.name, path.read_bytes()
@@ -101,7 +104,7 @@ def report_file(store: Store, actor: Reviewer, fmt: str) -> tuple[str, bytes]:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for file in written:
                 archive.write(file, file.name)
-        return f"report-{fmt}.zip", buffer.getvalue()
+        return f"{path.stem}-{fmt}.zip", buffer.getvalue()
 
 
 def _prepare() -> None:

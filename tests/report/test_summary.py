@@ -103,7 +103,7 @@ def test_safety_sentences_grouped_by_event(store):
     assert pain == [
         "Pain (minor) was reported in 2/20 (10%) patients at 1 week in a retrospective case "
         "series of 20 patients (Cazzato 2016).",
-        "Pain was reported in 3/21 (14%) procedures in a study (Prologo 2017).",
+        "Pain was reported in 3/21 (14.3%) procedures in a study (Prologo 2017).",
     ]
     assert paragraph(safety, "Infection").startswith("No cases of infection were reported (0/21")
     assert paragraph(safety, "No major complications") == (
@@ -138,3 +138,77 @@ def test_summaries_with_duplicate_or_empty_headings_are_refused(store):
     with pytest.raises(ReviewError, match="heading"):
         save_summaries(store, Summaries(safety=(("  ", "text"),)), LEAD)
     assert not summaries(store).edited
+
+
+# -- sentences a reviewer would sign (issue 12.3) ----------------------------------------------
+
+
+def test_a_population_that_names_people_is_not_made_patients_with_them(store):
+    save_details(
+        store, 2, replace(STUDY2, population_label="Amputees with phantom limb pain"), LEAD
+    )
+    text = paragraph(draft_summaries(store).efficacy, "Reduction in pain")
+    assert text.startswith("In a case series of 21 amputees with phantom limb pain, ")
+    save_details(
+        store, 2, replace(STUDY2, population_label="patients with phantom limb pain"), LEAD
+    )
+    text = paragraph(draft_summaries(store).efficacy, "Reduction in pain")
+    assert text.startswith("In a case series of 21 patients with phantom limb pain, ")
+
+
+def test_safety_sentences_agree_keep_notes_and_never_repeat_severity(store):
+    save_findings(
+        store,
+        2,
+        LEAD,
+        safety=[
+            SafetyFinding("Minor complications", n=3, total=21, severity="minor"),
+            SafetyFinding("infection", n=1, total=24, note="superficial cellulitis."),
+            SafetyFinding("Bruising", n=2, total=21, severity="minor", note="Minor, at the probe"),
+        ],
+    )
+    safety = draft_summaries(store).safety
+    assert paragraph(safety, "Bruising") == (
+        "Bruising (Minor, at the probe) was reported in 2/21 (9.5%) patients in a study "
+        "(Prologo 2017)."
+    )
+    assert paragraph(safety, "Minor complications") == (
+        "Minor complications were reported in 3/21 (14.3%) patients in a study (Prologo 2017)."
+    )
+    # protocol "Infection" and the typed "infection" are one heading; the note is kept
+    assert paragraph(safety, "Infection") == (
+        "Infection (superficial cellulitis) was reported in 1/24 (4.2%) patients in a study "
+        "(Prologo 2017)."
+    )
+
+
+def test_percentages_have_one_decimal_unless_whole():
+    from review.extraction.model import percent
+
+    assert [percent(1, 24), percent(2, 20), percent(15, 20), percent(1, 3)] == [
+        "4.2%", "10%", "75%", "33.3%",
+    ]  # fmt: skip
+    assert EfficacyFinding("o", "m", "t", n=1, total=24).cell == "1/24 (4.2%)"
+
+
+def test_an_empty_baseline_never_prints_from_at_baseline(store):
+    findings = [
+        EfficacyFinding("Reduction in pain", "Mean pain score", "Baseline", note="not reported"),
+        EfficacyFinding("Reduction in pain", "Mean pain score", "12 months", value="2.0"),
+    ]
+    save_findings(store, 2, LEAD, efficacy=findings)
+    text = paragraph(draft_summaries(store).efficacy, "Reduction in pain")
+    assert "from" not in text  # no "from  at baseline"; the baseline's note is kept
+    assert text == (
+        "In a study, mean pain score was 2.0 at 12 months (at baseline: not reported) "
+        "(Prologo 2017)."
+    )
+
+
+def test_every_sentence_starts_with_a_capital(store):
+    save_findings(
+        store, 2, LEAD, safety=[SafetyFinding("pain", note="transient pain at the probe site")]
+    )
+    text = paragraph(draft_summaries(store).safety, "Pain").split("\n")
+    assert text[-1] == "Transient pain at the probe site in a study (Prologo 2017)."
+    assert all(line[:1].isupper() for line in text)
