@@ -29,6 +29,7 @@ from review.extraction.model import (
 )
 from review.extraction.protocol import current_protocol
 from review.permissions import require
+from review.records import nice_citation
 from review.screening.decisions import settings, stage_units
 from review.screening.model import Reviewer
 from review.screening.state import current_state
@@ -40,19 +41,6 @@ if TYPE_CHECKING:
 NUMBER = re.compile(r"^[<>≤≥~]?\s*-?\d+(\.\d+)?\s*%?$")
 RANGE = re.compile(r"^-?\d+(\.\d+)?\s*(%\s*)?(to|-|–|,)\s*-?\d+(\.\d+)?\s*%?$")
 P_VALUE = re.compile(r"^([<>=≤]\s*)?0?\.\d+$|^1(\.0+)?$|^(NS|not significant|n\.s\.)$", re.I)
-
-
-def citation(record) -> str:
-    """NICE's reference style: "Cazzato RL, Garnon J, Ramamurthy N et al. (2016) Title. Journal
-    39: 1491-8"."""
-    names = [a.display for a in record.authors if a.display]
-    authors = ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
-    year = f" ({record.year})" if record.year else ""
-    title = record.title.rstrip(".")
-    where = record.journal or record.journal_abbrev
-    volume = f" {record.volume}" if record.volume else ""
-    pages = f": {record.pages}" if record.pages else ""
-    return f"{authors}{year} {title}. {where}{volume}{pages}".strip()
 
 
 def _first_author(record) -> str:
@@ -146,7 +134,7 @@ def list_studies(store: Store) -> list[Study]:
         main_record = None
         for link in by_study.get(bare.id, []):
             record = cited[link.record_id]
-            records.append(StudyRecord(link.record_id, citation(record), link.main))
+            records.append(StudyRecord(link.record_id, nice_citation(record), link.main))
             if link.main or main_record is None:  # links come main first
                 main_record = record
         result.append(

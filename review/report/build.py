@@ -22,7 +22,6 @@ from review.extraction.model import (
 )
 from review.extraction.protocol import current_protocol
 from review.extraction.studies import appendix_studies, key_studies, list_studies
-from review.records import nice_citation
 from review.report.flow import review_counts
 from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
@@ -38,7 +37,7 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
     p = current_protocol(store)
     keys = key_studies(store)
     day = today or date.today()
-    papers = cited_papers(store, keys)
+    papers = cited_papers(keys)
     first = [sum(len(c) for c in papers[:i]) + 1 for i in range(len(papers))]
     return Report(
         title=p.title or "Untitled review",
@@ -84,11 +83,11 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
     )
 
 
-def cited_papers(store: Store, keys: list[Study]) -> list[tuple[str, ...]]:
+def cited_papers(keys: list[Study]) -> list[tuple[str, ...]]:
     """Each key study's papers (main record first) in NICE's citation style: numbered in this
-    order, they are the References list, and each study's block cites them by number."""
-    found = store.records_by_id([r.record_id for s in keys for r in _records(s)])
-    return [tuple(nice_citation(found[r.record_id]) for r in _records(s)) for s in keys]
+    order, they are the References list, and each study's block cites them by number. A paper is
+    cited from the PubMed copy of its record when one was merged with it (see list_studies)."""
+    return [tuple(r.citation for r in _records(s)) for s in keys]
 
 
 def _records(s: Study):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from review.dedupe.run import dedupe
 from review.extraction.model import Study
-from review.extraction.studies import citation, label_for, list_studies, sync_studies, title_start
+from review.extraction.studies import label_for, list_studies, sync_studies, title_start
 from review.imports.load import import_file
-from review.records import Author, Record
+from review.records import Author, Record, nice_citation
 from review.screening.decisions import decide, stage_units
 from review.screening.model import Reviewer
 from review.store import open_store
@@ -69,8 +69,8 @@ def test_a_study_is_cited_from_the_pubmed_record_of_its_duplicate_pair(tmp_path)
         main = cazzato.main_record
         assert main is not None
         assert store.record(main.record_id).pmid == ""  # the Embase copy is the one included
-        assert main.citation == citation(PUBMED)
-        assert "39: 1491-1498" in main.citation
+        assert main.citation == nice_citation(PUBMED)
+        assert "39: 1491-8" in main.citation  # the PubMed copy's volume and pages
         assert cazzato.first_author == "Cazzato RL" and cazzato.year == 2016
 
 
