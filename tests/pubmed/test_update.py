@@ -40,7 +40,12 @@ def test_update_adds_exactly_the_new_records_once(tmp_path, fake, small_corpus):
         # only the new records were fetched, by an update limited to recent entry dates
         fetched = [e for e in fake.log if e.endpoint == "efetch"]
         assert len(fetched) == 1
-        assert all("[EDAT]" in e.params["term"] for e in fake.log if e.endpoint == "esearch")
+        searched = [e.params for e in fake.log if e.endpoint == "esearch"]
+        assert searched and all("[EDAT]" not in p["term"] for p in searched)
+        since = (today() - datetime.timedelta(days=7)).strftime("%Y/%m/%d")
+        assert all(p["datetype"] == "edat" and p["mindate"] == since for p in searched)
+        tomorrow = today() + datetime.timedelta(days=1)
+        assert all(p["maxdate"] == tomorrow.strftime("%Y/%m/%d") for p in searched)
         renal_new = second["renal"].new + second["renal"].already_present
         assert renal_new == sum("renal" in r.text for r in fresh)
 
