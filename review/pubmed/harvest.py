@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from review.errors import DatabaseError, NetworkError, SearchError
+from review.errors import DatabaseError, NetworkError, QueryError, SearchError
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
 from review.pubmed.model import SearchRun, Slice
 from review.pubmed.writer import PageWriter, worker_processes
@@ -117,14 +117,20 @@ def _bound(text: str | None, *, upper: bool) -> date | None:
     """A PubMed date (YYYY, YYYY/MM, YYYY/MM/DD) as its first or last day."""
     if not text:
         return None
-    parts = [int(p) for p in re.split(r"[/\-.]", text.strip()) if p]
-    year, month = parts[0], parts[1] if len(parts) > 1 else (12 if upper else 1)
-    if len(parts) > 2:
-        return date(year, month, parts[2])
-    if not upper:
-        return date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    try:
+        parts = [int(p) for p in re.split(r"[/\-.]", text.strip()) if p]
+        year, month = parts[0], parts[1] if len(parts) > 1 else (12 if upper else 1)
+        if len(parts) > 2:
+            return date(year, month, parts[2])
+        if not upper:
+            return date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    except (ValueError, IndexError):
+        raise QueryError(
+            f"The saved search's date {text!r} is not a date PubMed reads; write it as YYYY, "
+            "YYYY/MM or YYYY/MM/DD and run the search again."
+        ) from None
 
 
 def dropped_limit(
@@ -252,7 +258,8 @@ class Harvest:
         if said is None:
             self._keep(result, start, end, root)
             return result
-        span = f"entered {start or EARLIEST} to {end or _tomorrow()}" if dates else ""
+        windowed = start is not None or end is not None
+        span = f"entered {start or EARLIEST} to {end or _tomorrow()}" if windowed else ""
         limit = f"the date limit {dates['mindate']}-{dates['maxdate']} [{dates['datetype']}]"
         self.dropped.append(span or limit)
         self._note(
