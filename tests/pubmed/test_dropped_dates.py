@@ -126,3 +126,32 @@ def test_a_kept_window_that_holds_every_record_is_not_taken_for_a_dropped_one(tm
         [(_, result)] = update_review(store, client)
         assert isinstance(result, harvest.RunResult)
         assert result.new >= 4 and not result.warnings
+
+
+def test_what_counts_as_a_dropped_date_limit():
+    from review.pubmed.eutils import EsearchResult
+    from review.pubmed.harvest import dropped_limit
+
+    sent = {"datetype": "edat", "mindate": "2026/11/28", "maxdate": "2026/12/06"}
+    asked = []
+
+    def whole() -> int:
+        asked.append(1)
+        return 40
+
+    def said(**kw) -> str | None:
+        return dropped_limit(EsearchResult(pmids=(), **kw), sent, whole)
+
+    # PubMed's own word: the limit named in ErrorList (no need to ask the whole count)
+    named = said(count=40, not_found=("2026/11/28:2026/12/06[edat]",), query_translation="x")
+    assert named == "ErrorList PhraseNotFound '2026/11/28:2026/12/06[edat]'" and not asked
+    # an unknown word of the query is not the date limit
+    kept = "x[All Fields] AND 2026/11/28:2026/12/06[edat]"
+    assert said(count=40, not_found=("zzqxv",), query_translation=kept) is None
+    # the limit in the translation: kept, even when it holds every record of the query
+    assert said(count=40, query_translation=kept) is None and not asked
+    # no sign of the limit, and the whole query's count: dropped; a smaller count: kept
+    assert said(count=40, query_translation="x[All Fields]").startswith("a translation")
+    assert said(count=39, query_translation="x[All Fields]") is None
+    assert said(count=0, query_translation="x[All Fields]") is None  # 0 is 0 either way
+    assert dropped_limit(EsearchResult(count=40, pmids=()), {}, whole) is None  # no limit sent
