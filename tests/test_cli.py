@@ -44,8 +44,9 @@ def test_init_search_status_update(tmp_path, fake, small_corpus):
     assert "PubMed searched:" in out
     status = review("status", db).stdout
     assert f"records: {len(small_corpus):,}" in status and "'cryo' (search)" in status
-    line = review("update", db, fake=fake).stdout.strip()
+    line, *said = review("update", db, fake=fake).stdout.strip().splitlines()
     assert line == f"update {db}: cryo: 0 new, 0 already present"  # nothing entered since
+    assert said == ["  cryo: Warning: PubMed says: No items found."]  # PubMed's WarningList
     data = json.loads(review("status", db, "--json").stdout)
     assert data["records"] == len(small_corpus) and len(data["runs"]) == 2
 

@@ -184,6 +184,34 @@ def test_date_limits_params_and_term_ranges(fake, corpus):
     assert count(term="cryoablation", datetype="edat", mindate=stamp, maxdate=stamp) == one_day
 
 
+def test_an_empty_date_limit_can_be_dropped_as_pubmed_may(corpus):
+    """PubMed may report a date limit no record falls in as not found and answer without it."""
+    empty = {"datetype": "edat", "mindate": "1800/01/01", "maxdate": "1800/12/31"}
+    with FakeEutils(corpus, enforce_rate=False) as kept:  # the default: an honest 0
+        res, _ = search(kept, term="cryoablation", retmax=0, **empty)
+        assert res["Count"] == "0" and "ErrorList" not in res
+        res, _ = search(kept, term="cryoablation", retmax=0, datetype="edat", mindate="2020",
+                        maxdate="2020")  # fmt: skip
+        assert res["QueryTranslation"].endswith(" AND 2020:2020[edat]")  # the limit, echoed
+    with FakeEutils(corpus, enforce_rate=False, empty_date_limit="drop") as fake:
+        res, _ = search(fake, term="cryoablation", retmax=0, **empty)
+        assert res["Count"] == str(len(corpus))  # the whole query's count
+        assert res["ErrorList"]["PhraseNotFound"] == ["1800/01/01:1800/12/31[edat]"]
+        assert "edat" not in res["QueryTranslation"]
+        res, _ = search(fake, term='cryoablation AND "1800/01/01"[EDAT] : "1800/12/31"[EDAT]')
+        assert res["Count"] == str(len(corpus)) and res["ErrorList"]["PhraseNotFound"]
+        # a limit some record falls in is kept, even where the query matches none of them
+        res, _ = search(fake, term="cryoablation AND renal", retmax=0, datetype="edat",
+                        mindate="2020", maxdate="2020")  # fmt: skip
+        assert int(res["Count"]) < len(corpus) and "ErrorList" not in res
+        assert fake.log[-1].params["mindate"] == "2020"  # what was sent is recorded
+    with FakeEutils(corpus, enforce_rate=False, empty_date_limit="drop-silently") as fake:
+        res, _ = search(fake, term="cryoablation", retmax=0, **empty)
+        assert res["Count"] == str(len(corpus)) and "ErrorList" not in res
+    with pytest.raises(ValueError, match="empty_date_limit"):
+        FakeEutils(corpus, empty_date_limit="sometimes")
+
+
 def test_not_found_messages(fake):
     res, body = search(fake, term="abcXYZ")
     assert res["Count"] == "0" and res["IdList"] == []

@@ -64,10 +64,19 @@ def _print_run(result: RunResult) -> None:
     )
     if result.query_translation:
         click.echo(f"  PubMed searched: {result.query_translation}")
-    for text in result.warnings:
-        click.echo(f"  Warning: {text}")
+    _print_items(result, quiet=False)
+
+
+def _print_items(result: RunResult, *, quiet: bool, label: str = "") -> None:
+    """Every ErrorList/WarningList item PubMed gave the run (and the harvest's own notes).
+
+    Quiet (for cron) keeps only the problems, on stderr: "nothing but errors".
+    """
+    if not quiet:
+        for text in result.warnings:
+            click.echo(f"  {label}Warning: {text}")
     for text in result.errors:
-        click.echo(f"  Problem: {text}")
+        click.echo(f"  {label}Problem: {text}", err=quiet)
 
 
 @click.command()
@@ -109,6 +118,8 @@ def search(db, query, name, mindate, maxdate, datetype, page_size, quiet, as_jso
     elif not quiet:
         _print_run(result)
         print_duplicates(checked)
+    else:
+        _print_items(result, quiet=True)
     if result.status != "complete":
         sys.exit(1)
 
@@ -161,5 +172,9 @@ def update(db: Path, overlap_days: int, quiet: bool, as_json: bool) -> None:
             else:
                 parts.append(f"{name}: failed ({r})")
         click.echo(f"update {db}: " + ("; ".join(parts) if parts else "no saved searches"))
+    if not as_json:
+        for name, r in outcomes:
+            if isinstance(r, RunResult):
+                _print_items(r, quiet=quiet, label=f"{name}: ")
     if failed:
         sys.exit(1)

@@ -84,6 +84,7 @@ class EsearchResult:
     query_translation: str = ""
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    not_found: tuple[str, ...] = ()  # ErrorList PhraseNotFound items, in NCBI's words
 
 
 class _Transient(Exception):
@@ -133,8 +134,9 @@ class EutilsClient:
     # -- public calls -----------------------------------------------------------------------
 
     def esearch(
-        self, term: str, *, retmax: int = 9999, retstart: int = 0, **limits
+        self, term: str, *, retmax: int = 9999, retstart: int = 0, **limits: str | None
     ) -> EsearchResult:
+        """One esearch; ``limits`` are esearch's datetype/mindate/maxdate parameters."""
         params = {k: v for k, v in limits.items() if v}
 
         def once() -> EsearchResult:
@@ -267,9 +269,11 @@ def _read_esearch(handle: _Response, term: str) -> EsearchResult:
         raise _Transient(f"the esearch answer could not be read ({exc})") from exc
     errors = data.get("ErrorList", {}) or {}
     warning_list = data.get("WarningList", {}) or {}
-    problems = []
-    for phrase in errors.get("PhraseNotFound", []):
-        problems.append(f"PubMed found nothing for '{phrase}' and left it out of the search.")
+    not_found = tuple(str(p) for p in errors.get("PhraseNotFound", []))
+    problems = [
+        f"PubMed found nothing for '{phrase}' and left it out of the search."
+        for phrase in not_found
+    ]
     for field_name in errors.get("FieldNotFound", []):
         problems.append(
             f"PubMed does not know the field '{field_name}'; check the tag in brackets."
@@ -282,6 +286,13 @@ def _read_esearch(handle: _Response, term: str) -> EsearchResult:
         warnings.append(f"PubMed ignored '{phrase}' (a word too common to search for).")
     for message in warning_list.get("OutputMessage", []):
         warnings.append(f"PubMed says: {message}")
+    # Any other item NCBI may add to either list is kept in its own words, never dropped.
+    for kind, items in errors.items():
+        if kind not in ("PhraseNotFound", "FieldNotFound"):
+            problems.extend(f"PubMed {kind}: {item}" for item in _items(items))
+    for kind, items in warning_list.items():
+        if kind not in ("QuotedPhraseNotFound", "PhraseIgnored", "OutputMessage"):
+            warnings.extend(f"PubMed {kind}: {item}" for item in _items(items))
     return EsearchResult(
         count=int(data["Count"]),
         pmids=tuple(str(p) for p in data["IdList"]),
@@ -290,7 +301,12 @@ def _read_esearch(handle: _Response, term: str) -> EsearchResult:
         query_translation=str(data.get("QueryTranslation", "")),
         warnings=tuple(warnings),
         errors=tuple(problems),
+        not_found=not_found,
     )
+
+
+def _items(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _read_efetch(handle: _Response, where: str) -> Page:

@@ -2,20 +2,27 @@
 
 PubMed pages only the first 9,999 hits of a query, whatever its count. A larger query is split
 into entry-date (EDAT) ranges, halving each range until every slice is under the cap, and the
-slices' PMIDs are checked against NCBI's count. Every slice and every efetch page is stored in
-its own transaction, and each PMID a run owes is recorded before anything is fetched, so an
-interrupted run resumes by fetching only what is still missing.
+slices' PMIDs are checked against NCBI's count. A date window (a slice, an update's "entered
+since") goes to esearch as its own ``datetype``/``mindate``/``maxdate`` parameters; the saved
+search's own date limits then move into the term. PubMed may call a window that no record falls
+in a phrase not found, drop it and answer the whole query's count: such a window holds nothing,
+so it is never split further and nothing of it is fetched or taken as new.
+
+Every slice and every efetch page is stored in its own transaction, and each PMID a run owes is
+recorded before anything is fetched, so an interrupted run resumes by fetching only what is still
+missing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from review.errors import DatabaseError, NetworkError, SearchError
+from review.errors import DatabaseError, NetworkError, QueryError, SearchError
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
 from review.pubmed.model import SearchRun, Slice
 from review.pubmed.writer import PageWriter, worker_processes
@@ -55,14 +62,97 @@ class RunResult:
     message: str = ""
 
 
-def edat_clause(start: date, end: date) -> str:
-    return f'"{start:%Y/%m/%d}"[EDAT] : "{end:%Y/%m/%d}"[EDAT]'
+# The search tag of each esearch datetype, for a saved limit moved into the term.
+DATE_TAGS = {"pdat": "DP", "edat": "EDAT", "mdat": "LR"}
+# How PubMed may name each date field in a translation or a PhraseNotFound item.
+_DATE_WORDS = {
+    "pdat": ("pdat", "[dp]", "date - publication", "publication date"),
+    "edat": ("edat", "date - entry", "date - entrez"),
+    "mdat": ("mdat", "[lr]", "date - modification"),
+}
 
 
-def term_for(query: str, start: date | None, end: date | None) -> str:
+def limit_clause(datetype: str | None, mindate: str | None, maxdate: str | None) -> str:
+    """A saved search's date limits as a term, for when the parameters carry a window."""
+    tag = DATE_TAGS[datetype or "pdat"]
+    return f'"{mindate or "1000"}"[{tag}] : "{maxdate or "3000"}"[{tag}]'
+
+
+def esearch_args(
+    query: str,
+    limits: dict,
+    start: date | None,
+    end: date | None,
+) -> tuple[str, dict[str, str]] | None:
+    """The term and date parameters of one esearch; None when the window is empty.
+
+    Without a window the saved limits (``limits``: mindate, maxdate, datetype) are the
+    parameters. With one, the entry-date window is the parameters: a saved entry-date limit
+    narrows it, any other saved limit joins the term.
+    """
+    mindate, maxdate = limits.get("mindate"), limits.get("maxdate")
+    datetype = limits.get("datetype") or "pdat"
+    saved = bool(mindate or maxdate)
     if start is None and end is None:
-        return query
-    return f"({query}) AND ({edat_clause(start or EARLIEST, end or _tomorrow())})"
+        if not saved:
+            return query, {}
+        return query, {
+            "datetype": datetype,
+            "mindate": mindate or "1000",
+            "maxdate": maxdate or "3000",
+        }
+    lo, hi = start or EARLIEST, end or _tomorrow()
+    term = query
+    if saved and datetype == "edat":
+        lo = max(lo, _bound(mindate, upper=False) or lo)
+        hi = min(hi, _bound(maxdate, upper=True) or hi)
+    elif saved:
+        term = f"({query}) AND ({limit_clause(datetype, mindate, maxdate)})"
+    if lo > hi:
+        return None
+    return term, {"datetype": "edat", "mindate": f"{lo:%Y/%m/%d}", "maxdate": f"{hi:%Y/%m/%d}"}
+
+
+def _bound(text: str | None, *, upper: bool) -> date | None:
+    """A PubMed date (YYYY, YYYY/MM, YYYY/MM/DD) as its first or last day."""
+    if not text:
+        return None
+    try:
+        parts = [int(p) for p in re.split(r"[/\-.]", text.strip()) if p]
+        year, month = parts[0], parts[1] if len(parts) > 1 else (12 if upper else 1)
+        if len(parts) > 2:
+            return date(year, month, parts[2])
+        if not upper:
+            return date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    except (ValueError, IndexError):
+        raise QueryError(
+            f"The saved search's date {text!r} is not a date PubMed reads; write it as YYYY, "
+            "YYYY/MM or YYYY/MM/DD and run the search again."
+        ) from None
+
+
+def dropped_limit(
+    result: EsearchResult, sent: dict[str, str], whole: Callable[[], int]
+) -> str | None:
+    """What PubMed said when it dropped the date limit ``sent``, or None if it kept it.
+
+    PubMed's own sign is an ErrorList PhraseNotFound naming the limit. Without one, a
+    translation that shows no date limit and a count equal to the whole query's (``whole``,
+    asked only then) mean the same.
+    """
+    if not sent:
+        return None
+    words = _DATE_WORDS.get(sent.get("datetype", "pdat"), ()) + (sent["mindate"], sent["maxdate"])
+    for phrase in result.not_found:
+        if any(w in phrase.lower() for w in words):
+            return f"ErrorList PhraseNotFound '{phrase}'"
+    translation = result.query_translation.lower()
+    shown = any(w in translation for w in words)
+    if result.count and translation and not shown and result.count == whole():
+        return f"a translation with no date limit ({result.query_translation})"
+    return None
 
 
 def _tomorrow() -> date:
@@ -97,6 +187,8 @@ class Harvest:
         self.fresh_webenvs: set[str] = set()  # WebEnvs made in this process: still on NCBI
         self.warnings: list[str] = []
         self.errors: list[str] = []
+        self.dropped: list[str] = []  # windows whose date limit PubMed dropped (they hold none)
+        self._whole: dict[str, int] = {}  # the count of a term without date parameters
 
     def run(
         self, spec: SearchSpec, *, kind: str = "search", since: date | None = None
@@ -110,9 +202,12 @@ class Harvest:
             self.errors = list(run.errors)
         else:
             until = _tomorrow() if since else None
+            asked = esearch_args(spec.query, limits, since, until)
+            term, window = asked if asked else (spec.query, {})
             params = {
                 "query": spec.query,
-                "term": term_for(spec.query, since, until),
+                "term": term,  # as sent, with the date parameters below
+                "date_params": window,
                 "mindate": spec.mindate,
                 "maxdate": spec.maxdate,
                 "datetype": spec.datetype,
@@ -143,29 +238,67 @@ class Harvest:
 
     # -- search phase ---------------------------------------------------------------------------
 
-    def _limits(self, params: dict) -> dict:
-        if not (params.get("mindate") or params.get("maxdate")):
-            return {}
-        return {
-            "mindate": params.get("mindate") or "1000",
-            "maxdate": params.get("maxdate") or "3000",
-            "datetype": params.get("datetype") or "pdat",
-        }
+    def _esearch(
+        self, params: dict, start: date | None, end: date | None, *, root: bool = False
+    ) -> EsearchResult:
+        """One esearch of the run; a window whose date limit PubMed dropped answers 0."""
+        limits = {k: params.get(k) for k in ("mindate", "maxdate", "datetype")}
+        asked = esearch_args(params["query"], limits, start, end)
+        if asked is None:  # the saved limits and the window do not meet
+            return EsearchResult(count=0, pmids=())
+        term, dates = asked
+        result = self.client.esearch(
+            term,
+            retmax=CAP,
+            datetype=dates.get("datetype"),
+            mindate=dates.get("mindate"),
+            maxdate=dates.get("maxdate"),
+        )
+        said = dropped_limit(result, dates, lambda: self._whole_count(term))
+        if said is None:
+            self._keep(result, start, end, root)
+            return result
+        windowed = start is not None or end is not None
+        span = f"entered {start or EARLIEST} to {end or _tomorrow()}" if windowed else ""
+        limit = f"the date limit {dates['mindate']}-{dates['maxdate']} [{dates['datetype']}]"
+        self.dropped.append(span or limit)
+        self._note(
+            self.warnings,
+            f"PubMed dropped {limit}{f' ({span})' if span else ''}: it answered with {said} "
+            f"and the whole search's count, {result.count:,}. No record falls in that window, so "
+            "it was taken as empty: nothing in it was fetched or counted as new.",
+        )
+        named = [f"'{p}'" for p in result.not_found if f"'{p}'" in said]
+        kept = tuple(e for e in result.errors if not any(n in e for n in named))
+        self._keep(replace(result, errors=kept), start, end, root)
+        return EsearchResult(count=0, pmids=(), query_translation=result.query_translation)
 
-    def _esearch(self, params: dict, start: date | None, end: date | None) -> EsearchResult:
-        term = term_for(params["query"], start, end)
-        return self.client.esearch(term, retmax=CAP, **self._limits(params))
+    def _whole_count(self, term: str) -> int:
+        """The count of ``term`` without date parameters (asked once per run and term)."""
+        if term not in self._whole:
+            self._whole[term] = self.client.esearch(term, retmax=0).count
+        return self._whole[term]
+
+    def _keep(self, result: EsearchResult, start: date | None, end: date | None, root: bool):
+        """Every ErrorList/WarningList item of the run, once; a slice's own with its dates."""
+        for found, into in ((result.errors, self.errors), (result.warnings, self.warnings)):
+            for message in found:
+                if root:
+                    self._note(into, message)
+                elif message not in into and not (
+                    result.count == 0 and message.startswith("PubMed says: No items found")
+                ):  # an empty slice's "No items found" only restates its count
+                    self._note(into, f"Entered {start} to {end}: {message}")
+
+    @staticmethod
+    def _note(into: list[str], message: str) -> None:
+        if message not in into:
+            into.append(message)
 
     def _search_phase(self, run_id: int, params: dict) -> None:
         start, end = _date(params["edat_from"]), _date(params["edat_to"])
         done = {(s.edat_from, s.edat_to): s.count for s in self.store.slices(run_id)}
-        root = self._esearch(params, start, end)
-        for message in root.errors:
-            if message not in self.errors:
-                self.errors.append(message)
-        for message in root.warnings:
-            if message not in self.warnings:
-                self.warnings.append(message)
+        root = self._esearch(params, start, end, root=True)
         self.store.update_run(
             run_id,
             ncbi_count=root.count,
@@ -310,6 +443,12 @@ class Harvest:
         message = f"{totals['new']:,} new, {totals['present']:,} already in the review"
         if counts.get("deleted"):
             message += f", {counts['deleted']:,} deleted from PubMed"
+        if self.dropped:
+            shown = "; ".join(self.dropped[:3]) + (" ..." if len(self.dropped) > 3 else "")
+            message += (
+                f"; PubMed dropped the date limit of {len(self.dropped)} window(s) that hold "
+                f"no records ({shown}) and answered the whole search's count: taken as empty"
+            )
         self.store.finish_run(
             run_id,
             status,

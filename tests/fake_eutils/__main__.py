@@ -18,6 +18,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fault-rate", type=float, default=0.0)
     ap.add_argument("--no-rate-limit", action="store_true")
     ap.add_argument("--no-cap", action="store_true", help="allow paging past 9,999 hits")
+    ap.add_argument(
+        "--empty-date-limit",
+        choices=("keep", "drop", "drop-silently"),
+        default="keep",
+        help="a date limit no record falls in: answer 0, or drop it as PubMed may",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     corpus = make_corpus(args.records, topic=args.topic, seed=args.seed)
@@ -28,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
         fault_rate=args.fault_rate,
         enforce_rate=not args.no_rate_limit,
         cap=not args.no_cap,
+        empty_date_limit=args.empty_date_limit,
     )
     with fake:
         print(f"{len(corpus)} records built in {time.perf_counter() - t0:.1f} s", flush=True)

@@ -25,6 +25,10 @@ DATE_TAGS = {
     "dp": "pdat",
     "date - publication": "pdat",
     "publication date": "pdat",
+    # modification date: the fake has none, so it stands in with the publication date
+    "lr": "pdat",
+    "mdat": "pdat",
+    "date - modification": "pdat",
 }
 TEXT_TAGS = {
     "tiab": "Title/Abstract",
@@ -249,6 +253,7 @@ class Index:
         self._dates: dict[str, list[int]] = {"edat": [], "pdat": []}
         self._sorted: dict[str, tuple[list[int], list[int]]] = {}
         self._cache: dict[tuple, frozenset[int]] = {}
+        self.drop_empty_dates = "keep"  # or "drop"/"drop-silently": see FakeEutils
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -313,7 +318,12 @@ class Index:
             res.phrase_not_found.append(node.label)
             return None, None  # dropped from the query, as NCBI does
         if isinstance(node, DateRange):
-            return self.dates(node.field, node.lo, node.hi), node.label
+            found = self.dates(node.field, node.lo, node.hi)
+            if not found and self.drop_empty_dates != "keep":  # a date PubMed has no entry for
+                if self.drop_empty_dates == "drop":
+                    res.phrase_not_found.append(node.label)
+                return None, None
+            return found, node.label
         if isinstance(node, Hist):
             return history(node.key), f"#{node.key}"
         if isinstance(node, Group):

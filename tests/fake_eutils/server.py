@@ -39,6 +39,8 @@ from tests.fake_eutils.responses import (
 )
 from tests.fake_eutils.search import Index, QueryError, Result, parse, parse_date
 
+EMPTY_DATE_LIMIT = ("keep", "drop", "drop-silently")
+
 
 @dataclass
 class LogEntry:
@@ -94,7 +96,10 @@ class FakeEutils:
         fault_kinds: tuple[str, ...] = FAULT_KINDS,
         seed: int = 0,
         slow_seconds: float = 5.0,
+        empty_date_limit: str = "keep",
     ) -> None:
+        if empty_date_limit not in EMPTY_DATE_LIMIT:
+            raise ValueError(f"empty_date_limit must be one of {EMPTY_DATE_LIMIT}")
         unknown = set(fault_kinds) - set(FAULT_KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds: {sorted(unknown)}")
@@ -108,7 +113,12 @@ class FakeEutils:
         self._rng = random.Random(seed)
         self._lock = threading.RLock()
         self._stopping = threading.Event()
+        # What PubMed does with a date limit no record of the database falls in: "keep" answers
+        # 0; "drop" reports it as a phrase not found (ErrorList) and answers the query without
+        # it, as PubMed may; "drop-silently" drops it with no ErrorList item.
+        self.empty_date_limit = empty_date_limit
         self._index = Index()
+        self._index.drop_empty_dates = empty_date_limit
         self._deleted: set[str] = set()
         self._history: dict[str, list[list[str]]] = {}
         self._queue: list[list] = []  # [kind, remaining, endpoint]
@@ -263,7 +273,11 @@ class FakeEutils:
             if qk:
                 base = self._history_set(webenv, _int(p, "query_key", 1))
                 found = base if found is None else found & base
-            found = self._date_filter(p, found)
+            found, limit, dropped = self._date_filter(p, found)
+            if dropped and limit:
+                res.phrase_not_found.append(limit)
+            elif limit:
+                res.translation = f"{res.translation} AND {limit}"
         except QueryError as exc:
             return esearch_error(str(exc))
         except _HistoryError as exc:
@@ -313,16 +327,24 @@ class FakeEutils:
         out.append("</eSearchResult>\n")
         return Reply(200, "".join(out).encode("utf-8"))
 
-    def _date_filter(self, p: dict[str, str], found: set[int] | None) -> set[int]:
+    def _date_filter(self, p: dict[str, str], found: set[int] | None) -> tuple[set[int], str, bool]:
+        """The hits within datetype/mindate/maxdate, the limit as NCBI echoes it, and whether
+        the limit was dropped (no record of the database in it, ``empty_date_limit`` != keep).
+        """
         mindate, maxdate = p.get("mindate", "").strip(), p.get("maxdate", "").strip()
         if found is None:
             found = set()
         if not (mindate or maxdate):
-            return found
-        fld = "edat" if p.get("datetype", "pdat").strip().lower() == "edat" else "pdat"
+            return found, "", False
+        datetype = p.get("datetype", "pdat").strip().lower() or "pdat"
+        fld = "edat" if datetype == "edat" else "pdat"
         lo = parse_date(mindate, False) if mindate else parse_date("1000", False)
         hi = parse_date(maxdate, True) if maxdate else parse_date("9999", True)
-        return found & self._index.dates(fld, lo, hi)
+        label = f"{mindate or '1000'}:{maxdate or '3000'}[{datetype}]"
+        window = self._index.dates(fld, lo, hi)
+        if not window and self.empty_date_limit != "keep":
+            return found, label if self.empty_date_limit == "drop" else "", True
+        return found & window, label, False
 
     def _efetch(self, p: dict[str, str]) -> Reply:
         db = p.get("db", "").strip()

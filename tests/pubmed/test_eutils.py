@@ -7,6 +7,7 @@ import email.utils
 import http.server
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,25 @@ def test_a_client_error_is_reported_at_once_not_retried():
         assert _Refusing.hits == 1
     finally:
         server.shutdown()
+
+
+def test_every_error_and_warning_item_of_a_real_answer_is_read():
+    # A real NCBI answer (Biopython's esearch8.xml): an unknown word, and "No items found."
+    real = (Path(__file__).parent.parent / "data" / "pubmed" / "esearch8.xml").read_bytes()
+    result = _read_esearch(response(real), "abcXYZ")
+    assert result.not_found == ("abcXYZ",)
+    assert result.errors == ("PubMed found nothing for 'abcXYZ' and left it out of the search.",)
+    assert result.warnings == ("PubMed says: No items found.",)
+    # every kind the esearch DTD allows in the two lists is kept
+    every = ESEARCH_DOCTYPE + (
+        b"<eSearchResult><Count>3</Count><RetMax>0</RetMax><RetStart>0</RetStart><IdList/>"
+        b"<TranslationSet/><QueryTranslation>x</QueryTranslation><ErrorList>"
+        b"<PhraseNotFound>1800/01/01:1800/12/31[edat]</PhraseNotFound>"
+        b"<FieldNotFound>zz</FieldNotFound></ErrorList><WarningList>"
+        b'<PhraseIgnored>the</PhraseIgnored><QuotedPhraseNotFound>"a b"</QuotedPhraseNotFound>'
+        b"<OutputMessage>Hm.</OutputMessage></WarningList></eSearchResult>"
+    )
+    result = _read_esearch(response(every), "x")
+    assert result.not_found == ("1800/01/01:1800/12/31[edat]",) and len(result.errors) == 2
+    assert "field 'zz'" in result.errors[1]
+    assert len(result.warnings) == 3 and result.warnings[-1] == "PubMed says: Hm."

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from review.errors import NetworkError, QueryError
-from review.pubmed.harvest import CAP, SearchSpec, run_search, term_for
+from review.pubmed.harvest import CAP, SearchSpec, esearch_args, run_search
 from review.store import open_store
 from tests.conftest import client_for
 from tests.fake_eutils import FakeEutils, make_corpus, max_requests_in_any_second
@@ -221,7 +221,24 @@ def test_a_malformed_query_fails_the_run_with_ncbis_message(tmp_path, fake):
         assert run.status == "failed" and "rejected" in run.message
 
 
-def test_edat_slices_are_written_as_pubmed_expects():
-    term = term_for("a OR b", datetime.date(2020, 1, 2), datetime.date(2020, 3, 4))
-    assert term == '(a OR b) AND ("2020/01/02"[EDAT] : "2020/03/04"[EDAT])'
-    assert term_for("a", None, None) == "a"
+def test_date_windows_go_as_esearch_parameters():
+    day = datetime.date
+    window = esearch_args("a OR b", {}, day(2020, 1, 2), day(2020, 3, 4))
+    dates = {"datetype": "edat", "mindate": "2020/01/02", "maxdate": "2020/03/04"}
+    assert window == ("a OR b", dates)
+    assert esearch_args("a", {}, None, None) == ("a", {})
+    # the saved search's own limits: parameters alone, or in the term beside a window
+    pdat = {"mindate": "2010", "maxdate": "2015/06", "datetype": None}
+    assert esearch_args("a", pdat, None, None) == (
+        "a",
+        {"datetype": "pdat", "mindate": "2010", "maxdate": "2015/06"},
+    )
+    term, sent = esearch_args("a", pdat, day(2020, 1, 2), day(2020, 3, 4))  # type: ignore[misc]
+    assert term == '(a) AND ("2010"[DP] : "2015/06"[DP])' and sent == dates
+    # a saved entry-date limit narrows the window; one they do not share is empty
+    edat = {"mindate": "2020/02", "maxdate": "2021", "datetype": "edat"}
+    assert esearch_args("a", edat, day(2020, 1, 2), day(2020, 3, 4)) == (
+        "a",
+        {"datetype": "edat", "mindate": "2020/02/01", "maxdate": "2020/03/04"},
+    )
+    assert esearch_args("a", edat, day(2022, 1, 1), day(2022, 2, 1)) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
@@ -40,7 +41,12 @@ def test_update_adds_exactly_the_new_records_once(tmp_path, fake, small_corpus):
         # only the new records were fetched, by an update limited to recent entry dates
         fetched = [e for e in fake.log if e.endpoint == "efetch"]
         assert len(fetched) == 1
-        assert all("[EDAT]" in e.params["term"] for e in fake.log if e.endpoint == "esearch")
+        searched = [e.params for e in fake.log if e.endpoint == "esearch"]
+        assert searched and all("[EDAT]" not in p["term"] for p in searched)
+        since = (today() - datetime.timedelta(days=7)).strftime("%Y/%m/%d")
+        assert all(p["datetype"] == "edat" and p["mindate"] == since for p in searched)
+        tomorrow = today() + datetime.timedelta(days=1)
+        assert all(p["maxdate"] == tomorrow.strftime("%Y/%m/%d") for p in searched)
         renal_new = second["renal"].new + second["renal"].already_present
         assert renal_new == sum("renal" in r.text for r in fresh)
 
@@ -81,3 +87,23 @@ def test_a_second_update_is_refused_while_one_runs(tmp_path, fake):
         with update_lock(store.path), pytest.raises(AlreadyRunning, match="already running .*pid"):
             update_review(store, client_for(fake))
         assert [r.new for _, r in update_review(store, client_for(fake))] == [0]
+
+
+def test_the_saved_searchs_own_date_limits_hold_in_an_update(tmp_path, fake, small_corpus):
+    with open_store(tmp_path / "r.db") as store:
+        client = client_for(fake)
+        spec = SearchSpec("cryo", "cryoablation", mindate="2010", maxdate="2012/06")
+        first = run_search(store, client, spec)
+        lo, hi = datetime.date(2010, 1, 1), datetime.date(2012, 6, 30)
+        assert first.new == sum(lo <= r.pdat <= hi for r in small_corpus) > 0
+        fresh = make_corpus(6, topic="cryoablation", seed=98, start=today(), end=today(),
+                            first_pmid=41_000_000)  # fmt: skip
+        inside = [dataclasses.replace(r, pdat=datetime.date(2011, 5, 1)) for r in fresh[:2]]
+        fake.add_records(inside + fresh[2:])  # entered today; two published in the limits
+        fake.log.clear()
+        [(_, result)] = update_review(store, client)
+        assert isinstance(result, RunResult)
+        assert result.new == 2 and {r.pmid for r in inside} <= set(store.all_pmids())
+        [sent] = [e.params for e in fake.log if e.endpoint == "esearch"]
+        assert sent["term"] == '(cryoablation) AND ("2010"[DP] : "2012/06"[DP])'
+        assert sent["datetype"] == "edat" and sent["maxdate"] > sent["mindate"]
