@@ -283,11 +283,12 @@ class Harvest:
         """Every ErrorList/WarningList item of the run, once; a slice's own with its dates."""
         for found, into in ((result.errors, self.errors), (result.warnings, self.warnings)):
             for message in found:
-                if root:
+                # "No items found" for an empty slice or update window only restates its count
+                # (a nightly update would print it every night); for a whole search it is news
+                restated = result.count == 0 and message.startswith("PubMed says: No items found")
+                if root and not (restated and start is not None):
                     self._note(into, message)
-                elif message not in into and not (
-                    result.count == 0 and message.startswith("PubMed says: No items found")
-                ):  # an empty slice's "No items found" only restates its count
+                elif not root and message not in into and not restated:
                     self._note(into, f"Entered {start} to {end}: {message}")
 
     @staticmethod
