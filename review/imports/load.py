@@ -63,7 +63,7 @@ def import_file(
     parsed = read_file(path, format=format)
     told = file_source(parsed, decode(data, str(path), "")[0])
     name = source.strip() or told.database
-    meta = {
+    meta: dict = {
         "path": str(path),
         "file_name": path.name,
         "sha256": sha256,

@@ -96,7 +96,7 @@ def _first_db(raw: str) -> str:
 
 
 def _platform(parsed: ParsedFile) -> str:
-    hosts = Counter()
+    hosts: Counter[str] = Counter()
     for item in parsed.records:
         for url in re.findall(r"https?://([^/\s?]+)", item.record.raw):
             for host, name in _PLATFORM_HOSTS:
@@ -117,7 +117,9 @@ def _ovid_code(parsed: ParsedFile) -> str:
 def _ovid_header(text: str) -> FileSource:
     """Ovid's search history header: the databases with their coverage, and the strategy."""
     lines = [bare(line) for line in split_lines(text[:200_000])]
-    databases, coverage, strategy = [], [], []
+    databases: list[str] = []
+    coverage: list[str] = []
+    strategy: list[str] = []
     in_strategy = False
     for line in lines:
         if re.match(r"\s*(TY  -|\d+\.\s*$|<\d+>\s*$)", line) and not in_strategy:
@@ -204,3 +206,76 @@ def edit_source(store, import_id: int, actor: Reviewer, **changes: str | None) -
             f"no imported file has the id {import_id}; `review sources DB` lists them."
         )
     return store.update_import_source(import_id, fields, actor.name)
+
+
+# -- every source of the review, as the report and `review sources` list them -----------------
+
+DATETYPES = {"pdat": "publication date", "edat": "entry date", "mdat": "modification date"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source searched: a saved PubMed search or an imported file, with its PRISMA-S details.
+
+    ``searched`` holds every date the search was run (a PubMed search's completed runs); empty
+    when not recorded. Never an import date.
+    """
+
+    kind: str  # "pubmed" or "import"
+    id: int  # the saved search's or the imported file's id
+    name: str  # the search's name or the file's name
+    database: str  # "" when not recorded
+    platform: str
+    searched: tuple[str, ...]  # YYYY-MM-DD
+    coverage: str
+    strategy: str
+    limits: str
+    records: int
+
+
+def list_sources(store) -> list[Source]:
+    """Every saved PubMed search, then every imported file, in the order they were added."""
+    found = {f.name: f.n for f in store.flow_sources() if f.kind == "search"}
+    runs = store.runs()
+    out = []
+    for s in store.searches():
+        done = [r for r in runs if r.search_id == s.id and r.status == "complete"]
+        dates = tuple(dict.fromkeys((r.finished_at or r.started_at)[:10] for r in done))
+        out.append(
+            Source(
+                kind="pubmed",
+                id=s.id,
+                name=s.name,
+                database="PubMed",
+                platform="PubMed (NCBI E-utilities)",
+                searched=dates,
+                coverage="",
+                strategy=s.query,
+                limits=pubmed_limits(s),
+                records=found.get(s.name, 0),
+            )
+        )
+    for i in store.imports():
+        out.append(
+            Source(
+                kind="import",
+                id=i.id,
+                name=i.file_name,
+                database=i.source,
+                platform=i.platform,
+                searched=(i.searched_on,) if i.searched_on else (),
+                coverage=i.coverage,
+                strategy=i.strategy,
+                limits=i.limits,
+                records=i.record_count,
+            )
+        )
+    return out
+
+
+def pubmed_limits(search) -> str:
+    """A saved search's date limits in words ("" when it has none)."""
+    if not (search.mindate or search.maxdate):
+        return ""
+    kind = DATETYPES.get(search.datetype or "pdat", search.datetype or "publication date")
+    return f"{kind} {search.mindate or 'any'} to {search.maxdate or 'the date searched'}"

@@ -136,7 +136,8 @@ class ImportsMixin(BaseStore):
 
     def import_source_events(self, import_id: int | None = None) -> list[SourceEvent]:
         """Every recording and edit of imported files' search details, oldest first."""
-        sql, params = "SELECT * FROM import_source_events", ()
+        sql = "SELECT * FROM import_source_events"
+        params: tuple[int, ...] = ()
         if import_id is not None:
             sql, params = sql + " WHERE import_id = ?", (import_id,)
         return [
