@@ -249,7 +249,7 @@ def list_sources(store) -> list[Source]:
                 database="PubMed",
                 platform="PubMed (NCBI E-utilities)",
                 searched=dates,
-                coverage="",
+                coverage="inception to the date searched",
                 strategy=s.query,
                 limits=pubmed_limits(s),
                 records=found.get(s.name, 0),
