@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from review.cli.duplicates import print_duplicates
-from review.cli.options import DB, JSON, OUTPUT, QUIET
+from review.cli.options import BY, DB, JSON, OUTPUT, QUIET
 from review.dedupe.run import dedupe
 from review.exports import export
 from review.imports import FORMATS
@@ -99,9 +99,10 @@ def status(db: Path, as_json: bool) -> None:
 @click.option("--no-dedupe", is_flag=True, help="Do not check the new records for duplicates.")
 @QUIET
 @JSON
+@BY
 def import_(
     db, files, source, platform, searched, strategy_file, limits, coverage, fmt, no_dedupe,
-    quiet, as_json,
+    quiet, as_json, by,
 ) -> None:  # fmt: skip
     """Import exports of other databases: RIS, PubMed MEDLINE (.nbib), PubMed XML, CSV, WoS.
 
@@ -111,7 +112,7 @@ def import_(
     """
     searched_date(searched)  # a bad date or strategy file stops before anything is stored
     strategy = read_strategy(strategy_file) if strategy_file else ""
-    details = {"platform": platform, "searched": searched, "strategy": strategy}
+    details = {"platform": platform, "searched": searched, "strategy": strategy, "actor": by}
     details |= {"limits": limits, "coverage": coverage}
     results = []
     with open_store(db) as store:
