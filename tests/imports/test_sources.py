@@ -140,3 +140,28 @@ def test_a_lead_edits_a_source_and_each_edit_is_an_event(tmp_path):
     # the second edit changed only the date: the unchanged database is not an event
     assert events[2].changes == {"searched_on": ("2022-02-24", "2022-03-01")}
     assert events[1].changes == {"searched_on": (None, "2022-02-24")}  # platform was Scopus
+
+
+def test_migration_007_stops_calling_a_file_by_its_format(tmp_path):
+    """Before 007 an unknown database was stored as the format ("RIS"); 007 makes it unknown."""
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        import_file(store, DATA / "example_basic.ris")
+        import_file(store, DATA / "embase.ris")
+        store.conn.executescript(
+            """
+            DROP TABLE import_source_events;
+            ALTER TABLE imports DROP COLUMN platform;
+            ALTER TABLE imports DROP COLUMN searched_on;
+            ALTER TABLE imports DROP COLUMN strategy;
+            ALTER TABLE imports DROP COLUMN limits;
+            ALTER TABLE imports DROP COLUMN coverage;
+            UPDATE imports SET source = 'RIS' WHERE source = '';
+            DELETE FROM schema_migrations WHERE version = 7;
+            """
+        )
+    with open_store(path) as store:
+        unknown, embase = store.imports()
+        assert (unknown.source, embase.source) == ("", "Embase")
+        assert unknown.searched_on is None and embase.platform == ""
+        assert [s.database for s in list_sources(store)] == ["", "Embase"]
