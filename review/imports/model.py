@@ -34,10 +34,6 @@ class ImportedFile:
     limits: str = ""  # limits and filters applied
     coverage: str = ""  # the database's dates of coverage, as its platform gives them
 
-    @property
-    def database(self) -> str:
-        return self.source
-
 
 SOURCE_FIELDS = ("source", "platform", "searched_on", "strategy", "limits", "coverage")
 

@@ -39,7 +39,7 @@ def searched_sources(store: Store) -> tuple[SearchedSource, ...]:
                 translation=translated[-1] if translated else "",
                 runs=tuple(
                     RunLine(
-                        kind="First search" if n == 0 or r.kind != "update" else "Update",
+                        kind=_run_kind(n, r.kind),
                         date=(r.finished_at or r.started_at)[:10],
                         status=r.status,
                         new_records=r.new_records,
@@ -51,6 +51,12 @@ def searched_sources(store: Store) -> tuple[SearchedSource, ...]:
             )
         )
     return tuple(out)
+
+
+def _run_kind(n: int, kind: str) -> str:
+    if n == 0:
+        return "First search"
+    return "Update" if kind == "update" else "Search run again"
 
 
 def sources_table(sources: tuple[SearchedSource, ...]) -> Table:
