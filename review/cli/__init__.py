@@ -13,6 +13,7 @@ The group reads the settings (``review.config``) once as a command starts; each 
 - ``prioritise``: ``progress``, ``simulate``
 - ``extraction``: ``protocol``, ``studies``, ``extraction export|import``
 - ``report``: ``report``, ``prisma``
+- ``sources``: ``sources`` (the sources searched, as PRISMA-S lists them)
 - ``app``: ``app`` (serve the review in the browser)
 - ``__main__``: ``python -m review.cli``
 """
@@ -32,6 +33,7 @@ from review.cli.report import prisma, report_command
 from review.cli.reviewers import reviewer
 from review.cli.screening import decisions
 from review.cli.searches import search, update
+from review.cli.sources import sources_command
 from review.config import read_config
 from review.errors import ReviewError
 
@@ -54,6 +56,7 @@ for command in (
     update,
     status,
     import_,
+    sources_command,
     dedupe_command,
     duplicates_command,
     export_command,

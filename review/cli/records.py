@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from review.cli.duplicates import print_duplicates
-from review.cli.options import DB, JSON, OUTPUT, QUIET
+from review.cli.options import BY, DB, JSON, OUTPUT, QUIET
 from review.dedupe.run import dedupe
 from review.exports import export
 from review.imports import FORMATS
 from review.imports.load import import_file
+from review.imports.sources import read_strategy, searched_date
 from review.screening.model import STAGE_LABELS
 from review.status import review_status
 from review.store import open_store
@@ -71,7 +72,22 @@ def status(db: Path, as_json: bool) -> None:
 @click.command("import")
 @DB
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--source", default="", help="The database the files came from (Embase, ...).")
+@click.option(
+    "--source",
+    default="",
+    help="The database searched (Embase, ...); read from the file when not given.",
+)
+@click.option("--platform", default="", help="Where it was searched (Ovid, Embase.com, ...).")
+@click.option("--searched", default=None, help="The day the search was run: YYYY-MM-DD.")
+@click.option(
+    "--strategy",
+    "strategy_file",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A text file with the search strategy, line by line as run.",
+)
+@click.option("--limits", default="", help="The limits and filters applied, as text.")
+@click.option("--coverage", default="", help="The database's dates of coverage, as text.")
 @click.option(
     "--format",
     "fmt",
@@ -83,21 +99,34 @@ def status(db: Path, as_json: bool) -> None:
 @click.option("--no-dedupe", is_flag=True, help="Do not check the new records for duplicates.")
 @QUIET
 @JSON
-def import_(db, files, source, fmt, no_dedupe, quiet, as_json) -> None:
+@BY
+def import_(
+    db, files, source, platform, searched, strategy_file, limits, coverage, fmt, no_dedupe,
+    quiet, as_json, by,
+) -> None:  # fmt: skip
     """Import exports of other databases: RIS, PubMed MEDLINE (.nbib), PubMed XML, CSV, WoS.
 
-    Each file is stored whole or not at all; the same file imported twice is skipped.
+    Each file is stored whole or not at all; the same file imported twice is skipped. Each is
+    the search it was: --source, --platform, --searched, --strategy and --limits say where,
+    when and how (`review sources` lists and corrects them later).
     """
+    searched_date(searched)  # a bad date or strategy file stops before anything is stored
+    strategy = read_strategy(strategy_file) if strategy_file else ""
+    details = {"platform": platform, "searched": searched, "strategy": strategy, "actor": by}
+    details |= {"limits": limits, "coverage": coverage}
     results = []
     with open_store(db) as store:
         for path in files:
-            results.append(import_file(store, path, source=source, format=fmt))
+            results.append(import_file(store, path, source=source, format=fmt, **details))
             if not (quiet or as_json):
                 r = results[-1]
                 state = f"{r.new} records added"
                 if r.already_imported_at:
                     state = f"already imported {r.already_imported_at}, skipped"
                 click.echo(f"{r.path}: {r.format} ({r.encoding}), {r.records} records, {state}")
+                database = r.source or "database not recorded"
+                when = r.searched_on or "date searched not recorded"
+                click.echo(f"  source {r.import_id}: {database}, {when}")
                 for warning in r.warnings:
                     click.echo(f"  Warning: {warning}")
         checked = None if no_dedupe or not any(r.new for r in results) else dedupe(store)

@@ -13,6 +13,8 @@ This module reads a file whole (``read_file``, ``detect_format``); the readers a
 - ``fields``: normalisers the readers share: names, years, DOIs, pages, identifiers
 - ``csvrows``: CSV rows read strictly, each with its line, for every CSV the review reads
 - ``ris``, ``medline``, ``pubmedxml``, ``csvfile``, ``wos``: one reader per format
+- ``sources``: an imported file as the search it was (PRISMA-S): the database the file names
+  (``file_source``), the details a lead records (``edit_source``), every source (``list_sources``)
 - ``load``: a file imported into a review whole, then checked for duplicates (``import_file``)
 
 ``load`` is not re-exported: it calls ``read_file`` from here, so importing it here would be a

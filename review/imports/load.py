@@ -13,7 +13,9 @@ from pathlib import Path
 
 from review.errors import AlreadyImported, ImportFileError
 from review.imports import read_file
+from review.imports.encoding import decode
 from review.imports.model import ImportedFile
+from review.imports.sources import file_source, searched_date
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,29 @@ class ImportResult:
     new: int  # 0 when the same file was imported before
     already_imported_at: str  # when the same file was imported before, else ""
     warnings: tuple[str, ...]
+    import_id: int = 0
+    platform: str = ""
+    searched_on: str | None = None  # None: not recorded
 
 
 def import_file(
-    store, path: str | Path, *, source: str = "", format: str = "auto", actor: str = "review"
+    store,
+    path: str | Path,
+    *,
+    source: str = "",
+    format: str = "auto",
+    actor: str = "review",
+    platform: str = "",
+    searched: str | None = None,
+    strategy: str = "",
+    limits: str = "",
+    coverage: str = "",
 ) -> ImportResult:
+    """Import one export as the search it was: ``source`` (the database), ``platform``,
+    ``searched`` (YYYY-MM-DD, checked before anything is stored), ``strategy`` (its text, line
+    by line), ``limits`` and ``coverage``. What is not given is read from the file where it says
+    (``review.imports.sources.file_source``), else left "not recorded"."""
+    searched_on = searched_date(searched)
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -41,8 +61,9 @@ def import_file(
     if previous is not None:
         return _already(path, previous)
     parsed = read_file(path, format=format)
-    name = source or _default_source(parsed)
-    meta = {
+    told = file_source(parsed, decode(data, str(path), "")[0])
+    name = source.strip() or told.database
+    meta: dict = {
         "path": str(path),
         "file_name": path.name,
         "sha256": sha256,
@@ -51,10 +72,15 @@ def import_file(
         "encoding": parsed.encoding,
         "warnings": parsed.warnings,
         "imported_by": actor,
+        "platform": platform.strip() or told.platform,
+        "searched_on": searched_on,
+        "strategy": strategy or told.strategy,
+        "limits": limits.strip(),
+        "coverage": coverage.strip() or told.coverage,
     }
     entries = [(r.position, r.line, r.original_id, r.record) for r in parsed.records]
     try:
-        _import_id, new_ids = store.add_import(meta, entries)
+        import_id, new_ids = store.add_import(meta, entries)
     except AlreadyImported as exc:  # the same file, stored by another process meanwhile
         return _already(path, exc.previous)
     return ImportResult(
@@ -66,6 +92,9 @@ def import_file(
         new=len(new_ids),
         already_imported_at="",
         warnings=tuple(parsed.warnings),
+        import_id=import_id,
+        platform=meta["platform"],
+        searched_on=searched_on,
     )
 
 
@@ -79,16 +108,7 @@ def _already(path: Path, previous: ImportedFile) -> ImportResult:
         new=0,
         already_imported_at=previous.imported_at,
         warnings=(),
-    )
-
-
-def _default_source(parsed) -> str:
-    """The database a file came from when the user did not say: RIS DB tags, else the format."""
-    for item in parsed.records:
-        raw = item.record.raw
-        for line in raw.splitlines():
-            if line.startswith("DB  - ") and line[6:].strip():
-                return line[6:].strip()
-    return {"nbib": "PubMed (MEDLINE file)", "pubmed-xml": "PubMed (XML file)"}.get(
-        parsed.format, parsed.format.upper()
+        import_id=previous.id,
+        platform=previous.platform,
+        searched_on=previous.searched_on,
     )

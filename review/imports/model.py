@@ -27,6 +27,27 @@ class ImportedFile:
     warnings: tuple[str, ...]
     imported_at: str
     imported_by: str
+    # the search it was (PRISMA-S); source above is the database, "" when not recorded
+    platform: str = ""  # the interface searched: Ovid, Embase.com, ProQuest, ...
+    searched_on: str | None = None  # YYYY-MM-DD the search was run; None: not recorded
+    strategy: str = ""  # the strategy line by line, as run
+    limits: str = ""  # limits and filters applied
+    coverage: str = ""  # the database's dates of coverage, as its platform gives them
+
+
+SOURCE_FIELDS = ("source", "platform", "searched_on", "strategy", "limits", "coverage")
+
+
+@dataclass(frozen=True)
+class SourceEvent:
+    """One recording or edit of an imported file's search details: who, when, what changed."""
+
+    id: int
+    import_id: int
+    at: str
+    actor: str
+    action: str  # "recorded" (at import) or "edited"
+    changes: dict[str, tuple[str | None, str | None]]  # field -> (before, after)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ The parts, each depending only on those before it:
 - ``flow``: the PRISMA 2020 numbers of a review (``prisma_counts``)
 - ``prisma``: the PRISMA diagram drawn as SVG or PNG
 - ``summary``: the efficacy and safety summaries, drafted and edited
+- ``sources``: the literature search as run (PRISMA-S): every source, its dates and runs
 - ``build``: the report gathered from the store (``build_report``)
 - ``layout``: the report as headings, paragraphs, tables and images
 - ``docx``, ``html``, ``markdown``: the writers, blocks to a file

@@ -25,6 +25,7 @@ from review.extraction.studies import appendix_studies, key_studies, list_studie
 from review.report.flow import review_counts
 from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
+from review.report.sources import searched_sources, sources_table
 from review.report.summary import summaries
 from review.screening.decisions import progress
 
@@ -38,6 +39,7 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
     keys = key_studies(store)
     day = today or date.today()
     papers = cited_papers(keys)
+    searched = searched_sources(store)
     first = [sum(len(c) for c in papers[:i]) + 1 for i in range(len(papers))]
     return Report(
         title=p.title or "Untitled review",
@@ -58,7 +60,7 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
             _key_study(i, s, p, papers[i - 1], first[i - 1]) for i, s in enumerate(keys, 1)
         ),
         validity=validity(keys),
-        sources=_sources(store),
+        sources=sources_table(searched),
         strategies=_strategies(store),
         appendix=Table(
             (
@@ -80,6 +82,7 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
         ),
         written=tuple((f.name, getattr(p.sections, f.name)) for f in fields(Sections)),
         references=tuple(c for cites in papers for c in cites),
+        searched=searched,
     )
 
 
@@ -314,26 +317,6 @@ def _design(design: str, n: int) -> str:
 def _split_countries(text: str) -> list[str]:
     parts = text.replace(";", ",").replace(" and ", ",").split(",")
     return [p.strip() for p in parts if p.strip()]
-
-
-def _day(stamp: str | None) -> str:
-    return (stamp or "")[:10]
-
-
-def _sources(store: Store) -> Table:
-    rows = []
-    runs = store.runs()
-    for search in store.searches():
-        done = [r for r in runs if r.search_id == search.id and r.status == "complete"]
-        dates = ", ".join(_day(r.finished_at) for r in done) or "not run to completion yet"
-        cover = f"{search.mindate or 'inception'} to {search.maxdate or 'date searched'}"
-        if done and done[-1].ncbi_count is not None:
-            cover += f"; PubMed's count at the last run: {done[-1].ncbi_count:,}"
-        rows.append((f"PubMed: {search.name}", dates, cover))
-    for item in store.imports():
-        records = _count(item.record_count, "record")
-        rows.append((item.source, _day(item.imported_at), f"{item.file_name}: {records}"))
-    return Table(("Database", "Date searched", "Coverage"), tuple(rows), "Sources searched")
 
 
 def _strategies(store: Store) -> tuple[tuple[str, str], ...]:

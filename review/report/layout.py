@@ -10,7 +10,16 @@ content or order.
 from __future__ import annotations
 
 from review.extraction.model import SECTION_ROWS
-from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report
+from review.report.model import (
+    Block,
+    Bullets,
+    Heading,
+    Image,
+    Paragraph,
+    Report,
+    SearchedSource,
+    Table,
+)
 
 UNWRITTEN = "This section has not been written yet (the lead writes it on the Protocol page)."
 
@@ -80,12 +89,90 @@ def blocks(r: Report) -> tuple[Block, ...]:
         if r.references
         else Paragraph("No studies have been chosen as key evidence yet.", "note")
     )
-    out += [Heading(1, "Literature search"), r.sources]
-    if not r.sources.rows:
-        out.append(Paragraph("No searches or imported files are recorded.", "note"))
-    for name, text in r.strategies:
-        out += [Heading(3, name), *_text(text)]
+    out += _literature_search(r)
     out += [Heading(1, "Appendix", new_page=True), r.appendix]
     if not r.appendix.rows:
         out.append(Paragraph("No studies have been listed in the appendix.", "note"))
+    out += _prisma_s(r)
     return tuple(out)
+
+
+# -- the literature search and its PRISMA-S appendix ----------------------------------------------
+
+PRISMA_S = "Appendix: literature search (PRISMA-S)"
+NOT_RECORDED = "not recorded"
+
+
+def _literature_search(r: Report) -> list[Block]:
+    out: list[Block] = [Heading(1, "Literature search"), r.sources]
+    if not r.sources.rows:
+        out.append(Paragraph("No searches or imported files are recorded.", "note"))
+        return out
+    out.append(
+        Paragraph(
+            "Dates searched are those the searches were run; where one was not recorded the "
+            f"table says so. Each full strategy, its limits and every run are in {PRISMA_S}.",
+            "note",
+        )
+    )
+    for name, text in r.strategies:
+        out += [Heading(3, name), *_text(text)]
+    return out
+
+
+def _prisma_s(r: Report) -> list[Block]:
+    if not r.searched:
+        return []
+    out: list[Block] = [Heading(1, PRISMA_S, new_page=True)]
+    for s in r.searched:
+        where = s.database or "Database not recorded"
+        out.append(Heading(2, f"{where}: {s.name}"))
+        out.append(
+            Bullets(
+                (
+                    f"Database: {s.database or NOT_RECORDED}",
+                    f"Platform: {s.platform or NOT_RECORDED}",
+                    f"Dates of coverage: {s.coverage or NOT_RECORDED}",
+                    f"Date searched: {', '.join(s.searched) or NOT_RECORDED}",
+                    f"Limits and filters: {s.limits or 'none recorded'}",
+                    f"Records found: {s.records:,}",
+                )
+            )
+        )
+        label = "Query" if s.kind == "pubmed" else "Search strategy, line by line as run"
+        out.append(Heading(3, label))
+        if s.strategy:
+            lines = tuple((str(i), text) for i, text in enumerate(s.strategy, 1))
+            out.append(Table(("Line", "Search"), lines))
+        else:
+            out.append(Paragraph(f"Search strategy: {NOT_RECORDED}.", "note"))
+        if s.kind == "pubmed":
+            out += _pubmed_runs(s)
+    return out
+
+
+def _pubmed_runs(s: SearchedSource) -> list[Block]:
+    out: list[Block] = [Heading(3, "PubMed's translation")]
+    out.append(Paragraph(s.translation) if s.translation else Paragraph(NOT_RECORDED, "note"))
+    out.append(Heading(3, "Runs"))
+    if not s.runs:
+        return [*out, Paragraph("The search has not been run.", "note")]
+    out.append(
+        Table(
+            ("Run", "Date", "Outcome", "New records", "PubMed's total"),
+            tuple(
+                (
+                    run.kind,
+                    run.date,
+                    run.status,
+                    NOT_RECORDED if run.new_records is None else f"{run.new_records:,}",
+                    NOT_RECORDED if run.total is None else f"{run.total:,}",
+                )
+                for run in s.runs
+            ),
+        )
+    )
+    notes = [f"{run.kind} {run.date}: {w}" for run in s.runs for w in run.warnings]
+    out.append(Heading(3, "PubMed's warnings"))
+    out.append(Bullets(tuple(notes)) if notes else Paragraph("None.", "note"))
+    return out

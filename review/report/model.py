@@ -43,6 +43,38 @@ class KeyStudy:
 
 
 @dataclass(frozen=True)
+class RunLine:
+    """One run of a saved PubMed search as the PRISMA-S appendix lists it."""
+
+    kind: str  # "First search" or "Update"
+    date: str  # YYYY-MM-DD the run finished (started, if it never finished)
+    status: str  # complete, incomplete, failed, ...
+    new_records: int | None
+    total: int | None  # PubMed's count for the query at that run
+    warnings: tuple[str, ...] = ()  # PubMed's warnings and errors for the run
+
+
+@dataclass(frozen=True)
+class SearchedSource:
+    """One source searched (PRISMA-S): a saved PubMed search or an imported file.
+
+    "" (or empty) means not recorded; ``searched`` never holds an import date.
+    """
+
+    name: str  # the search's name or the file's name
+    kind: str  # "pubmed" or "import"
+    database: str
+    platform: str
+    coverage: str
+    searched: tuple[str, ...]  # every date the search was run
+    records: int  # records found, duplicates included
+    strategy: tuple[str, ...]  # line by line as run (a PubMed search: its query)
+    limits: str
+    translation: str = ""  # PubMed's translation of the query at the last run
+    runs: tuple[RunLine, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     title: str
     date: str
@@ -60,6 +92,7 @@ class Report:
     written: tuple[tuple[str, str], ...] = ()  # (Sections field, the lead's text), all of them
     references: tuple[str, ...] = ()  # numbered from 1: the key studies' papers in their order
     author: str = ""  # who exported it (the lead), for the file's properties
+    searched: tuple[SearchedSource, ...] = ()  # per source, for the PRISMA-S appendix
 
 
 # -- blocks: the report laid out, what every writer maps ------------------------------------------

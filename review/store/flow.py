@@ -28,7 +28,8 @@ class FlowStore(BaseStore):
             (since_id,),
         )
         imports = self.query(
-            "SELECT 'import' AS kind, i.source AS name, count(*) AS n FROM record_imports ri "
+            "SELECT 'import' AS kind, CASE i.source WHEN '' THEN 'Imported files (database not "
+            "recorded)' ELSE i.source END AS name, count(*) AS n FROM record_imports ri "
             "JOIN imports i ON i.id = ri.import_id WHERE ri.record_id >= ? "
             "GROUP BY i.source ORDER BY min(i.id)",
             (since_id,),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from review.errors import AlreadyImported
-from review.imports.model import ImportedFile
+from review.errors import AlreadyImported, ImportFileError
+from review.imports.model import SOURCE_FIELDS, ImportedFile, SourceEvent
 from review.records import Record
 from review.store.base import BaseStore, now
 from review.store.records import _INSERT, record_row
@@ -24,7 +24,8 @@ class ImportsMixin(BaseStore):
     ) -> tuple[int, list[int]]:
         """Store a whole file's records in one transaction: all of it, or nothing.
 
-        ``meta`` holds path, file_name, sha256, source, format, encoding, warnings, imported_by;
+        ``meta`` holds path, file_name, sha256, source, format, encoding, warnings, imported_by,
+        and optionally the search's details (platform, searched_on, strategy, limits, coverage);
         ``entries`` are (position, line, original_id, record). Returns the import's id and the ids
         of the records it added, which deduplication then checks against the whole review.
         Raises AlreadyImported when the review holds a file with the same SHA-256.
@@ -37,6 +38,9 @@ class ImportsMixin(BaseStore):
             # otherwise fail as an SQL error instead of saying "already imported".
             self._refuse_if_imported(conn, meta)
             import_id = self._insert_import(conn, meta, len(entries), stamp)
+            recorded = {f: [None, meta.get(f)] for f in SOURCE_FIELDS if meta.get(f)}
+            actor = meta.get("imported_by", "review")
+            _source_event(conn, import_id, stamp, actor, "recorded", recorded)
             conn.executemany(
                 _INSERT,
                 [(*record_row(rec, origin, str(pos)), stamp) for pos, _line, _oid, rec in entries],
@@ -74,8 +78,8 @@ class ImportsMixin(BaseStore):
     def _insert_import(conn, meta: dict, count: int, stamp: str) -> int:
         return conn.execute(
             "INSERT INTO imports (path, file_name, sha256, source, format, encoding, "
-            "record_count, warnings, imported_at, imported_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "record_count, warnings, imported_at, imported_by, platform, searched_on, strategy, "
+            "limits, coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 meta["path"],
                 meta["file_name"],
@@ -87,11 +91,66 @@ class ImportsMixin(BaseStore):
                 json.dumps(list(meta.get("warnings", ()))),
                 stamp,
                 meta.get("imported_by", "review"),
+                meta.get("platform", ""),
+                meta.get("searched_on"),
+                meta.get("strategy", ""),
+                meta.get("limits", ""),
+                meta.get("coverage", ""),
             ),
         ).lastrowid
 
     def imports(self) -> list[ImportedFile]:
         return [_imported(row) for row in self.query("SELECT * FROM imports ORDER BY id")]
+
+    def import_by_id(self, import_id: int) -> ImportedFile | None:
+        rows = self.query("SELECT * FROM imports WHERE id = ?", (import_id,))
+        return _imported(rows[0]) if rows else None
+
+    def update_import_source(self, import_id: int, changes: dict, actor: str) -> ImportedFile:
+        """Change an imported file's search details (``SOURCE_FIELDS``), kept as an event with
+        the values before and after; fields given with their current value are not events."""
+        unknown = set(changes) - set(SOURCE_FIELDS)
+        if unknown:
+            raise ValueError(f"not a source field: {', '.join(sorted(unknown))}")
+        with self.transaction() as conn:
+            cursor = conn.execute("SELECT * FROM imports WHERE id = ?", (import_id,))
+            names = [c[0] for c in cursor.description]
+            row = cursor.fetchone()
+            if row is None:
+                raise ImportFileError(
+                    f"no imported file has the id {import_id}; `review sources DB` lists them."
+                )
+            before = dict(zip(names, row, strict=True))
+            diff = {f: [before[f], v] for f, v in changes.items() if before[f] != v}
+            if diff:
+                sets = ", ".join(f"{f} = ?" for f in diff)
+                conn.execute(
+                    # the names come from SOURCE_FIELDS only, the values are parameters
+                    f"UPDATE imports SET {sets} WHERE id = ?",
+                    (*(v for _b, v in diff.values()), import_id),
+                )
+                _source_event(conn, import_id, now(), actor, "edited", diff)
+        current = self.import_by_id(import_id)
+        assert current is not None
+        return current
+
+    def import_source_events(self, import_id: int | None = None) -> list[SourceEvent]:
+        """Every recording and edit of imported files' search details, oldest first."""
+        sql = "SELECT * FROM import_source_events"
+        params: tuple[int, ...] = ()
+        if import_id is not None:
+            sql, params = sql + " WHERE import_id = ?", (import_id,)
+        return [
+            SourceEvent(
+                id=r["id"],
+                import_id=r["import_id"],
+                at=r["at"],
+                actor=r["actor"],
+                action=r["action"],
+                changes={k: (b, a) for k, (b, a) in json.loads(r["detail"]).items()},
+            )
+            for r in self.query(sql + " ORDER BY id", params)
+        ]
 
     def record_provenance(self) -> dict[int, dict[str, list[str]]]:
         """For every record: its sources (search names, import sources) and original ids."""
@@ -109,7 +168,8 @@ class ImportsMixin(BaseStore):
             "JOIN imports i ON i.id = ri.import_id ORDER BY ri.record_id, i.id"
         ):
             entry = found.setdefault(row["record_id"], {"sources": [], "ids": []})
-            _add(entry["sources"], f"{row['source']}: {row['file_name']}")
+            database = row["source"] or "database not recorded"
+            _add(entry["sources"], f"{database}: {row['file_name']}")
             if row["original_id"]:
                 _add(entry["ids"], row["original_id"])
         return found
@@ -117,6 +177,14 @@ class ImportsMixin(BaseStore):
 
 def _imported(row: dict) -> ImportedFile:
     return ImportedFile(**(row | {"warnings": tuple(json.loads(row["warnings"]))}))
+
+
+def _source_event(conn, import_id: int, at: str, actor: str, action: str, changes: dict) -> None:
+    conn.execute(
+        "INSERT INTO import_source_events (import_id, at, actor, action, detail) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (import_id, at, actor, action, json.dumps(changes, sort_keys=True)),
+    )
 
 
 def _add(values: list[str], value: str) -> None:

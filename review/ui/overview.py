@@ -69,7 +69,8 @@ def _sources(status: Status) -> None:
             [
                 {
                     "file": i.file_name,
-                    "source": i.source,
+                    "database": i.source or "not recorded",
+                    "searched": i.searched_on or "not recorded",
                     "format": i.format,
                     "records": i.record_count,
                     "imported": i.imported_at,
