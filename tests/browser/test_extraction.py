@@ -50,7 +50,11 @@ def choose(page, label: str, option: str) -> None:
 
 
 def fill(page, label: str, value) -> None:
-    main_area(page).get_by_label(label, exact=True).fill(str(value))
+    """Type into the one field labelled ``label``: on a busy machine the previous run's field can
+    linger in the page for a moment beside the new one, so wait until only one is left."""
+    field = main_area(page).get_by_label(label, exact=True)
+    expect(field).to_have_count(1, timeout=15_000)
+    field.fill(str(value))
 
 
 @pytest.fixture
@@ -205,6 +209,9 @@ def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, 
     page.get_by_role("option", name=f"Study {picked.id}: von Falck 2022").first.click()
     wait_idle(page)
     main.get_by_text(f"Study {picked.id} · undecided").wait_for()
+    label = main.get_by_label("Study label", exact=True)
+    expect(label).to_have_count(1, timeout=15_000)  # the previous study's form is gone
+    expect(label).to_have_value("von Falck 2022")
 
     fill(page, "Study label", "von Falck 2022 (renamed)")
     button(page, "Save study details").click()
