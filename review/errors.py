@@ -5,6 +5,9 @@ Every message says what failed and what the user can do about it, because it is 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -72,3 +75,16 @@ class PermissionDenied(ReviewError):
 class TargetChanged(ReviewError):
     """What a page (or a command) was about to change has changed or gone since it was shown:
     the write is refused rather than applied to something the user did not see."""
+
+
+@contextlib.contextmanager
+def writing(path: str | Path, error: type[ReviewError] = ReviewError) -> Iterator[None]:
+    """Around writing a file the user named: a folder that is missing or not writable becomes
+    ``error`` with a message naming the file, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise error(
+            f"Cannot write {path}: {exc.strerror or exc}. Check that its folder exists and that "
+            "you may write there."
+        ) from exc

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from review.dedupe.run import fill_gaps
-from review.errors import ReviewError
+from review.errors import ReviewError, writing
 from review.records import Record
 
 if TYPE_CHECKING:
@@ -156,10 +156,8 @@ def export(store: Store, path: str | Path, fmt: str) -> int:
     writers = {"csv": _write_csv, "ris": _write_ris, "xlsx": _write_xlsx}
     if fmt not in writers:
         raise ReviewError(f"Unknown export format {fmt!r}: use csv, ris or xlsx.")
-    try:
+    with writing(path):
         writers[fmt](rows, path)
-    except OSError as exc:
-        raise ReviewError(f"Cannot write {path}: {exc.strerror}. Check the folder.") from exc
     return len(rows)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from review.errors import ExtractionError
+from review.errors import ExtractionError, writing
 from review.extraction import model as m
 from review.extraction.columns import (
     APPENDIX,
@@ -84,14 +84,11 @@ def write_extraction_csv(store: Store, path: str | Path, kind: str) -> int:
     """Write one table as CSV (UTF-8, like the records export); returns the rows written."""
     path = Path(path)
     table = extraction_table(store, kind)
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(table.headers)
-            for row in table.rows:
-                writer.writerow(escape_cell(v) if isinstance(v, str) else v for v in row)
-    except OSError as exc:
-        raise ExtractionError(f"Cannot write {path}: {exc.strerror}. Check the folder.") from exc
+    with writing(path, ExtractionError), path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.headers)
+        for row in table.rows:
+            writer.writerow(escape_cell(v) if isinstance(v, str) else v for v in row)
     return len(table.rows)
 
 
@@ -111,10 +108,8 @@ def export_extraction(store: Store, path: str | Path) -> ExportSummary:
     for i, kind in enumerate(KINDS):
         _write_sheet(book.create_sheet(SHEETS[kind], i), tables[kind], lists)
     book.active = 0
-    try:
+    with writing(path, ExtractionError):
         book.save(path)
-    except OSError as exc:
-        raise ExtractionError(f"Cannot write {path}: {exc.strerror}. Check the folder.") from exc
     return ExportSummary(path.name, *(len(tables[kind].rows) for kind in KINDS))
 
 

@@ -13,11 +13,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from review.errors import ImportFileError
 from review.imports.model import SOURCE_FIELDS, ImportedFile, ParsedFile, bare, split_lines
 from review.permissions import require
 from review.screening.model import Reviewer
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 # Ovid's database codes (the D= of its links) and the database each is a segment of.
 _OVID_CODES = (
@@ -185,12 +189,20 @@ def read_strategy(path: str | Path) -> str:
     return "\n".join(lines)
 
 
-def edit_source(store, import_id: int, actor: Reviewer, **changes: str | None) -> ImportedFile:
+def edit_source(
+    store: Store,
+    import_id: int,
+    actor: Reviewer,
+    *,
+    expect: ImportedFile | None = None,
+    **changes: str | None,
+) -> ImportedFile:
     """Record or correct an imported file's search details (lead only), kept as an event.
 
     ``changes`` are among ``database`` (stored as ``source``), ``platform``, ``searched_on``
     (checked: YYYY-MM-DD or "" for not recorded), ``strategy``, ``limits``, ``coverage``; a
-    value of None leaves the field as it is.
+    value of None leaves the field as it is. ``expect``: the file as the editor showed it; an
+    edit made meanwhile by someone else refuses this one (``TargetChanged``).
     """
     require(actor, "edit_protocol")
     fields: dict[str, str | None] = {}
@@ -200,12 +212,15 @@ def edit_source(store, import_id: int, actor: Reviewer, **changes: str | None) -
         name = "source" if key == "database" else key
         if name not in SOURCE_FIELDS:
             raise ImportFileError(f"{key} is not a detail of a source")
-        fields[name] = searched_date(value) if name == "searched_on" else value.strip()
+        fields[name] = (
+            searched_date(value, "The date searched") if name == "searched_on" else value.strip()
+        )
     if store.import_by_id(import_id) is None:
         raise ImportFileError(
             f"no imported file has the id {import_id}; `review sources DB` lists them."
         )
-    return store.update_import_source(import_id, fields, actor.name)
+    drawn = None if expect is None else {f: getattr(expect, f) for f in SOURCE_FIELDS}
+    return store.update_import_source(import_id, fields, actor.name, drawn)
 
 
 # -- every source of the review, as the report and `review sources` list them -----------------

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from review.errors import ReviewError
+from review.errors import writing
 from review.permissions import require
 from review.report import writer_for
 from review.report.build import build_report
@@ -35,13 +35,8 @@ def write_report(
     path = Path(path)
     writer = writer_for(path, fmt)
     report = replace(build_report(store), author=author)
-    try:
+    with writing(path):
         writer.write(report, path)
-    except OSError as exc:
-        raise ReviewError(
-            f"Cannot write {path}: {exc.strerror or exc}. Check that its folder exists and that "
-            "you may write there."
-        ) from exc
     return path
 
 

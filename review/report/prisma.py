@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from review.errors import ReviewError
+from review.errors import ReviewError, writing
 from review.report.flow import Flow, PrismaCounts
 
 # -- layout -----------------------------------------------------------------------------------
@@ -310,14 +310,9 @@ def write_prisma(counts: PrismaCounts, path: str | Path) -> Path:
             f"Cannot write the PRISMA diagram to {path}: give a file name ending in .svg "
             "(editable, for the report) or .png (an image)."
         )
-    try:
+    with writing(path):
         if suffix == ".svg":
             path.write_text(prisma_svg(counts), encoding="utf-8")
         else:
             path.write_bytes(prisma_png(counts))
-    except OSError as exc:
-        raise ReviewError(
-            f"Cannot write {path}: {exc.strerror or exc}. Check that its folder exists and that "
-            "you may write there."
-        ) from exc
     return path

@@ -15,17 +15,28 @@ import sqlite3
 import stat
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from review.errors import DatabaseError
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
 BUSY_TIMEOUT_MS = 30_000
 FILE_MODE = 0o600  # the review file (records, decisions, kept PDFs): its owner only
 DIR_MODE = 0o700
 SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def from_row(cls: type[T], row: Mapping[str, Any], **decoded: Any) -> T:
+    """A domain dataclass from a stored row: each field is the column of its name, or the value
+    given in ``decoded`` (a JSON column parsed, say). A field with no column is an error here,
+    not a silent default."""
+    names = [f.name for f in fields(cast(Any, cls))]
+    return cls(**{n: decoded[n] if n in decoded else row[n] for n in names})
 
 
 def now() -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from review.dedupe.model import DedupeRun
 from review.errors import ReviewError, TargetChanged
 from review.records import Record
-from review.store.base import BaseStore, now
+from review.store.base import BaseStore, from_row, now
 from review.store.records import record_from_row
 
 MERGING = ("merged", "confirmed")
@@ -63,18 +63,7 @@ class DuplicatesMixin(BaseStore):
         rows = self.query("SELECT * FROM dedupe_runs ORDER BY id DESC LIMIT 1")
         if not rows:
             return None
-        r = rows[0]
-        return DedupeRun(
-            id=r["id"],
-            at=r["at"],
-            actor=r["actor"],
-            records=r["records"],
-            compared_from=r["compared_from"],
-            max_record_id=r["max_record_id"],
-            merged=r["merged"],
-            possible=r["possible"],
-            seconds=r["seconds"],
-        )
+        return from_row(DedupeRun, rows[0])
 
     def add_dedupe_run(self, **fields) -> None:
         names = ", ".join(fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from review.errors import AlreadyImported, ImportFileError
+from review.errors import AlreadyImported, ImportFileError, TargetChanged
 from review.imports.model import SOURCE_FIELDS, ImportedFile, SourceEvent
 from review.records import Record
 from review.store.base import BaseStore, now
@@ -106,9 +106,13 @@ class ImportsMixin(BaseStore):
         rows = self.query("SELECT * FROM imports WHERE id = ?", (import_id,))
         return _imported(rows[0]) if rows else None
 
-    def update_import_source(self, import_id: int, changes: dict, actor: str) -> ImportedFile:
+    def update_import_source(
+        self, import_id: int, changes: dict, actor: str, expect: dict | None = None
+    ) -> ImportedFile:
         """Change an imported file's search details (``SOURCE_FIELDS``), kept as an event with
-        the values before and after; fields given with their current value are not events."""
+        the values before and after; fields given with their current value are not events.
+        ``expect``: the details as the editor was shown them; if they have changed since, the
+        edit is refused (checked inside the write transaction)."""
         unknown = set(changes) - set(SOURCE_FIELDS)
         if unknown:
             raise ValueError(f"not a source field: {', '.join(sorted(unknown))}")
@@ -121,6 +125,12 @@ class ImportsMixin(BaseStore):
                     f"no imported file has the id {import_id}; `review sources DB` lists them."
                 )
             before = dict(zip(names, row, strict=True))
+            if expect is not None and any(before[f] != v for f, v in expect.items()):
+                raise TargetChanged(
+                    f"Source {import_id} ({before['file_name']}): its details were changed by "
+                    "someone else since your form was drawn. Nothing was saved; the form now "
+                    "shows the current details, make your change again."
+                )
             diff = {f: [before[f], v] for f, v in changes.items() if before[f] != v}
             if diff:
                 sets = ", ".join(f"{f} = ?" for f in diff)

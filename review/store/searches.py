@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from review.errors import SearchError
 from review.pubmed.model import SavedSearch, SearchRun, Slice
-from review.store.base import BaseStore, now
+from review.store.base import BaseStore, from_row, now
 from review.summary import ReviewSummary
 
 _JSON_FIELDS = ("params", "warnings", "errors")
@@ -18,53 +18,21 @@ _RUNS = (
 
 
 def _search(row: dict) -> SavedSearch:
-    return SavedSearch(
-        id=row["id"],
-        name=row["name"],
-        database=row["database"],
-        query=row["query"],
-        mindate=row["mindate"],
-        maxdate=row["maxdate"],
-        datetype=row["datetype"],
-        created_at=row["created_at"],
-    )
+    return from_row(SavedSearch, row)
 
 
 def _run(row: dict) -> SearchRun:
-    return SearchRun(
-        id=row["id"],
-        search_id=row["search_id"],
-        kind=row["kind"],
-        status=row["status"],
-        phase=row["phase"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
+    return from_row(
+        SearchRun,
+        row,
         params=json.loads(row["params"]),
-        ncbi_count=row["ncbi_count"],
-        retrieved=row["retrieved"],
-        new_records=row["new_records"],
-        already_present=row["already_present"],
-        deleted=row["deleted"],
-        query_translation=row["query_translation"],
         warnings=tuple(json.loads(row["warnings"])),
         errors=tuple(json.loads(row["errors"])),
-        message=row["message"],
-        search_name=row["search_name"],
-        query=row["query"],
     )
 
 
 def _slice(row: dict) -> Slice:
-    return Slice(
-        id=row["id"],
-        run_id=row["run_id"],
-        edat_from=row["edat_from"],
-        edat_to=row["edat_to"],
-        count=row["count"],
-        webenv=row["webenv"],
-        query_key=row["query_key"],
-        searched_at=row["searched_at"],
-    )
+    return from_row(Slice, row)
 
 
 class SearchesMixin(BaseStore):

@@ -16,6 +16,7 @@
 - ``studies``: included records grouped into studies, key evidence or appendix
 - ``extraction``: one study's details and findings
 - ``report``: the summaries, the report files, the PRISMA diagram
+- ``sources``: every source searched; a lead records an imported file's search details
 
 And what the pages share: ``render`` (user text made safe to show), ``targets`` (pickers that
 keep an entity's id), ``downloads`` (our own table downloads).

@@ -19,13 +19,14 @@ from review.ui import (
     screen,
     settings,
     signin,
+    sources,
     studies,
 )
 from review.ui.state import current_reviewer, has_accounts
 
 # Pages only a lead uses: they are not offered to a reviewer at all (and the library refuses
 # what they do to anyone but a lead). A lead made a reviewer loses them at the next click.
-LEAD_PAGES = ("conflicts", "duplicates", "report", "protocol", "settings")
+LEAD_PAGES = ("conflicts", "duplicates", "report", "sources", "protocol", "settings")
 
 
 def _pages(reviewer) -> list[tuple]:
@@ -40,6 +41,7 @@ def _pages(reviewer) -> list[tuple]:
         (studies.page, "Studies", "studies"),
         (extraction.page, "Extraction", "extraction"),
         (report.page, "Report", "report"),
+        (sources.page, "Sources", "sources"),
         (protocol.page, "Protocol", "protocol"),
         (settings.page, "Settings", "settings"),
     ]

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 TITLES = ["Cryoablation of Morton neuroma: a cohort study", "Radiofrequency for knee pain"]
 OWNER = Reviewer("owner", "lead")  # the file's owner, changing accounts from the command line
-LEAD_PAGES = ["Conflicts", "Possible duplicates", "Report", "Protocol", "Settings"]
+LEAD_PAGES = ["Conflicts", "Possible duplicates", "Report", "Sources", "Protocol", "Settings"]
 SIGNED_OUT = "You were signed out"
 
 

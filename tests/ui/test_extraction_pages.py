@@ -93,11 +93,11 @@ def test_every_new_page_runs_on_a_real_review(review_db, page, title):
 def test_the_pages_are_registered_in_order_and_protocol_is_for_leads():
     titles = [title for _, title, _ in _pages(Reviewer("lee", "lead"))]
     assert titles[titles.index("Records") :] == [
-        "Records", "Studies", "Extraction", "Report", "Protocol", "Settings",
+        "Records", "Studies", "Extraction", "Report", "Sources", "Protocol", "Settings",
     ]  # fmt: skip
     paths = [path for _, _, path in _pages(Reviewer("ann", "reviewer"))]
     assert {"studies", "extraction"} <= set(paths)
-    assert not {"conflicts", "duplicates", "report", "protocol", "settings"} & set(paths)
+    assert not {"conflicts", "duplicates", "report", "sources", "protocol", "settings"} & set(paths)
 
 
 def test_the_app_opens_with_the_new_pages(review_db):
