@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from review.dedupe.run import fill_gaps
 from review.errors import ReviewError, writing
 from review.records import Record
 
@@ -86,6 +85,10 @@ class ExportRow:
 
 def export_rows(store: Store) -> Iterator[ExportRow]:
     """Every record as stored; a group's primary with its gaps filled from its duplicates."""
+    # the matcher's libraries load when records are exported, not whenever the cell-escaping
+    # helpers here are imported (the extraction columns use them)
+    from review.dedupe.run import fill_gaps
+
     provenance = store.record_provenance()
     duplicate_of = store.duplicate_of()
     records = store.records_for_matching()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from review.cli.options import DB, JSON, QUIET, by_option
-from review.dedupe.pairs import decide_pair
-from review.dedupe.run import DedupeResult, dedupe
 from review.screening.reviewers import acting
 from review.store import open_store
+
+if TYPE_CHECKING:
+    from review.dedupe.run import DedupeResult
 
 
 def print_duplicates(result: DedupeResult | None) -> None:
@@ -31,6 +33,8 @@ def print_duplicates(result: DedupeResult | None) -> None:
 @JSON
 def dedupe_command(db, everything, by, quiet, as_json) -> None:
     """Find duplicate records: merge the sure ones, queue the uncertain ones for a reviewer."""
+    from review.dedupe.run import dedupe  # numpy and rapidfuzz load when a command needs them
+
     with open_store(db, create=False) as store:
         result = dedupe(store, actor=acting(store, by).name, everything=everything)
     if as_json:
@@ -54,6 +58,8 @@ def dedupe_command(db, everything, by, quiet, as_json) -> None:
 @JSON
 def duplicates_command(db, merge, keep_apart, undo, show_all, by, as_json) -> None:
     """List possible duplicates, or decide one: --merge, --keep-apart or --undo A B."""
+    from review.dedupe.pairs import decide_pair
+
     with open_store(db, create=False) as store:
         for pair, action, done in (
             (merge, "confirm", "merged"),

@@ -10,12 +10,6 @@ from pathlib import Path
 import click
 
 from review.cli.options import DB, JSON, OUTPUT, by_option
-from review.prioritise.progress import (
-    end_stopping_sample,
-    screening_progress,
-    start_stopping_sample,
-)
-from review.prioritise.simulation import simulate_file
 from review.screening.reviewers import acting
 from review.store import open_store
 
@@ -33,6 +27,13 @@ from review.store import open_store
 @JSON
 def progress_command(db, recall, confidence, start_sample, end_sample, by, as_json) -> None:
     """How far title/abstract screening has gone, and whether it is safe to stop."""
+    # the ranking's libraries (scikit-learn) load when the command runs, not for `review --help`
+    from review.prioritise.progress import (
+        end_stopping_sample,
+        screening_progress,
+        start_stopping_sample,
+    )
+
     with open_store(db, create=False) as store:
         if start_sample:
             sample = start_stopping_sample(store, acting(store, by))
@@ -70,6 +71,8 @@ def progress_command(db, recall, confidence, start_sample, end_sample, by, as_js
 @JSON
 def simulate(labelled, output, label_column, seed, prior_included, prior_excluded, as_json):
     """Replay a screening with known labels; write the order shown and print work saved."""
+    from review.prioritise.simulation import simulate_file
+
     shown, scores = simulate_file(
         labelled,
         label_column=label_column,

@@ -10,8 +10,6 @@ import click
 
 from review.cli.duplicates import print_duplicates
 from review.cli.options import BY, DB, JSON, OUTPUT, QUIET
-from review.dedupe.run import dedupe
-from review.exports import export
 from review.imports import FORMATS
 from review.imports.load import import_file
 from review.imports.sources import read_strategy, searched_date
@@ -129,7 +127,12 @@ def import_(
                 click.echo(f"  source {r.import_id}: {database}, {when}")
                 for warning in r.warnings:
                     click.echo(f"  Warning: {warning}")
-        checked = None if no_dedupe or not any(r.new for r in results) else dedupe(store)
+        if no_dedupe or not any(r.new for r in results):
+            checked = None
+        else:
+            from review.dedupe.run import dedupe  # numpy and rapidfuzz load only when needed
+
+            checked = dedupe(store)
     if as_json:
         click.echo(json.dumps([asdict(r) for r in results], indent=2))
     elif not quiet:
@@ -142,6 +145,8 @@ def import_(
 @OUTPUT
 def export_command(db, fmt, output) -> None:
     """Export every record, duplicates marked with duplicate_of, to CSV, RIS or XLSX."""
+    from review.exports import export
+
     with open_store(db, create=False) as store:
         count = export(store, output, fmt)
     click.echo(f"{output}: {count:,} records.")

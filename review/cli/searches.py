@@ -12,7 +12,6 @@ import click
 
 from review.cli.duplicates import print_duplicates
 from review.cli.options import DB, JSON, QUIET, settings
-from review.dedupe.run import dedupe
 from review.pubmed.eutils import EutilsClient, EutilsConfig
 from review.pubmed.harvest import RunResult, SearchSpec, run_search
 from review.pubmed.update import update_review
@@ -47,6 +46,12 @@ class Bar:
         )
         if done >= total:
             click.echo("", err=True)
+
+
+def _dedupe(store):
+    from review.dedupe.run import dedupe  # numpy and rapidfuzz load only when records came in
+
+    return dedupe(store)
 
 
 def _client(quiet: bool) -> EutilsClient:
@@ -112,7 +117,7 @@ def search(db, query, name, mindate, maxdate, datetype, page_size, quiet, as_jso
             progress=bar,
             processes=settings().parse_processes,
         )
-        checked = dedupe(store) if result.new else None
+        checked = _dedupe(store) if result.new else None
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2))
     elif not quiet:
@@ -146,7 +151,7 @@ def update(db: Path, overlap_days: int, quiet: bool, as_json: bool) -> None:
             processes=settings().parse_processes,
         )
         if any(isinstance(r, RunResult) and r.new for _, r in outcomes):
-            dedupe(store)  # the new records against the whole review
+            _dedupe(store)  # the new records against the whole review
     failed = [
         name for name, r in outcomes if not isinstance(r, RunResult) or r.status != "complete"
     ]

@@ -10,8 +10,35 @@ The run itself is ``review.dedupe.run.dedupe``; it is not re-exported here, so t
 ``review.dedupe.dedupe`` (a function named like its package) does not exist.
 """
 
-from review.dedupe.match import Match, find_matches
-from review.dedupe.pairs import decide_pair
-from review.dedupe.run import DedupeResult
+from __future__ import annotations
 
-__all__ = ["DedupeResult", "Match", "decide_pair", "find_matches"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from review.dedupe.match import Match, find_matches
+    from review.dedupe.pairs import decide_pair
+    from review.dedupe.run import DedupeResult
+
+# name -> the module that defines it; imported when first used, so that importing
+# this package (as the command line does for `review --help`) stays cheap
+_EXPORTS = {
+    "DedupeResult": "review.dedupe.run",
+    "Match": "review.dedupe.match",
+    "decide_pair": "review.dedupe.pairs",
+    "find_matches": "review.dedupe.match",
+}
+__all__ = [
+    "DedupeResult",
+    "Match",
+    "decide_pair",
+    "find_matches",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

@@ -8,13 +8,36 @@
 - ``simulation``: replay a labelled review to measure the saving (``simulate``, ``metrics``)
 """
 
-from review.prioritise.live import Ranking, latest_ranking
-from review.prioritise.order import Order, screening_order
-from review.prioritise.progress import ScreeningProgress, screening_progress
-from review.prioritise.ranker import Ranker, record_text
-from review.prioritise.simulation import metrics, retrain_interval, simulate
-from review.prioritise.stopping import StoppingAdvice, advise
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from review.prioritise.live import Ranking, latest_ranking
+    from review.prioritise.order import Order, screening_order
+    from review.prioritise.progress import ScreeningProgress, screening_progress
+    from review.prioritise.ranker import Ranker, record_text
+    from review.prioritise.simulation import metrics, retrain_interval, simulate
+    from review.prioritise.stopping import StoppingAdvice, advise
+
+# name -> the module that defines it; imported when first used, so that importing
+# this package (as the command line does for `review --help`) stays cheap
+_EXPORTS = {
+    "Order": "review.prioritise.order",
+    "Ranker": "review.prioritise.ranker",
+    "Ranking": "review.prioritise.live",
+    "ScreeningProgress": "review.prioritise.progress",
+    "StoppingAdvice": "review.prioritise.stopping",
+    "advise": "review.prioritise.stopping",
+    "latest_ranking": "review.prioritise.live",
+    "metrics": "review.prioritise.simulation",
+    "record_text": "review.prioritise.ranker",
+    "retrain_interval": "review.prioritise.simulation",
+    "screening_order": "review.prioritise.order",
+    "screening_progress": "review.prioritise.progress",
+    "simulate": "review.prioritise.simulation",
+}
 __all__ = [
     "Order",
     "Ranker",
@@ -30,3 +53,11 @@ __all__ = [
     "screening_progress",
     "simulate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from Bio import Entrez
-from Bio.Entrez import Parser as EntrezParser
-
 from review.config import NCBI_BASE, Config
 from review.errors import NetworkError, QueryError, ResponseError
 from review.pubmed.parse import split_efetch
@@ -255,6 +252,9 @@ def _endpoint(url: str) -> str:
 
 
 def _read_esearch(handle: _Response, term: str) -> EsearchResult:
+    from Bio import Entrez  # imported when an answer is read, not by `review --help`
+    from Bio.Entrez import Parser as EntrezParser
+
     try:
         data = Entrez.read(handle)
     except RuntimeError as exc:  # an <ERROR> element

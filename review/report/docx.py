@@ -12,10 +12,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docx import Document
-from docx.oxml import OxmlElement
-from docx.shared import Cm, Pt
-
 from review.report.layout import blocks
 from review.report.model import Block, Bullets, Heading, Image, Paragraph, Report, Table, Writer
 
@@ -29,6 +25,8 @@ def _clean(text: str) -> str:
 
 def _mark_row(row, header: bool) -> None:
     """Keep each row on one page; repeat the header row at the top of each page."""
+    from docx.oxml import OxmlElement
+
     props = row._tr.get_or_add_trPr()
     props.append(OxmlElement("w:cantSplit"))
     if header:
@@ -48,6 +46,8 @@ def _fill(cell, value, bold: bool = False) -> None:
 
 
 def _table(doc, t: Table) -> None:
+    from docx.shared import Cm
+
     if t.caption:
         caption = doc.add_paragraph(style="Caption")
         caption.add_run(_clean(t.caption))
@@ -72,6 +72,8 @@ def _table(doc, t: Table) -> None:
 
 
 def _block(doc, b: Block) -> None:
+    from docx.shared import Cm
+
     if isinstance(b, Heading):
         heading = doc.add_heading(_clean(b.text), level=b.level)
         heading.paragraph_format.page_break_before = b.new_page
@@ -110,6 +112,10 @@ def _properties(props, report: Report) -> None:
 
 
 def write_docx(report: Report, path: str | Path) -> Path:
+    # python-docx is imported when a Word file is written, not when the registry lists formats
+    from docx import Document
+    from docx.shared import Cm, Pt
+
     doc = Document()
     _properties(doc.core_properties, report)
     normal = doc.styles["Normal"]
