@@ -93,7 +93,7 @@ def test_triggers_keep_the_index_current(tmp_path):
         add(store, replace(CRYO, title="Something else entirely"))
         assert found(store, "renal") == ["101"]
         assert found(store, "entirely") == []
-        store.write("UPDATE records SET title = 'Cryotherapy of hepatic lesions' WHERE pmid = '101'")
+        store.write("UPDATE records SET title = 'Cryotherapy of hepatic lesions' WHERE id = 1")
         assert found(store, "renal") == []
         assert found(store, "hepatic") == ["101"]
     # an upsert of the same PMID by sqlite-utils, as a user of the file would write one
@@ -157,7 +157,7 @@ def test_fts_query_quotes_every_word_keeps_prefixes_and_phrases():
     assert fts_query('covid-19 "heart failure" NOT') == '"covid-19" "heart failure" "NOT"'
     assert fts_query('"unclosed phrase') == '"unclosed phrase"'
     assert fts_query('a"b') == '"a b"'
-    assert fts_query("* - () \"\"") == ""
+    assert fts_query('* - () ""') == ""
     assert fts_query("  ") == ""
 
 
