@@ -3,7 +3,8 @@
 ``Store`` (opened by ``open_store``) is one class made of a mixin per part of the review:
 
 - ``base``: the connection, migrations from ``db/``, transactions, ``now``
-- ``records``: records, stored once per (origin, identifier), linked to the runs that found them
+- ``records``: records, stored once per (origin, identifier), linked to the runs that found them;
+  their full-text search (db/008, ranked)
 - ``searches``: saved searches, their runs, date slices and the hits a run still owes
 - ``imports``: imported files, their records stored as given
 - ``duplicates``: duplicate pairs, their decisions as events, the groups they make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 
 import orjson
@@ -27,6 +28,38 @@ _INSERT = (
     f"INSERT INTO records ({_COLUMNS}) VALUES ({', '.join('?' * len(_COLUMNS.split(',')))}) "
     "ON CONFLICT (origin, origin_id) DO NOTHING"
 )
+
+
+def _hits(text: str) -> tuple[str, dict[str, str]]:
+    """SQL for the records a search text finds, each once with its best rank (bm25: lower is
+    better), and its parameters. A PMID or DOI given whole ranks first. Both halves use an index
+    (records_fts; records_pmid and records_doi)."""
+    exact = "SELECT id, -1e300 AS rank FROM records WHERE pmid = :exact OR doi = :exact"
+    match = fts_query(text)
+    if not match:  # an empty MATCH is an FTS5 error
+        return exact, {"exact": text.strip()}
+    return (
+        "SELECT id, min(rank) AS rank FROM ("
+        "SELECT rowid AS id, rank FROM records_fts WHERE records_fts MATCH :match "
+        f"UNION ALL {exact}) GROUP BY id",
+        {"match": match, "exact": text.strip()},
+    )
+
+
+def fts_query(text: str) -> str:
+    """A reviewer's search text as a safe FTS5 query: every word (a whitespace-separated piece,
+    or a "quoted phrase") becomes a quoted phrase, so quotes, brackets, hyphens (COVID-19),
+    colons and words such as NOT or NEAR are searched as text and never parsed as syntax. A word
+    ending in * stays a prefix search (cryo*). All words must match. "" when nothing is left."""
+    terms = []
+    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', text):
+        piece = phrase if phrase else word.replace('"', " ")
+        prefix = not phrase and piece.endswith("*")
+        piece = piece.rstrip("*") if prefix else piece
+        if not re.search(r"\w", piece):
+            continue  # punctuation alone: nothing the tokenizer would index
+        terms.append('"' + piece.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
 
 
 def _dump(items) -> str:
@@ -217,20 +250,24 @@ class RecordsMixin(BaseStore):
             for r in self.query("SELECT origin_id FROM records WHERE origin = 'pubmed' ORDER BY id")
         ]
 
+    def search_records(self, text: str, *, limit: int = 50, offset: int = 0) -> list[int]:
+        """Ids of the records a reviewer's search text finds, best first: a PMID or DOI given
+        whole, then the full-text matches (title, abstract, authors, keywords, MeSH) by bm25."""
+        return [r["id"] for r in self._ranked(text, "h.id", limit, offset)]
+
     def record_rows(
         self, *, search: str = "", limit: int = 50, offset: int = 0
     ) -> list[RecordSummary]:
-        """A page of records for listing, newest first, optionally filtered by a text."""
-        where, params = "", []
-        if search:
-            where = "WHERE title LIKE ? OR abstract LIKE ? OR pmid = ? OR doi = ?"
-            like = f"%{search}%"
-            params = [like, like, search, search]
-        rows = self.query(
-            "SELECT id, pmid, doi, title, journal, year, authors, added_at FROM records "
-            f"{where} ORDER BY id DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
+        """A page of records for listing: newest first, or, given a search text, the records it
+        finds, best first (search_records)."""
+        columns = "r.id, r.pmid, r.doi, r.title, r.journal, r.year, r.authors, r.added_at"
+        if search.strip():
+            rows = self._ranked(search, columns, limit, offset)
+        else:
+            rows = self.query(
+                f"SELECT {columns} FROM records r ORDER BY r.id DESC LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
         return [
             RecordSummary(
                 id=r["id"],
@@ -246,13 +283,17 @@ class RecordsMixin(BaseStore):
         ]
 
     def count_matching(self, search: str = "") -> int:
-        if not search:
+        if not search.strip():
             return self.count_records()
-        like = f"%{search}%"
-        return self.scalar(
-            "SELECT count(*) FROM records WHERE title LIKE ? OR abstract LIKE ? "
-            "OR pmid = ? OR doi = ?",
-            (like, like, search, search),
+        sql, params = _hits(search)
+        return self.scalar(f"SELECT count(*) FROM ({sql})", params)
+
+    def _ranked(self, text: str, columns: str, limit: int, offset: int) -> list[dict]:
+        sql, params = _hits(text)
+        return self.query(
+            f"SELECT {columns} FROM ({sql}) h JOIN records r ON r.id = h.id "
+            "ORDER BY h.rank, h.id DESC LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit, "offset": offset},
         )
 
     def queued_for_screening(self) -> int:

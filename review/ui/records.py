@@ -14,11 +14,16 @@ PAGE = 50
 def page() -> None:
     store = review_store()
     st.title("Records")
-    text = st.text_input("Search titles and abstracts, or a PMID/DOI", key="records_search")
+    text = st.text_input(
+        "Search titles, abstracts, authors, keywords and MeSH (cryo* for words that begin so), "
+        "or a PMID/DOI",
+        key="records_search",
+    )
     total = store.count_matching(text)
     pages = max(1, -(-total // PAGE))
     number = st.number_input("Page", min_value=1, max_value=pages, value=1, key="records_page")
-    st.caption(f"{total:,} records; page {number} of {pages}")
+    order = "best match first" if text.strip() else "newest first"
+    st.caption(f"{total:,} records, {order}; page {number} of {pages}")
     rows = store.record_rows(search=text, limit=PAGE, offset=(number - 1) * PAGE)
     st.dataframe(
         [

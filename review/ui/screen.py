@@ -195,14 +195,15 @@ def _full_text_file(store: Store, record_id: int, who) -> None:
 def _go_to(stage: str) -> None:
     with st.expander("Find a record (to look again or change a decision)"):
         words = st.text_input(
-            "Words of the title or abstract, a PMID or a DOI", key=f"{stage}_find"
+            "Words of the title, abstract, authors, keywords or MeSH; a PMID or a DOI",
+            key=f"{stage}_find",
         )
         found = review_store().record_rows(search=words.strip(), limit=20) if words.strip() else []
         if words.strip() and not found:
             st.text("No record matches.")
         if found:
             choice = st.selectbox(
-                "Matching records",
+                "Matching records, best match first",
                 [r.id for r in found],
                 format_func=lambda rid: next(
                     f"{r.id}: {r.title[:110]}" for r in found if r.id == rid

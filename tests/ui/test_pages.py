@@ -96,3 +96,48 @@ def test_the_side_by_side_view_escapes_record_text():
     shown = comparison(Record(title=HOSTILE), Record(title="Cryoablation of neuroma"))
     assert "<script>" not in shown and "&lt;script&gt;" in shown
     assert "<mark>Cryoablation of neuroma</mark>" in shown
+
+
+def _add_weaker_newer_match(path):
+    with open_store(path) as store:
+        store.add_records(
+            "test",
+            [("3", Record(title="Cryoablation and a long list of many other words", raw="3"))],
+        )
+
+
+def test_records_page_search_is_ranked_best_match_first(review_db):
+    _add_weaker_newer_match(review_db)
+    at = AppTest.from_function(_records_page).run(timeout=30)
+    assert list(at.dataframe[0].value["id"]) == [3, 2, 1]  # no search: newest first
+    at.text_input(key="records_search").set_value("cryoablation").run(timeout=30)
+    assert not at.exception
+    assert "2 records, best match first" in at.caption[0].value
+    assert list(at.dataframe[0].value["id"]) == [1, 3]  # not newest first
+    assert at.selectbox(key="records_show").options == ["1", "3"]
+
+
+@pytest.mark.parametrize("text", ['"(NEAR', "cryo* OR", "-"])
+def test_records_page_takes_search_text_that_is_not_fts_syntax(review_db, text):
+    at = AppTest.from_function(_records_page).run(timeout=30)
+    at.text_input(key="records_search").set_value(text).run(timeout=30)
+    assert not at.exception
+    assert at.caption[0].value.startswith(("0 records", "1 records"))
+
+
+def _screen_page():
+    from review.ui import screen
+
+    screen.title_abstract_page()
+
+
+def test_find_a_record_on_the_screen_page_is_ranked(review_db):
+    _add_weaker_newer_match(review_db)
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    at.text_input(key="title_abstract_find").set_value("cryoablation").run(timeout=30)
+    assert not at.exception
+    assert at.selectbox(key="title_abstract_found").options[:1] == ["1: Cryoablation of neuroma"]
+    assert at.selectbox(key="title_abstract_found").value == 1
+    at.text_input(key="title_abstract_find").set_value('neuroma"(').run(timeout=30)
+    assert not at.exception
+    assert at.selectbox(key="title_abstract_found").value == 1
