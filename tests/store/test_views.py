@@ -158,8 +158,7 @@ def test_primary_records_name_their_origin_and_group(review):
 def test_an_imported_record_shows_its_file_name(tmp_path):
     ris = tmp_path / "embase_export.ris"
     ris.write_text(
-        "TY  - JOUR\nTI  - Cryoablation of renal tumours\nAU  - Smith, John\nPY  - 2019\n"
-        "ER  - \n",
+        "TY  - JOUR\nTI  - Cryoablation of renal tumours\nAU  - Smith, John\nPY  - 2019\nER  - \n",
         encoding="utf-8",
     )
     with open_store(tmp_path / "review.db") as store:
@@ -174,7 +173,7 @@ def test_views_exist_and_are_empty_on_an_empty_review(tmp_path):
     path = tmp_path / "review.db"
     open_store(path).close()
     db = sqlite_utils.Database(path)
-    assert VIEWS <= set(db.view_names())
+    assert set(db.view_names()) >= VIEWS
     for view in VIEWS:
         assert list(db[view].rows) == []
     assert {"record_id", "stage", "votes", "final", "conflict"} <= set(
