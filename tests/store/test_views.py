@@ -8,7 +8,9 @@ from collections import namedtuple
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
+from review.cli import cli
 from review.imports.load import import_file
 from review.records import Record
 from review.screening.decisions import (
@@ -23,6 +25,7 @@ from review.screening.decisions import (
 from review.screening.model import Reviewer, Settings
 from review.screening.state import current_state
 from review.store import open_store
+from review.store.views import describe_views
 
 Match = namedtuple("Match", "a b score verdict reasons")
 TA, FT = "title_abstract", "full_text"
@@ -179,3 +182,15 @@ def test_views_exist_and_are_empty_on_an_empty_review(tmp_path):
     assert {"record_id", "stage", "votes", "final", "conflict"} <= set(
         db["screening_status"].columns_dict
     )
+
+
+def test_the_views_are_described_for_the_command_line(tmp_path):
+    path = tmp_path / "review.db"
+    open_store(path).close()
+    described = {v.name: v for v in describe_views(path)}
+    assert set(described) == VIEWS
+    assert described["screening_status"].columns[:2] == ("record_id", "stage")
+    assert all(v.about for v in described.values())
+    result = CliRunner().invoke(cli, ["views", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {v["name"] for v in json.loads(result.output)} == VIEWS
