@@ -98,49 +98,52 @@ WITH stages (stage) AS (VALUES ('title_abstract'), ('full_text')),
 dual AS (
     SELECT coalesce((SELECT json_extract(value, '$') FROM settings WHERE key = 'dual'), 0) AS on_
 ),
-votes AS (
+standing AS MATERIALIZED (SELECT * FROM current_decisions),
+votes AS MATERIALIZED (
     SELECT stage, record_id, count(*) AS n, count(DISTINCT decision) AS kinds,
-        min(decision) AS one, json_group_object(reviewer, decision) AS votes,
-        max(event_id) AS last_event
-    FROM (SELECT * FROM current_decisions WHERE kind = 'screening' ORDER BY reviewer)
+        min(decision) AS one, json_group_object(reviewer, decision) AS votes
+    FROM (SELECT * FROM standing WHERE kind = 'screening' ORDER BY stage, record_id, reviewer)
     GROUP BY stage, record_id
 ),
-last_resolver AS (
-    SELECT d.stage, coalesce(g.primary_id, d.record_id) AS unit, d.reviewer,
-        row_number() OVER (
-            PARTITION BY d.stage, coalesce(g.primary_id, d.record_id) ORDER BY d.id DESC) AS n
+-- the latest standing vote (SQLite gives a bare column the values of the row max() picked)
+latest AS MATERIALIZED (
+    SELECT stage, record_id, decision, max(event_id) AS event_id
+    FROM standing WHERE kind = 'screening' GROUP BY stage, record_id
+),
+last_resolver AS MATERIALIZED (
+    SELECT d.stage, coalesce(g.primary_id, d.record_id) AS unit, d.reviewer, max(d.id) AS id
     FROM decisions d LEFT JOIN duplicate_groups g ON g.record_id = d.record_id
     WHERE d.kind = 'resolution'
+    GROUP BY d.stage, coalesce(g.primary_id, d.record_id)
 ),
-resolved AS (
-    SELECT c.stage, c.record_id, c.decision, c.reviewer, c.reason, c.at
-    FROM last_resolver l JOIN current_decisions c ON c.kind = 'resolution'
+resolved AS MATERIALIZED (
+    SELECT c.stage, c.record_id, c.decision, c.reviewer, c.reason
+    FROM last_resolver l JOIN standing c ON c.kind = 'resolution'
         AND c.stage = l.stage AND c.record_id = l.unit AND c.reviewer = l.reviewer
-    WHERE l.n = 1
 ),
-status AS (
-    SELECT p.id AS record_id, s.stage, p.title, p.queued,
-        coalesce(v.votes, '{}') AS votes, coalesce(v.n, 0) AS voters,
+decided AS MATERIALIZED (
+    SELECT k.stage, k.record_id, v.votes, v.n AS voters,
         r.decision AS resolution, r.reviewer AS resolved_by, r.reason AS resolution_reason,
         CASE
             WHEN r.decision IS NOT NULL THEN r.decision
             WHEN v.n IS NULL THEN NULL
-            WHEN NOT (SELECT on_ FROM dual) THEN latest.decision
+            WHEN NOT (SELECT on_ FROM dual) THEN l.decision
             WHEN v.n < 2 THEN NULL
             WHEN v.kinds = 1 THEN v.one
             ELSE 'conflict' END AS final,
         (r.decision IS NULL AND coalesce(v.n, 0) >= 2 AND v.kinds > 1) AS conflict
-    FROM primary_records p CROSS JOIN stages s
-    LEFT JOIN votes v ON v.record_id = p.id AND v.stage = s.stage
-    LEFT JOIN current_decisions latest ON latest.kind = 'screening'
-        AND latest.stage = s.stage AND latest.record_id = p.id AND latest.event_id = v.last_event
-    LEFT JOIN resolved r ON r.record_id = p.id AND r.stage = s.stage
+    FROM (SELECT stage, record_id FROM votes UNION SELECT stage, record_id FROM resolved) k
+    LEFT JOIN votes v ON v.stage = k.stage AND v.record_id = k.record_id
+    LEFT JOIN latest l ON l.stage = k.stage AND l.record_id = k.record_id
+    LEFT JOIN resolved r ON r.stage = k.stage AND r.record_id = k.record_id
 )
-SELECT st.record_id, st.stage, st.title,
-    CASE st.stage
-        WHEN 'title_abstract' THEN st.queued
-        ELSE st.queued AND coalesce(ta.final IN ('include', 'maybe'), 0) END AS to_screen,
-    st.votes, st.voters, st.final, st.conflict, st.resolution, st.resolved_by,
-    st.resolution_reason
-FROM status st
-LEFT JOIN status ta ON ta.record_id = st.record_id AND ta.stage = 'title_abstract';
+SELECT p.id AS record_id, s.stage, p.title,
+    CASE s.stage
+        WHEN 'title_abstract' THEN p.queued
+        ELSE p.queued AND coalesce(ta.final IN ('include', 'maybe'), 0) END AS to_screen,
+    coalesce(d.votes, '{}') AS votes, coalesce(d.voters, 0) AS voters, d.final,
+    coalesce(d.conflict, 0) AS conflict, d.resolution, d.resolved_by, d.resolution_reason
+FROM primary_records p CROSS JOIN stages s
+LEFT JOIN decided d ON d.record_id = p.id AND d.stage = s.stage
+LEFT JOIN decided ta ON ta.record_id = p.id AND ta.stage = 'title_abstract'
+ORDER BY p.id, s.stage = 'full_text';
