@@ -122,7 +122,7 @@ resolved AS MATERIALIZED (
         AND c.stage = l.stage AND c.record_id = l.unit AND c.reviewer = l.reviewer
 ),
 decided AS MATERIALIZED (
-    SELECT k.stage, k.record_id, v.votes, v.n AS voters,
+    SELECT k.stage, CAST(k.record_id AS INTEGER) AS record_id, v.votes, v.n AS voters,
         r.decision AS resolution, r.reviewer AS resolved_by, r.reason AS resolution_reason,
         CASE
             WHEN r.decision IS NOT NULL THEN r.decision
