@@ -5,7 +5,7 @@ The group reads the settings (``review.config``) once as a command starts; each 
 (``ReviewError``) into a message and exit code 2, and Ctrl-C into 130.
 
 - ``options``: what the commands share: the DB argument, ``--json``, ``--quiet``, ``--by``
-- ``records``: ``init``, ``status``, ``import``, ``export``
+- ``records``: ``init``, ``status``, ``views``, ``import``, ``export``
 - ``searches``: ``search``, ``update`` (PubMed)
 - ``duplicates``: ``dedupe``, ``duplicates``
 - ``screening``: ``decisions import|export``
@@ -28,7 +28,7 @@ from review.cli.app import app_command, is_loopback
 from review.cli.duplicates import dedupe_command, duplicates_command
 from review.cli.extraction import extraction_group, protocol_command, studies_command
 from review.cli.prioritise import progress_command, simulate
-from review.cli.records import export_command, import_, init, status
+from review.cli.records import export_command, import_, init, status, views
 from review.cli.report import prisma, report_command
 from review.cli.reviewers import reviewer
 from review.cli.screening import decisions
@@ -55,6 +55,7 @@ for command in (
     search,
     update,
     status,
+    views,
     import_,
     sources_command,
     dedupe_command,

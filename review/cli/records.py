@@ -1,4 +1,4 @@
-"""`review init`, `status`, `import` and `export`: the review file and its records."""
+"""`review init`, `status`, `views`, `import` and `export`: the review file and its records."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from review.imports.sources import read_strategy, searched_date
 from review.screening.model import STAGE_LABELS
 from review.status import review_status
 from review.store import open_store
+from review.store.views import describe_views
 
 
 def _count(value: int | None) -> str:
@@ -150,3 +151,19 @@ def export_command(db, fmt, output) -> None:
     with open_store(db, create=False) as store:
         count = export(store, output, fmt)
     click.echo(f"{output}: {count:,} records.")
+
+
+@click.command()
+@DB
+@JSON
+def views(db: Path, as_json: bool) -> None:
+    """List the views for SQLite's own tools (sqlite-utils, Datasette) and their columns."""
+    with open_store(db, create=False):  # an older file gets its views here
+        pass
+    found = describe_views(db)
+    if as_json:
+        click.echo(json.dumps([asdict(v) for v in found], indent=2))
+        return
+    for view in found:
+        click.echo(f"{view.name}: {view.about}")
+        click.echo(f"  {', '.join(view.columns)}")

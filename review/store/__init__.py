@@ -12,6 +12,7 @@
 - ``accounts``: reviewer accounts, their changes as events, wrong-password counts
 - ``extraction``: studies, the records that report them, their findings
 - ``flow``: the queries behind the PRISMA diagram
+- ``views``: the views for SQLite's own tools (db/009), described with sqlite-utils
 """
 
 from __future__ import annotations
