@@ -157,10 +157,20 @@ def main_area(page):
     return page.locator('[data-testid="stMain"]')
 
 
+def current_elements(page):
+    """The main area's elements of the latest script run.
+
+    While a rerun is drawing, Streamlit keeps the previous run's elements on screen marked
+    ``data-stale="true"``; when a message pushes the layout down, the old and the new copy of a
+    button are both there for a moment, and a locator that does not skip the old one matches two.
+    """
+    return main_area(page).locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+
+
 def button(page, label: str):
     """A button of the page's main area by its label (a shortcut badge may follow the label)."""
     name = re.compile(rf"^\s*{re.escape(label)}(\s|$)")
-    return main_area(page).get_by_role("button", name=name)
+    return current_elements(page).get_by_role("button", name=name)
 
 
 def wait_idle(page) -> None:
