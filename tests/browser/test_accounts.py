@@ -14,7 +14,14 @@ from review.screening.reviewers import (
     set_reviewer_role,
 )
 from review.store import open_store
-from tests.browser.harness import build_review, go_to, main_area, sign_in, wait_idle
+from tests.browser.harness import (
+    build_review,
+    current_elements,
+    go_to,
+    main_area,
+    sign_in,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +86,7 @@ def test_a_removed_reviewer_is_signed_out_at_the_next_click(tmp_path, serve, new
         page.locator('[data-testid="stSidebarNav"]').get_by_role(
             "link", name="Overview", exact=True
         ).click()  # the next click
-        main_area(page).get_by_text(SIGNED_OUT).wait_for()
+        current_elements(page).get_by_text(SIGNED_OUT).wait_for()
         page.get_by_label("Password", exact=True).wait_for()
         wait_idle(page)
         assert not sidebar(page).get_by_text("Signed in as").count()
@@ -90,5 +97,5 @@ def test_a_removed_reviewer_is_signed_out_at_the_next_click(tmp_path, serve, new
     ann.get_by_label("Name", exact=True).fill("ann")
     ann.get_by_label("Password", exact=True).fill("ann-password")
     ann.get_by_label("Password", exact=True).press("Enter")  # the form submits on Enter
-    main_area(ann).get_by_text("do not match").wait_for()
+    current_elements(ann).get_by_text("do not match").wait_for()
     sign_in(pages["bob"], "bob", "bob-new-password")

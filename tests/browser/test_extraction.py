@@ -20,7 +20,14 @@ from review.extraction.studies import list_studies, set_role, study
 from review.screening.model import Reviewer
 from review.screening.reviewers import add_reviewer
 from review.store import open_store
-from tests.browser.harness import PASSWORDS, button, go_to, main_area, sign_in, wait_idle
+from tests.browser.harness import (
+    PASSWORDS,
+    button,
+    current_elements,
+    go_to,
+    sign_in,
+    wait_idle,
+)
 from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, build_review
 
 LEE = Reviewer("lee", "lead")
@@ -41,7 +48,7 @@ def eventually(check, timeout: float = 5.0):
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` (typing it: a new value is allowed
     where the selectbox accepts one)."""
-    box = main_area(page).get_by_role("combobox", name=label, exact=True)
+    box = current_elements(page).get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
     offered = page.get_by_role("option", name=option, exact=True)
@@ -52,7 +59,7 @@ def choose(page, label: str, option: str) -> None:
 def fill(page, label: str, value) -> None:
     """Type into the one field labelled ``label``: on a busy machine the previous run's field can
     linger in the page for a moment beside the new one, so wait until only one is left."""
-    field = main_area(page).get_by_label(label, exact=True)
+    field = current_elements(page).get_by_label(label, exact=True)
     expect(field).to_have_count(1, timeout=15_000)
     field.fill(str(value))
 
@@ -79,7 +86,7 @@ def test_the_lead_types_study_1_details_and_safety_into_the_app(cazzato, serve, 
     page = new_page()
     page.goto(f"{base}/extraction?study={study_id}")  # the Studies page links so
     sign_in(page, "lee")
-    main = main_area(page)
+    main = current_elements(page)
     main.get_by_role("heading", name="Extraction", exact=True).wait_for()
     main.get_by_role("heading", name="Cazzato RL (2016)").wait_for()
 
@@ -183,7 +190,9 @@ def _add_safety(page, db, event: str, n: int, total: int, stored: int) -> None:
     fill(page, "n", n)
     fill(page, "N", total)
     button(page, "Add safety finding").click()
-    main_area(page).get_by_text(re.compile(r"safety findings? saved|Nothing was saved")).wait_for()
+    current_elements(page).get_by_text(
+        re.compile(r"safety findings? saved|Nothing was saved")
+    ).wait_for()
     wait_idle(page)
     eventually(lambda: sum(map(len, _all_safety(db).values())) >= stored)
 
@@ -200,7 +209,7 @@ def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, 
     page = new_page()
     page.goto(f"{base}/extraction")
     sign_in(page, "lee")
-    main = main_area(page)
+    main = current_elements(page)
     main.get_by_role("heading", name="Extraction", exact=True).wait_for()
     wait_idle(page)
 

@@ -24,6 +24,7 @@ from tests.browser.harness import (
     build_review,
     button,
     click_decision,
+    current_elements,
     go_to,
     main_area,
     shown_record,
@@ -92,7 +93,7 @@ def test_dual_screening_conflict_and_resolution(tmp_path, serve, new_page):
             assert not re.search(r"\bann\b", main_area(page).inner_text())
             shown_next = click_decision(page, label)
             assert shown_next == (expected + 1 if expected < len(labels) else None)
-        main_area(page).get_by_text(NOTHING_LEFT).wait_for()
+        current_elements(page).get_by_text(NOTHING_LEFT).wait_for()
 
     assert current(db, 1) == {"ann": "include", "bob": "include"}
     assert current(db, 2) == {"ann": "include", "bob": "exclude"}
@@ -104,7 +105,7 @@ def test_dual_screening_conflict_and_resolution(tmp_path, serve, new_page):
     lead.goto(base)
     sign_in(lead, "lee")
     go_to(lead, "Conflicts")
-    main = main_area(lead)
+    main = current_elements(lead)
     title = lead.locator('h3.record-title[data-record-id="2"]')
     assert title.inner_text() == TITLES[1]
     assert lead.locator("h3.record-title").count() == 1  # the only conflict
@@ -197,7 +198,7 @@ def test_a_refresh_loses_no_decision(tmp_path, serve, new_page):
     assert click_decision(page, "Exclude") == 3
 
     page.reload()
-    main_area(page).get_by_role("heading", name="Screen").wait_for()
+    current_elements(page).get_by_role("heading", name="Screen").wait_for()
     assert shown_record(page) == 3
     assert list(current(db, 1).values()) == ["include"]
     assert list(current(db, 2).values()) == ["exclude"]
@@ -229,7 +230,7 @@ def test_a_killed_server_loses_no_decision(tmp_path, new_page):
     with harness.serve(db) as base:  # the server started again on the same review
         page = new_page()
         page.goto(f"{base}/screen")
-        main_area(page).get_by_role("heading", name="Screen").wait_for()
+        current_elements(page).get_by_role("heading", name="Screen").wait_for()
         assert shown_record(page) == 3
     assert list(current(db, 1).values()) == ["include"]
     assert list(current(db, 2).values()) == ["exclude"]
@@ -256,7 +257,7 @@ def test_undo_after_the_other_reviewer_voted_is_refused(tmp_path, serve, new_pag
     assert click_decision(ann, "Include") == 2
     assert eventually(lambda: current(db, 1) == {"ann": "include", "bob": "exclude"})
     button(ann, "Undo").click()
-    refusal = main_area(ann).get_by_text("decision on record 1 is final")
+    refusal = current_elements(ann).get_by_text("decision on record 1 is final")
     refusal.wait_for()
     assert "A lead changes it on the Conflicts page." in refusal.inner_text()
     wait_idle(ann)

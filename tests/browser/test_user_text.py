@@ -7,7 +7,7 @@ import pytest
 
 from review.screening.full_text import full_text_versions
 from review.store import open_store
-from tests.browser.harness import go_to, main_area, sign_in, wait_idle
+from tests.browser.harness import current_elements, go_to, main_area, sign_in, wait_idle
 from tests.ui.payload_review import FILE_PAYLOAD, LEAD, PASSWORD, PAYLOAD, build_payload_review
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ def test_payloads_show_literally_and_pdfs_are_kept_as_versions(tmp_path, serve, 
     sign_in(page, LEAD.name, PASSWORD, LEAD.role)  # a name full of markup signs in as text
 
     go_to(page, "Full text")
-    main = main_area(page)
+    main = current_elements(page)
     main.get_by_role("button", name="Download the full text (version 2, v2").wait_for()
     label = main.get_by_role("button", name="Download the full text").inner_text()
     assert f"v2 {FILE_PAYLOAD}.pdf" in label  # the file name exactly as it was uploaded
@@ -68,7 +68,7 @@ def test_payloads_show_literally_and_pdfs_are_kept_as_versions(tmp_path, serve, 
 
     go_to(page, "Conflicts")
     main.get_by_text(f"ann {PAYLOAD}: include").wait_for()
-    assert "[link](http://x.test)" in main.inner_text()
+    assert "[link](http://x.test)" in main_area(page).inner_text()
     literal(page)
 
     go_to(page, "Extraction")
@@ -84,9 +84,9 @@ def test_tables_offer_no_csv_download_of_their_own(tmp_path, serve, new_page):
     page.goto(serve(db))
     sign_in(page, LEAD.name, PASSWORD, LEAD.role)
     go_to(page, "Records")
-    table = main_area(page).locator('[data-testid="stDataFrame"]').first
+    table = current_elements(page).locator('[data-testid="stDataFrame"]').first
     table.hover()
-    toolbar = main_area(page).locator('[data-testid="stElementToolbar"]').first
+    toolbar = current_elements(page).locator('[data-testid="stElementToolbar"]').first
     toolbar.wait_for()
     wait_idle(page)
     names = [
@@ -95,4 +95,4 @@ def test_tables_offer_no_csv_download_of_their_own(tmp_path, serve, new_page):
     assert names, "the table's toolbar did not show: the check would prove nothing"
     assert not [n for n in names if "download" in (n or "").lower()], names
     # Our own export is there instead (neutralised by review.exports).
-    main_area(page).get_by_role("button", name="Download all records (CSV)").wait_for()
+    current_elements(page).get_by_role("button", name="Download all records (CSV)").wait_for()
