@@ -1,5 +1,6 @@
-"""Streamlit entry point: `review app DB` (or `streamlit run app.py`) serves one review."""
+"""Streamlit entry point of a checkout (`streamlit run app.py`): runs review/ui/entry.py, the
+script `review app DB` serves from the installed package, so both serve the same app."""
 
-from review.ui.router import main
+import runpy
 
-main()
+runpy.run_module("review.ui.entry", run_name="__main__")

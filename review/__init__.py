@@ -19,6 +19,10 @@ Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), 
 as the store gives them), ``status`` (where a review stands), ``exports`` (CSV, RIS, XLSX),
 ``demo`` (the bundled demo review), ``workers`` (worker processes that end with their parent).
 
+Data read beside the code, shipped in the wheel as package data and read with importlib.resources
+(pyproject.toml's ``package-data``): ``demo_data`` (the demo review's records) and
+``store/migrations`` (the schema migrations: a link to the top-level ``db/``).
+
 Nothing is imported here: every ``import review.x`` runs this file first, so it stays empty.
 """
 

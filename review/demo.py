@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from review.records import AbstractSection, Record
 from review.store import open_store
 
-DEMO_CSV = Path(__file__).parent / "demo_data" / "Nagtegaal_2019.csv"
+# Package data (pyproject's package-data): read the same from a checkout and an installed wheel.
+DEMO_CSV: Traversable = files("review") / "demo_data" / "Nagtegaal_2019.csv"
 SHOWN_COLUMNS = ("record_id", "title", "abstract")  # the labels stay in the file, unseen
 
 
-def demo_records(path: Path = DEMO_CSV) -> list[tuple[str, Record]]:
+def demo_records(path: Traversable = DEMO_CSV) -> list[tuple[str, Record]]:
     pairs = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:  # csv's way
         for row in csv.DictReader(handle):
             kept = {k: row[k] for k in SHOWN_COLUMNS}
             buffer = io.StringIO()

@@ -55,10 +55,23 @@ def test_the_records_download_neutralises_csv_and_xlsx(tmp_path):
 
 def test_the_tables_own_csv_download_is_turned_off_for_the_app():
     """Streamlit reads .streamlit/config.toml beside the app's script (app.py), whatever the
-    working directory; the browser test checks that the toolbar has no download button."""
+    working directory; `review app` serves the installed package's entry, with no such folder
+    beside it, so it passes every one of those settings as a flag (flags also beat a user's own
+    config.toml; tests/test_wheel.py checks the served session). The browser test checks that the
+    toolbar has no download button."""
+    from review.cli.app import SERVER_OPTIONS, server_command
+
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["disableDataExport"] is True
     assert (ROOT / "app.py").exists()
+    settings = {
+        f"{section}.{key}": str(value).lower() if isinstance(value, bool) else str(value)
+        for section, table in config.items()
+        for key, value in table.items()
+    }
+    assert settings.items() <= SERVER_OPTIONS.items()
+    command = server_command("entry.py", "127.0.0.1", 8501)
+    assert command[command.index("--client.disableDataExport") + 1] == "true"
 
 
 def test_every_download_button_in_the_app_is_a_known_one():

@@ -43,7 +43,7 @@ INTERRUPTED = "Interrupted; run the same command again to continue."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="review")
+@click.version_option(package_name="rapid-review")  # the distribution's name
 @click.pass_context
 def cli(context: click.Context) -> None:
     """Rapid evidence review: harvest PubMed into a review database and keep it up to date."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import click
@@ -15,7 +16,29 @@ from review.errors import ReviewError
 from review.screening.reviewers import active_reviewers
 from review.store import open_store
 
-ENTRY = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit entry script
+# The script the server runs, inside the package: the same file from a checkout or a wheel (pip
+# installs a wheel as files, so this is a path Streamlit can open).
+ENTRY = files("review.ui") / "entry.py"
+# The server's settings, given as flags: flags override every config.toml (the user's, the working
+# folder's), and an installed package has no .streamlit/ beside its script. A checkout's
+# .streamlit/config.toml says the same for `streamlit run app.py` (tests/test_downloads.py).
+SERVER_OPTIONS = {
+    "server.headless": "true",
+    "browser.gatherUsageStats": "false",
+    "client.toolbarMode": "minimal",
+    # The tables' own CSV download and copy would hand out record text unneutralised; the pages
+    # offer review.exports' neutralised files instead.
+    "client.disableDataExport": "true",
+}
+
+
+def server_command(entry: str, host: str, port: int) -> list[str]:
+    """``streamlit run`` of the entry script with the app's settings."""
+    flags = [part for key, value in SERVER_OPTIONS.items() for part in (f"--{key}", value)]
+    return [
+        sys.executable, "-m", "streamlit", "run", entry, *flags,
+        "--server.address", host, "--server.port", str(port),
+    ]  # fmt: skip
 
 
 def is_loopback(host: str) -> bool:
@@ -44,11 +67,7 @@ def app_command(db: Path | None, host: str, port: int) -> None:
             f"--host) until accounts exist: add a lead first with "
             f"'review reviewer add {db} NAME --role lead', then reviewers."
         )
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ENTRY),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.address", host, "--server.port", str(port), "--client.toolbarMode", "minimal",
-    ]  # fmt: skip
+    command = server_command(str(ENTRY), host, port)
     click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
     # The server reads its settings itself (review/ui/state.py): it gets this environment, with
     # REVIEW_DB naming the review.

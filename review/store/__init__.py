@@ -13,6 +13,9 @@
 - ``extraction``: studies, the records that report them, their findings
 - ``flow``: the queries behind the PRISMA diagram
 - ``views``: the views for SQLite's own tools (db/009), described with sqlite-utils
+
+``migrations`` is no module but a link to the top-level ``db/``: a checkout reads db/ itself, and
+the wheel carries its files as package data (read with importlib.resources).
 """
 
 from __future__ import annotations

@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import stat
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -24,7 +27,11 @@ from review.errors import DatabaseError
 
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
+# db/ at the top of the repository, seen from inside the package: review/store/migrations is a
+# symbolic link to it, so a checkout (PYTHONPATH or editable install) reads db/ itself and a wheel
+# carries the files as package data (the build copies what the link points at).
+MIGRATIONS_DIR: Traversable = files("review.store") / "migrations"
+MIGRATION_NAME = re.compile(r"[0-9]{3}_.+\.sql")
 BUSY_TIMEOUT_MS = 30_000
 FILE_MODE = 0o600  # the review file (records, decisions, kept PDFs): its owner only
 DIR_MODE = 0o700
@@ -193,7 +200,18 @@ class BaseStore:
     # -- migrations -------------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
-        """Apply the numbered migrations in db/ that this file has not had yet, each atomically."""
+        """Apply the numbered migrations in db/ (``MIGRATIONS_DIR``) that this file has not had
+        yet, each atomically."""
+        try:
+            found = [f for f in MIGRATIONS_DIR.iterdir() if MIGRATION_NAME.fullmatch(f.name)]
+        except OSError:  # no folder there (a copy of the package that lost the link)
+            found = []
+        if not found:
+            raise DatabaseError(
+                f"No schema migrations in {MIGRATIONS_DIR}: the toolkit is installed without "
+                "its db/ files. What to do: reinstall it (pip install the wheel, or "
+                "bash scripts/setup in a checkout)."
+            )
         try:
             with self._lock:
                 self.conn.execute(
@@ -204,7 +222,7 @@ class BaseStore:
             raise _explain(self.path, exc) from exc
         done = {row["version"] for row in self.query("SELECT version FROM schema_migrations")}
         applied = []
-        for file in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        for file in sorted(found, key=lambda f: f.name):
             version = int(file.name[:3])
             if version in done:
                 continue

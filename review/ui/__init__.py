@@ -1,7 +1,9 @@
 """The browser app. The only package of the toolkit that imports streamlit; it calls the library.
 
-``app.py`` at the top of the repository runs ``router.main``. One module per page:
+``entry`` is the script Streamlit serves (``review app`` runs it from the installed package;
+``app.py`` at the top of a checkout runs it too); it runs ``router.main``. One module per page:
 
+- ``entry``: the script ``streamlit run`` serves
 - ``router``: the pages, one per stage of the review, and the navigation between them
 - ``state``: which review is served, its one shared store (``review_store``), who is signed in
 - ``signin``: sign in and out

@@ -1,4 +1,5 @@
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,25 @@ def test_migrations_are_applied_once_and_recorded(tmp_path):
     with open_store(path) as store:
         assert store.migrate() == []
         assert store.scalar("SELECT count(*) FROM schema_migrations") == len(expected)
+
+
+def test_the_migrations_the_package_reads_are_the_top_level_db_folder():
+    """review/store/migrations links to db/: a checkout reads db/ itself (no copy to keep in
+    step), and the wheel carries the files (tests/test_wheel.py)."""
+    root = Path(__file__).resolve().parents[2]
+    assert Path(str(MIGRATIONS_DIR)).resolve() == root / "db"
+    assert Path(str(MIGRATIONS_DIR)).is_symlink()
+
+
+def test_a_package_without_its_migrations_is_refused_not_left_empty(tmp_path, monkeypatch):
+    from review.store import base
+
+    empty = tmp_path / "migrations"
+    empty.mkdir()
+    for folder in (empty, tmp_path / "missing"):
+        monkeypatch.setattr(base, "MIGRATIONS_DIR", folder)
+        with pytest.raises(DatabaseError, match="No schema migrations in .*reinstall"):
+            open_store(tmp_path / "r.db")
 
 
 def test_batch_is_stored_once_linked_to_each_run_and_queued(tmp_path):
