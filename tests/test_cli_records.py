@@ -161,3 +161,36 @@ def test_progress_starts_a_stopping_sample_and_counts_it(tmp_path):
     review("decisions", "import", db, more)
     assert "Stopping sample: 3 of 60 screened, 0 relevant." in review("progress", db).stdout
     assert "Stopping sample ended" in review("progress", db, "--end-sample").stdout
+
+
+def test_decisions_from_asreview_and_rayyan_on_the_command_line(tmp_path):
+    db = tmp_path / "r.db"
+    review("import", db, *(DATA / n for n in ("embase.ris", "pubmed_result2.txt", "scopus.ris")),
+           "--no-dedupe")  # fmt: skip
+    for name in ("ann", "bob"):
+        subprocess.run(
+            [sys.executable, "-m", "review.cli", "reviewer", "add", str(db), name],
+            input="a-long-password\n", capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+    screening = Path(__file__).parent / "data" / "screening"
+    rayyan = screening / "rayyan_articles.csv"
+    refused = review("decisions", "import", db, rayyan, "--from", "rayyan", check=False)
+    assert refused.returncode == 2
+    assert "line 2: Ann Lee is not a reviewer of this review" in refused.stderr
+    names = ("--name", "Ann Lee=ann", "--name", "Bob Okafor=bob")
+    out = review("decisions", "import", db, rayyan, "--from", "rayyan", *names).stdout
+    assert out == (
+        f"{rayyan}: 7 decisions added, 0 already present skipped. 2 records without a label or "
+        "decision skipped.\n"
+    )
+    asreview = screening / "asreview_v2_export.csv"
+    out = review("decisions", "import", db, asreview, "--from", "asreview", "--reviewer", "ann")
+    # ann's Rayyan inclusion of record 9 is the same vote: skipped
+    assert f"{asreview}: 5 decisions added, 1 already present skipped." in out.stdout
+    full_text = review(
+        "decisions", "import", db, asreview, "--from", "asreview", "--stage", "full_text",
+        check=False,
+    )  # fmt: skip
+    assert full_text.returncode == 2 and "a full-text exclusion needs a reason" in full_text.stderr
+    wrong = review("decisions", "import", db, rayyan, "--name", "Ann Lee=ann", check=False)
+    assert wrong.returncode == 2 and "--name does not go with --from review" in wrong.stderr

@@ -6,6 +6,9 @@
 - ``reviewers``: accounts, roles, password hashes, sign-in (``active_reviewers``)
 - ``full_text``: the PDFs kept with the review, every upload a new version
 - ``transfer``: decisions in and out as CSV (``import_decisions``, ``export_decisions``)
+- ``sheet``: a decisions file read as rows with their lines (CSV, or an Excel workbook)
+- ``identify``: the record a line means, by record_id, PMID, DOI or original identifier
+- ``labels``: other tools' exports read as decisions (ASReview LAB's dataset, Rayyan's notes)
 
 Only the types are re-exported: ``review.permissions`` imports ``model``, which runs this file,
 and ``decisions``, ``reviewers``, ``full_text`` and ``transfer`` import ``review.permissions``,

@@ -120,11 +120,16 @@ def vote_is_final(store: Store, actor: Reviewer, record_id: int, stage: str) -> 
     reviewer, or a lead's resolution), so the actor may no longer change or undo it."""
     if not settings(store).dual:
         return False
-    state = current_state(store, stage)
     unit = store.duplicate_of().get(int(record_id), int(record_id))
-    if state.of(unit, actor.name) is None:
+    return is_final(current_state(store, stage), unit, actor.name)
+
+
+def is_final(state: StageState, unit: int, name: str) -> bool:
+    """vote_is_final on a stage's state already folded, for checking many votes at once (a
+    decisions file): the reviewer has a standing vote on the unit and so has someone else."""
+    if state.of(unit, name) is None:
         return False
-    return unit in state.resolved or state.others(unit, actor.name) > 0
+    return unit in state.resolved or state.others(unit, name) > 0
 
 
 def _refuse_final(store: Store, actor: Reviewer, record_id: int, stage: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from review.errors import AlreadyImported, ImportFileError, TargetChanged
 from review.imports.model import SOURCE_FIELDS, ImportedFile, SourceEvent
@@ -161,6 +161,24 @@ class ImportsMixin(BaseStore):
             )
             for r in self.query(sql + " ORDER BY id", params)
         ]
+
+    def records_with_original_ids(self, ids: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+        """Original identifier (as its file gave it) -> (record id, the file's name) for every
+        imported record that had it; the same identifier may come from several files."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        unique = sorted(set(ids) - {""})
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            for row in self.query(
+                "SELECT ri.original_id, ri.record_id, i.file_name FROM record_imports ri "
+                "JOIN imports i ON i.id = ri.import_id "
+                f"WHERE ri.original_id IN ({','.join('?' * len(chunk))}) ORDER BY ri.record_id",
+                chunk,
+            ):
+                found.setdefault(row["original_id"], []).append(
+                    (row["record_id"], row["file_name"])
+                )
+        return found
 
     def record_provenance(self) -> dict[int, dict[str, list[str]]]:
         """For every record: its sources (search names, import sources) and original ids."""

@@ -241,6 +241,50 @@ class RecordsMixin(BaseStore):
         )
         return record_from_row(rows[0]) if rows else None
 
+    # -- records named by another tool's file (decisions imports), many at once ---------------
+
+    def records_with_pmids(self, pmids: Iterable[str]) -> dict[str, list[int]]:
+        """PMID -> the ids of the records that have it (a record and its duplicates may share
+        one), for the PMIDs found; by the records_pmid index, 500 at a time."""
+        found: dict[str, list[int]] = {}
+        unique = sorted(set(pmids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            for row in self.query(
+                f"SELECT id, pmid FROM records WHERE pmid IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY id",
+                chunk,
+            ):
+                found.setdefault(row["pmid"], []).append(row["id"])
+        return found
+
+    def records_with_dois(self, dois: Iterable[str]) -> dict[str, list[int]]:
+        """DOI (lower case) -> the ids of the records that have it, compared without case as DOIs
+        are (10.1016/S0140-... is 10.1016/s0140-...). One pass over the records_doi index, which
+        holds every DOI with its record id: cheaper than a lower() lookup per DOI."""
+        wanted = {d.lower() for d in dois}
+        found: dict[str, list[int]] = {}
+        if not wanted:
+            return found
+        for row in self.query("SELECT id, doi FROM records WHERE doi IS NOT NULL ORDER BY id"):
+            doi = row["doi"].lower()
+            if doi in wanted:
+                found.setdefault(doi, []).append(row["id"])
+        return found
+
+    def record_titles(self, ids: Iterable[int]) -> dict[int, str]:
+        """Record id -> title, for the ids that are records (500 at a time)."""
+        found: dict[int, str] = {}
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                (r["id"], r["title"])
+                for r in self.query(f"SELECT id, title FROM records WHERE id IN ({marks})", chunk)
+            )
+        return found
+
     def count_records(self) -> int:
         return self.scalar("SELECT count(*) FROM records")
 

@@ -199,3 +199,23 @@ def test_decisions_csv_is_read_strictly(store, tmp_path, text, message):
     with pytest.raises(ImportFileError, match=message):
         import_decisions(store, write(tmp_path / "d.csv", text), LEAD)
     assert store.decision_rows() == []
+
+
+def test_a_long_file_refused_at_its_last_line_leaves_the_database_as_it_was(store, tmp_path):
+    """2,000 good lines and one that is not this reviewer's: nothing of the file is stored, and
+    the database is the same to the last row (its SQL dump compared whole)."""
+    from tests.screening.conftest import dump
+
+    store.add_records(
+        "t", [(str(i), Record(title=f"More {i}", raw=str(i))) for i in range(4, 2004)]
+    )
+    import_decisions(store, write(tmp_path / "first.csv", TWELVE), LEAD)
+    before = dump(store)
+    lines = "".join(f"{i},ann,ta,{'include' if i % 3 else 'exclude'}\n" for i in range(1, 2001))
+    path = write(
+        tmp_path / "long.csv", "record_id,reviewer,stage,decision\n" + lines + "5,bob,ta,maybe\n"
+    )
+    with pytest.raises(PermissionDenied, match=r"long.csv, line 2002: bob's decision"):
+        import_decisions(store, path, Reviewer("ann", "reviewer"))
+    assert dump(store) == before
+    assert import_decisions(store, path, LEAD).added == 2001  # a lead may import it all

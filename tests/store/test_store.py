@@ -187,3 +187,27 @@ def test_a_full_disk_fails_the_batch_whole_and_says_what_to_do(tmp_path):
         assert store.count_records() == 1
         assert len(store.pending_hits(run_id)) == 49
         assert store.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_records_are_found_many_at_once_by_pmid_doi_title_and_original_id(tmp_path):
+    from review.imports.load import import_file
+
+    with open_store(tmp_path / "r.db") as store:
+        import_file(store, Path(__file__).parent.parent / "data" / "imports" / "embase.ris")
+        store.add_records(
+            "other",
+            [
+                ("a", Record(title="Lancet", pmid="15368318", doi="10.1016/S0140-6736(20)30183-5",
+                             raw="a")),
+                ("b", Record(title="No ids", raw="b")),
+            ],
+        )  # fmt: skip
+        pmids = store.records_with_pmids(["15368318", "21218094", "1"])
+        assert pmids == {"15368318": [2, 7], "21218094": [5]}
+        # a DOI is found whatever its case, stored or asked
+        dois = store.records_with_dois(["10.1016/s0140-6736(20)30183-5", "10.1002/CNCR.20369"])
+        assert dois == {"10.1016/s0140-6736(20)30183-5": [7], "10.1002/cncr.20369": [2]}
+        assert store.records_with_dois([]) == {}
+        originals = store.records_with_original_ids(["L39097156", "L0", ""])
+        assert originals == {"L39097156": [(2, "embase.ris")]}
+        assert store.record_titles([7, 8, 99]) == {7: "Lancet", 8: "No ids"}
