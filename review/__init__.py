@@ -4,11 +4,12 @@ extraction, report), a library first; the ``review`` command and the browser app
 Packages:
 
 - ``pubmed``: harvest a PubMed search completely and keep it up to date (E-utilities)
-- ``imports``: read RIS, MEDLINE/nbib, PubMed XML, CSV and Web of Science export files
+- ``imports``: read RIS, MEDLINE/nbib, PubMed XML, CSV, Web of Science and BibTeX files
 - ``dedupe``: find records of the same publication, merge or queue them for a reviewer
 - ``screening``: reviewers, decisions as events, single or dual screening, conflicts
 - ``prioritise``: rank unscreened records, simulate the saving, the stopping test
 - ``extraction``: the protocol, studies and their extracted findings, the workbook
+- ``exports``: the records out as CSV, XLSX, RIS and BibTeX, with their screening
 - ``report``: the NICE-style overview (Word, HTML, Markdown) and the PRISMA diagram
 - ``store``: the review database (SQLite); the only package with SQL
 - ``cli``: the ``review`` command (click)
@@ -16,8 +17,8 @@ Packages:
 
 Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), ``permissions``
 (who may do what), ``config`` (settings from the environment), ``summary`` (the review's counts
-as the store gives them), ``status`` (where a review stands), ``exports`` (CSV, RIS, XLSX),
-``demo`` (the bundled demo review), ``workers`` (worker processes that end with their parent).
+as the store gives them), ``status`` (where a review stands), ``demo`` (the bundled demo review),
+``workers`` (worker processes that end with their parent).
 
 Data read beside the code, shipped in the wheel as package data and read with importlib.resources
 (pyproject.toml's ``package-data``): ``demo_data`` (the demo review's records) and

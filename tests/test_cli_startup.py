@@ -13,7 +13,7 @@ import pytest
 
 HEAVY = (
     "streamlit", "sklearn", "scipy", "pandas", "matplotlib", "docx", "openpyxl", "numpy",
-    "rapidfuzz", "Bio", "charset_normalizer",
+    "rapidfuzz", "Bio", "charset_normalizer", "bibtexparser", "pylatexenc",
 )  # fmt: skip
 
 RUN = """
@@ -36,7 +36,15 @@ def _loaded(*args: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["search", "--help"], ["report", "--help"], ["progress", "--help"]]
+    "args",
+    [
+        ["--help"],
+        ["search", "--help"],
+        ["report", "--help"],
+        ["progress", "--help"],
+        ["export", "--help"],
+        ["import", "--help"],
+    ],
 )
 def test_help_loads_no_heavy_library(args):
     assert _loaded(*args) == []

@@ -90,3 +90,15 @@ def test_every_download_button_in_the_app_is_a_known_one():
     }
     conflicts = (ROOT / "review" / "ui" / "conflicts.py").read_text(encoding="utf-8")
     assert "agreement_csv(stage, agreed)" in conflicts and "import csv" not in conflicts
+
+
+def test_the_records_download_is_blind_for_a_reviewer_under_dual_screening(tmp_path):
+    from tests.exports.review import ANN, LEAD, screened_review
+
+    with open_store(screened_review(tmp_path / "r.db")) as store:
+        mine = rows_of(export_bytes(store, "csv", ANN).decode("utf-8"))
+        lead = rows_of(export_bytes(store, "csv", LEAD).decode("utf-8"))
+    column = mine[0].index("title_abstract_votes")
+    assert [r[column] for r in mine[1:4]] == ["ann: include", "ann: include", "ann: include"]
+    assert lead[3][column] == "ann: include; bob: exclude (Wrong population)"
+    assert "bob" not in "".join("".join(r) for r in mine)

@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 
 from review.cli.duplicates import print_duplicates
-from review.cli.options import BY, DB, JSON, OUTPUT, QUIET
+from review.cli.options import BY, DB, JSON, OUTPUT, QUIET, by_option
+from review.exports.decisions import DECISION_FILTERS
 from review.imports import FORMATS
 from review.imports.load import import_file
 from review.imports.sources import read_strategy, searched_date
-from review.screening.model import STAGE_LABELS
+from review.screening.model import STAGE_LABELS, STAGES
+from review.screening.reviewers import acting
 from review.status import review_status
 from review.store import open_store
 from review.store.views import describe_views
@@ -103,7 +105,7 @@ def import_(
     db, files, source, platform, searched, strategy_file, limits, coverage, fmt, no_dedupe,
     quiet, as_json, by,
 ) -> None:  # fmt: skip
-    """Import exports of other databases: RIS, PubMed MEDLINE (.nbib), PubMed XML, CSV, WoS.
+    """Import exports of other databases: RIS, MEDLINE (.nbib), PubMed XML, CSV, WoS, BibTeX.
 
     Each file is stored whole or not at all; the same file imported twice is skipped. Each is
     the search it was: --source, --platform, --searched, --strategy and --limits say where,
@@ -142,15 +144,52 @@ def import_(
 
 @click.command("export")
 @DB
-@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "xlsx"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ris", "bibtex"]), required=True)
 @OUTPUT
-def export_command(db, fmt, output) -> None:
-    """Export every record, duplicates marked with duplicate_of, to CSV, RIS or XLSX."""
+@click.option(
+    "--stage",
+    type=click.Choice(STAGES),
+    default=None,
+    help="Only the records on this stage's list.",
+)
+@click.option(
+    "--decision",
+    type=click.Choice(DECISION_FILTERS),
+    default=None,
+    help="Only the records with this decision at --stage (undecided: votes still missing).",
+)
+@click.option("--primary-only", is_flag=True, help="Leave out the records marked duplicates.")
+@by_option(
+    "Who exports: under dual screening a reviewer who is not a lead gets their own votes only "
+    "(default: REVIEW_USER, else your login name)."
+)
+@QUIET
+@JSON
+def export_command(db, fmt, output, stage, decision, primary_only, by, quiet, as_json) -> None:
+    """Export the records to CSV, XLSX, RIS or BibTeX: duplicates marked (duplicate_of,
+    duplicate_group), each record's decision, reasons, notes and votes at each stage.
+
+    The included set of a stage for a reference manager:
+    --format ris --stage full_text --decision include --primary-only.
+    """
     from review.exports import export
 
     with open_store(db, create=False) as store:
-        count = export(store, output, fmt)
-    click.echo(f"{output}: {count:,} records.")
+        result = export(
+            store,
+            output,
+            fmt,
+            viewer=acting(store, by),
+            stage=stage,
+            decision=decision,
+            primary_only=primary_only,
+        )
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2))
+    elif not quiet:
+        click.echo(result.summary())
+    elif result.cut:
+        click.echo(result.summary().split("\n", 1)[1].strip(), err=True)
 
 
 @click.command()

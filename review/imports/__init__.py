@@ -1,5 +1,5 @@
-"""Read a bibliographic export file (RIS, MEDLINE/nbib, PubMed XML, CSV, Web of Science) into
-Records.
+"""Read a bibliographic export file (RIS, MEDLINE/nbib, PubMed XML, CSV, Web of Science,
+BibTeX) into Records.
 
 A whole file is read or nothing is: a file that is cut off, binary or of an unknown kind raises
 ImportFileError naming the file and the line, so a review never silently misses records. The
@@ -12,7 +12,8 @@ This module reads a file whole (``read_file``, ``detect_format``); the readers a
 - ``encoding``: a file's bytes decoded in the encoding it was written in
 - ``fields``: normalisers the readers share: names, years, DOIs, pages, identifiers
 - ``csvrows``: CSV rows read strictly, each with its line, for every CSV the review reads
-- ``ris``, ``medline``, ``pubmedxml``, ``csvfile``, ``wos``: one reader per format
+- ``ris``, ``medline``, ``pubmedxml``, ``csvfile``, ``wos``, ``bibtex``: one reader per format
+  (``bibtex`` loads bibtexparser only when a BibTeX file is read)
 - ``sources``: an imported file as the search it was (PRISMA-S): the database the file names
   (``file_source``), the details a lead records (``edit_source``), every source (``list_sources``)
 - ``load``: a file imported into a review whole, then checked for duplicates (``import_file``)
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from review.imports.bibtex import read_bibtex
 from review.imports.csvfile import has_title_column, header_columns, read_csv
 from review.imports.encoding import decode
 from review.imports.medline import read_nbib
@@ -36,13 +38,14 @@ from review.imports.wos import read_wos
 
 __all__ = ["FORMATS", "ImportedRecord", "ParsedFile", "detect_format", "read_file"]
 
-FORMATS = ("ris", "nbib", "pubmed-xml", "csv", "wos")
+FORMATS = ("ris", "nbib", "pubmed-xml", "csv", "wos", "bibtex")
 LABELS = {
     "ris": "RIS",
     "nbib": "PubMed MEDLINE text (nbib)",
     "pubmed-xml": "PubMed XML",
     "csv": "CSV",
     "wos": "Web of Science tagged text",
+    "bibtex": "BibTeX",
 }
 _EXTENSIONS = {
     ".ris": "ris",
@@ -52,11 +55,17 @@ _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "csv",
     ".ciw": "wos",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
 }
 _ADVICE = (
     "Export the references as RIS, PubMed MEDLINE/nbib, PubMed XML, Web of Science "
-    "tagged text or CSV with a title column, and import that file"
+    "tagged text, BibTeX or CSV with a title column, and import that file"
 )
+
+
+# An entry, a macro or a preamble at the start of a line: "@article{key,", "@String{jn = ...}"
+_BIBTEX_ENTRY = re.compile(r"(?im)^[ \t]*@[ \t]*[a-z]+[ \t]*[{(][^\n]*(?:,|=|[})])[ \t\r]*$")
 
 
 def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
@@ -84,7 +93,13 @@ def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
     if fmt == "pubmed-xml":
         records, notes = read_pubmed_xml(data, name)
     else:
-        reader = {"ris": read_ris, "nbib": read_nbib, "csv": read_csv, "wos": read_wos}[fmt]
+        reader = {
+            "ris": read_ris,
+            "nbib": read_nbib,
+            "csv": read_csv,
+            "wos": read_wos,
+            "bibtex": read_bibtex,
+        }[fmt]
         records, notes = reader(text, name)
     if not records:
         raise fail(name, f"no {LABELS[fmt]} records were found in this file", _ADVICE)
@@ -128,4 +143,6 @@ def _content_formats(text: str) -> list[str]:
         found.append("nbib")
     if not head.startswith("<") and has_title_column(header_columns(head)):
         found.append("csv")
+    if _BIBTEX_ENTRY.search(text):
+        found.append("bibtex")
     return found

@@ -96,6 +96,11 @@ def _is_initials(token: str) -> bool:
     return bool(letters) and len(letters) <= 4 and bool(_INITIALS.match(token.strip()))
 
 
+def is_group_name(name: str) -> bool:
+    """A name that reads as a group's ("The XYZ Trial Group", "World Health Organization")."""
+    return bool(_GROUP_WORDS.search(name))
+
+
 def parse_author(text: str) -> Author | None:
     """One author from the ways exports write names.
 

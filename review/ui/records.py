@@ -6,7 +6,7 @@ import streamlit as st
 
 from review.records import author_list
 from review.ui.downloads import records_download
-from review.ui.state import review_store
+from review.ui.state import me, review_store
 
 PAGE = 50
 
@@ -40,7 +40,7 @@ def page() -> None:
         hide_index=True,
         use_container_width=True,
     )
-    records_download(store)
+    records_download(store, me())
     choices = [r.id for r in rows]
     if not choices:
         return

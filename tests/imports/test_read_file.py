@@ -13,7 +13,7 @@ from tests.imports.samples import DATA, parsed, sample, text_of
 
 
 def test_public_api():
-    assert FORMATS == ("ris", "nbib", "pubmed-xml", "csv", "wos")
+    assert FORMATS == ("ris", "nbib", "pubmed-xml", "csv", "wos", "bibtex")
     result = parsed("example_basic.ris")
     assert isinstance(result, ParsedFile) and isinstance(result.records[0], ImportedRecord)
     assert result.path == str(DATA / "example_basic.ris")
@@ -30,6 +30,8 @@ def test_public_api():
         ("pubmed_result2.txt", "nbib"),
         ("embase.csv", "csv"),
         ("pubmed1.xml", "pubmed-xml"),
+        ("zotero_style.bib", "bibtex"),
+        ("jabref_style.bib", "bibtex"),
     ],
 )
 def test_detect_by_content(name, expected):
@@ -57,19 +59,25 @@ def test_content_wins_over_extension(tmp_path):
 
 def test_explicit_format(tmp_path):
     assert read_file(DATA / "example_basic.ris", format="ris").format == "ris"
-    with pytest.raises(ImportFileError, match="unknown import format 'bibtex'"):
+    with pytest.raises(ImportFileError, match="unknown import format 'endnote'"):
+        read_file(DATA / "example_basic.ris", format="endnote")
+    with pytest.raises(ImportFileError, match="no BibTeX records"):
         read_file(DATA / "example_basic.ris", format="bibtex")
     with pytest.raises(ImportFileError, match="no PubMed MEDLINE text"):
         read_file(DATA / "example_basic.ris", format="nbib")
 
 
 def test_unknown_format(tmp_path):
-    path = tmp_path / "refs.bib"
-    path.write_text("@article{key,\n  title={A title}\n}\n", encoding="utf-8")
+    path = tmp_path / "refs.enw"  # EndNote's tagged format: not one we read
+    path.write_text("%0 Journal Article\n%T A title\n%D 2020\n", encoding="utf-8")
     with pytest.raises(ImportFileError) as err:
         read_file(path)
-    assert "refs.bib" in str(err.value) and "line 1" in str(err.value)
+    assert "refs.enw" in str(err.value) and "line 1" in str(err.value)
     assert "not recognised" in str(err.value) and "RIS" in str(err.value)
+    assert "BibTeX" in str(err.value)
+    bib = tmp_path / "refs.bib"  # once refused; BibTeX is read now
+    bib.write_text("@article{key,\n  title={A title}\n}\n", encoding="utf-8")
+    assert read_file(bib).records[0].record.title == "A title"
 
 
 def test_encodings(tmp_path):

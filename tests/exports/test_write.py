@@ -1,4 +1,5 @@
-"""Exports: every record, duplicates marked, formulas neutralised, RIS that reads back."""
+"""Exports: every record, duplicates marked, formulas neutralised, RIS that reads back; the
+result says what was written and what was flagged."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from collections import namedtuple
 import pytest
 from openpyxl import load_workbook
 
-from review.exports import export, neutralise
+from review.errors import ReviewError
+from review.exports import ExportResult, export, export_bytes, neutralise
+from review.exports.tables import CutCell
 from review.records import AbstractSection, Author, Record
 from review.store import open_store
+from tests.exports.review import ANN, FT, screened_review
 
 Match = namedtuple("Match", "a b score verdict reasons")
 EVIL = '=HYPERLINK("http://evil.example","click")'
@@ -50,7 +54,7 @@ def db(tmp_path):
 
 def test_csv_marks_duplicates_and_neutralises_formulas(db, tmp_path):
     with open_store(db) as store:
-        assert export(store, tmp_path / "out.csv", "csv") == 3
+        assert export(store, tmp_path / "out.csv", "csv").records == 3
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [(r["record_id"], r["duplicate_of"]) for r in rows] == [("1", ""), ("2", "1"), ("3", "")]
     assert rows[0]["authors"] == "Smith, Jane; Lee, K"
@@ -99,3 +103,38 @@ def test_neutralise_leaves_ordinary_text_alone():
     assert neutralise("Cryoablation") == "Cryoablation"
     assert neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise("+1") == "'+1"
+
+
+def test_an_unknown_format_is_refused(db, tmp_path):
+    with open_store(db) as store, pytest.raises(ReviewError, match="use csv, xlsx, ris, bibtex"):
+        export(store, tmp_path / "out.txt", "txt")
+
+
+def test_a_folder_that_is_missing_is_named(db, tmp_path):
+    with open_store(db) as store, pytest.raises(ReviewError, match="Cannot write .*out.ris"):
+        export(store, tmp_path / "missing" / "out.ris", "ris")
+
+
+def test_the_result_says_what_was_kept_and_what_was_cut(tmp_path):
+    db = screened_review(tmp_path / "s.db")
+    with open_store(db) as store:
+        result = export(
+            store, tmp_path / "in.ris", "ris", stage=FT, decision="include", primary_only=True
+        )
+        blind = export(store, tmp_path / "ann.csv", "csv", viewer=ANN)
+    assert result.records == 1 and not result.blinded
+    assert result.summary() == (
+        f"{tmp_path / 'in.ris'}: 1 record (full-text include, primary records only)."
+    )
+    assert blind.blinded and "your own votes and leads' resolutions only" in blind.summary()
+    cut = ExportResult("x.xlsx", "xlsx", 2, cut=(CutCell(4, "abstract", 40_000),))
+    assert "1 cell(s) longer than Excel's 32,767 characters" in cut.summary()
+    assert "record 4 abstract (40,000)" in cut.summary()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ris", "bibtex"])
+def test_export_bytes_gives_each_format(db, fmt):
+    with open_store(db) as store:
+        data = export_bytes(store, fmt)
+    starts = {"csv": b"record_id,", "xlsx": b"PK", "ris": b"TY  - ", "bibtex": b"% Encoding"}
+    assert data.startswith(starts[fmt])
