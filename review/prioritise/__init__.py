@@ -2,6 +2,7 @@
 
 - ``ranker``: the model trained on the decisions so far (``Ranker``; scikit-learn)
 - ``live``: the Screen page's ranking, computed in a worker process (``latest_ranking``)
+- ``question``: before the first include, records most like the review question first (BM25)
 - ``order``: the order the Screen page offers records in, and why (``screening_order``)
 - ``stopping``: the statistical stopping test with a stated recall (``advise``)
 - ``progress``: how far screening has gone, the stopping sample (``screening_progress``)
