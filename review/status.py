@@ -70,6 +70,11 @@ class Status:
             ("Records screened (title/abstract)", c.records_screened),
             ("Records excluded (title/abstract)", c.records_excluded),
             ("Waiting for title/abstract screening", c.awaiting_screening),
+            *(
+                [("Not screened: screening stopped (automation tools)", c.removed_by_automation)]
+                if c.removed_by_automation
+                else []
+            ),
             ("Reports sought for retrieval", c.reports_sought),
             ("Reports not retrieved", c.reports_not_retrieved),
             ("Reports assessed (full text)", c.reports_assessed),

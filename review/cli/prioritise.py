@@ -28,6 +28,7 @@ from review.store import open_store
 def progress_command(db, recall, confidence, start_sample, end_sample, by, as_json) -> None:
     """How far title/abstract screening has gone, and whether it is safe to stop."""
     # the ranking's libraries (scikit-learn) load when the command runs, not for `review --help`
+    from review.prioritise.certificate import stopping_certificate
     from review.prioritise.progress import (
         end_stopping_sample,
         screening_progress,
@@ -42,8 +43,9 @@ def progress_command(db, recall, confidence, start_sample, end_sample, by, as_js
             end_stopping_sample(store, acting(store, by))
             click.echo("Stopping sample ended; back to prioritised screening.")
         found = screening_progress(store, None, recall_target=recall, confidence=confidence)
+        certificate = stopping_certificate(store, recall_target=recall, confidence=confidence)
     if as_json:
-        click.echo(json.dumps(asdict(found), indent=2))
+        click.echo(json.dumps({**asdict(found), "certificate": asdict(certificate)}, indent=2))
         return
     a = found.advice
     click.echo(
@@ -59,6 +61,9 @@ def progress_command(db, recall, confidence, start_sample, end_sample, by, as_js
     click.echo(f"  Method: {a.method}")
     for assumption in a.assumptions:
         click.echo(f"  Assumes: {assumption}")
+    click.echo(f"Stopping certificate ({certificate.status}, as the report words it):")
+    for line in certificate.text:
+        click.echo(f"  {line}")
 
 
 @click.command()

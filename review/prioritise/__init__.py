@@ -2,9 +2,11 @@
 
 - ``ranker``: the model trained on the decisions so far (``Ranker``; scikit-learn)
 - ``live``: the Screen page's ranking, computed in a worker process (``latest_ranking``)
+- ``question``: before the first include, records most like the review question first (BM25)
 - ``order``: the order the Screen page offers records in, and why (``screening_order``)
 - ``stopping``: the statistical stopping test with a stated recall (``advise``)
 - ``progress``: how far screening has gone, the stopping sample (``screening_progress``)
+- ``certificate``: how screening ended, for the report and PRISMA (``stopping_certificate``)
 - ``simulation``: replay a labelled review to measure the saving (``simulate``, ``metrics``)
 """
 
@@ -14,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from review.prioritise.certificate import StoppingCertificate, stopping_certificate
     from review.prioritise.live import Ranking, latest_ranking
     from review.prioritise.order import Order, screening_order
     from review.prioritise.progress import ScreeningProgress, screening_progress
@@ -29,6 +32,7 @@ _EXPORTS = {
     "Ranking": "review.prioritise.live",
     "ScreeningProgress": "review.prioritise.progress",
     "StoppingAdvice": "review.prioritise.stopping",
+    "StoppingCertificate": "review.prioritise.certificate",
     "advise": "review.prioritise.stopping",
     "latest_ranking": "review.prioritise.live",
     "metrics": "review.prioritise.simulation",
@@ -37,6 +41,7 @@ _EXPORTS = {
     "screening_order": "review.prioritise.order",
     "screening_progress": "review.prioritise.progress",
     "simulate": "review.prioritise.simulation",
+    "stopping_certificate": "review.prioritise.certificate",
 }
 __all__ = [
     "Order",
@@ -44,6 +49,7 @@ __all__ = [
     "Ranking",
     "ScreeningProgress",
     "StoppingAdvice",
+    "StoppingCertificate",
     "advise",
     "latest_ranking",
     "metrics",
@@ -52,6 +58,7 @@ __all__ = [
     "screening_order",
     "screening_progress",
     "simulate",
+    "stopping_certificate",
 ]
 
 

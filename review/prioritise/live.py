@@ -7,6 +7,10 @@ between retrains. The page asks for the newest finished ranking and gets it at o
 retrain for newer decisions is under way it keeps using the previous one (or import order before
 the first), and the next page view after the retrain finishes uses the new order.
 
+Before the model has an include (and an exclude) to learn from, the worker orders the records by
+their BM25 similarity to the review question, criteria and include terms
+(review.prioritise.question), or keeps import order when the protocol says nothing.
+
 Under dual screening each reviewer who is not a lead has a ranking of their own, trained on their
 own decisions and the leads' resolutions only (nothing another reviewer voted reaches their order
 or its explanation); a lead's ranking, and everyone's under single screening, learns from the
@@ -28,6 +32,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from review.prioritise.question import (
+    QuestionQuery,
+    matched_terms,
+    protocol_query,
+    question_order,
+)
 from review.prioritise.ranker import Ranker, record_text
 from review.screening.decisions import stage_view
 from review.screening.model import Reviewer
@@ -50,10 +60,12 @@ class Ranking:
     order: tuple[int, ...]  # unlabelled records (group primaries), most likely relevant first
     labelled: int
     relevant: int
-    cold: bool  # no model yet (needs an include and an exclude): import order
+    cold: bool  # no model yet (needs an include and an exclude): the question, or import order
     seconds: float  # the retrain, in the worker
     probabilities: dict[int, float] = field(default_factory=dict)  # of the first TOP
+    # the model's top terms, or (basis "question") the question's words a record contains
     terms: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    basis: str = "model"  # "model", "question" (BM25 before the model) or "import"
 
 
 def training_labels(store: Store, viewer: Reviewer | None) -> dict[int, int]:
@@ -118,7 +130,13 @@ def latest_ranking(store: Store, viewer: Reviewer | None, *, wait: float = 0.0) 
     labels = training_labels(store, viewer)
     blinded = stage_view(store, viewer, STAGE).blinded
     whose = (path, viewer.name if blinded and viewer is not None else "")
-    key = (store.groups_signature(), store.queue_signature(), hash(frozenset(labels.items())))
+    query = protocol_query(store)
+    key = (
+        store.groups_signature(),
+        store.queue_signature(),
+        hash(frozenset(labels.items())),
+        (query.match, query.avoid_match),
+    )
     deadline = time.monotonic() + wait
     while True:
         with _lock:
@@ -128,7 +146,7 @@ def latest_ranking(store: Store, viewer: Reviewer | None, *, wait: float = 0.0) 
             running = _running.get(whose)
             started = running is None and _failed.get(whose) != key
             if started:
-                running = _running[whose] = (key, _submit(path, units, labels, key))
+                running = _running[whose] = (key, _submit(path, units, labels, key, query))
         if started and running is not None:  # outside the lock: a done future calls back at once
             running[1].add_done_callback(partial(_finished, whose, key))
         left = deadline - time.monotonic()
@@ -170,10 +188,21 @@ def forget(store: Store) -> None:
 _features: dict[str, tuple[tuple[int, ...], Ranker, dict[int, int]]] = {}
 
 
-def _rank(path: str, units: tuple[int, ...], labels: dict[int, int], key: tuple) -> Ranking:
+def _rank(
+    path: str,
+    units: tuple[int, ...],
+    labels: dict[int, int],
+    key: tuple,
+    query: QuestionQuery | None = None,
+) -> Ranking:
     from review.store import open_store  # in the worker process only
 
     started = time.perf_counter()
+    members = set(units)
+    known = {u: y for u, y in labels.items() if u in members}
+    relevant = sum(known.values())
+    if (relevant == 0 or relevant == len(known)) and query is not None and not query.empty:
+        return _by_question(path, units, known, key, query, started)
     cached = _features.get(path)
     if cached is None or cached[0] != units:
         with open_store(path, create=False) as store:
@@ -202,4 +231,33 @@ def _rank(path: str, units: tuple[int, ...], labels: dict[int, int], key: tuple)
         seconds=time.perf_counter() - started,
         probabilities=probabilities,
         terms=terms,
+        basis="import" if cold else "model",
+    )
+
+
+def _by_question(
+    path: str,
+    units: tuple[int, ...],
+    labels: dict[int, int],
+    key: tuple,
+    query: QuestionQuery,
+    started: float,
+) -> Ranking:
+    """The cold start's order: BM25 similarity to the question (no features are built: the
+    first order comes in well under a second even for a large review)."""
+    from review.store import open_store
+
+    with open_store(path, create=False) as store:
+        order = question_order(store, units, set(labels), query)
+        records = store.records_by_id(order[:TOP])
+    terms = {u: matched_terms(record_text(records[u]), query) for u in order[:TOP] if u in records}
+    return Ranking(
+        key=key,
+        order=order,
+        labelled=len(labels),
+        relevant=sum(labels.values()),
+        cold=True,
+        seconds=time.perf_counter() - started,
+        terms={u: t for u, t in terms.items() if t},
+        basis="question",
     )

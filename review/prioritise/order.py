@@ -2,11 +2,13 @@
 
 A stopping sample, once a lead has started one, fixes the order for everyone (the test needs
 every record of the sample screened in its random order). Otherwise the reviewer chooses: most
-likely relevant first (the newest ranking of review.prioritise.live, import order until the
-model has an include and an exclude to learn from), a random order that is the same for that
-reviewer every time, or import order. Under dual screening a reviewer who is not a lead gets a
-ranking trained on their own decisions and leads' resolutions only; the random order depends on
-the review and the reviewer's name; nothing here reads another reviewer's votes.
+likely relevant first (the newest ranking of review.prioritise.live: until the model has an
+include and an exclude to learn from, the records most like the review question first, or import
+order when the protocol gives no question, criteria or include terms), a random order that is
+the same for that reviewer every time, or import order. Under dual screening a reviewer who is
+not a lead gets a ranking trained on their own decisions and leads' resolutions only (the
+question's order lasts until their own first include); the random order depends on the review
+and the reviewer's name; nothing here reads another reviewer's votes.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Order:
     ids: tuple[int, ...] | None
     about: str
     ranking: Ranking | None = None
-    kind: str = "import"  # what the order is: "sample", "ranked", "random" or "import"
+    kind: str = "import"  # "sample", "ranked", "question", "random" or "import"
 
 
 def order_is_fixed(store: Store) -> bool:
@@ -76,6 +78,15 @@ def screening_order(
     if ranking is None:
         return Order(
             None, "Ranking is being prepared; records in the order they arrived meanwhile."
+        )
+    if ranking.basis == "question":
+        until = "the first include" if not ranking.relevant else "there is an exclude to learn from"
+        return Order(
+            ranking.order,
+            "Ranked by similarity to the review question, criteria and include terms (BM25) "
+            f"until {until}; then a model trained on the decisions takes over.",
+            ranking,
+            kind="question",
         )
     if ranking.cold:
         return Order(

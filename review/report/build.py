@@ -22,6 +22,7 @@ from review.extraction.model import (
 )
 from review.extraction.protocol import current_protocol
 from review.extraction.studies import appendix_studies, key_studies, list_studies
+from review.prioritise.certificate import stopping_certificate
 from review.report.flow import review_counts
 from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
@@ -83,6 +84,7 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
         written=tuple((f.name, getattr(p.sections, f.name)) for f in fields(Sections)),
         references=tuple(c for cites in papers for c in cites),
         searched=searched,
+        screening_stop=stopping_certificate(store).text,
     )
 
 

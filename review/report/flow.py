@@ -34,9 +34,12 @@ class Flow:
     sources: tuple[tuple[str, int], ...]  # (source, records it found), duplicates included
     records_identified: int
     duplicates_removed: int  # identified minus the records screened as units
+    # left unscreened when screening stopped on the stopping test (review.prioritise.certificate):
+    # PRISMA 2020's "records marked as ineligible by automation tools", removed before screening
+    removed_by_automation: int
     records_screened: int  # title/abstract decided: include, exclude or maybe
     records_excluded: int
-    awaiting_screening: int  # title/abstract undecided, or a conflict not yet resolved
+    awaiting_screening: int  # title/abstract undecided (and not stopped), or a conflict
     reports_sought: int  # title/abstract include or maybe
     reports_not_retrieved: int  # full text excluded as NOT_RETRIEVED
     reports_assessed: int  # full text included, or excluded for another reason
@@ -73,7 +76,10 @@ def prisma_counts(
     units = stage_units(store, "title_abstract", dual)
     to_full_text = set(stage_units(store, "full_text", dual))
     first, full = current_state(store, "title_abstract"), current_state(store, "full_text")
-    whole = _flow(store.flow_sources(), units, to_full_text, first, full, dual)
+    from review.prioritise.certificate import left_by_stopping
+
+    stopped = left_by_stopping(store)
+    whole = _flow(store.flow_sources(), units, to_full_text, first, full, dual, stopped)
     included = {u for u in to_full_text if full.final(u, dual) == "include"}
 
     boundary, new = store.first_update_record(), None
@@ -82,7 +88,7 @@ def prisma_counts(
         earliest = store.group_first_records()
         previous = {u for u in units if earliest.get(u, u) < boundary}
         fresh = [u for u in units if u not in previous]
-        new = _flow(store.flow_sources(boundary), fresh, to_full_text, first, full, dual)
+        new = _flow(store.flow_sources(boundary), fresh, to_full_text, first, full, dual, stopped)
 
     reports, previous_reports = whole.reports_included, len(included & previous)
     studies = reports if studies_included is None else studies_included
@@ -114,12 +120,19 @@ def prisma_counts(
 
 
 def _flow(
-    rows: list[FlowSource], units, to_full_text, first: StageState, full: StageState, dual
+    rows: list[FlowSource],
+    units,
+    to_full_text,
+    first: StageState,
+    full: StageState,
+    dual,
+    stopped: set[int],
 ) -> Flow:
     sources = tuple((source.label, source.n) for source in rows)
     identified = sum(n for _, n in sources)
     finals = Counter(first.final(u, dual) for u in units)
     screened = sum(finals[d] for d in DECISIONS)
+    automation = sum(1 for u in units if u in stopped)
     sought = [u for u in units if u in to_full_text]
     reasons: Counter[str] = Counter()
     not_retrieved = included = 0
@@ -138,9 +151,10 @@ def _flow(
         sources=sources,
         records_identified=identified,
         duplicates_removed=identified - len(units),
+        removed_by_automation=automation,
         records_screened=screened,
         records_excluded=finals["exclude"],
-        awaiting_screening=len(units) - screened,
+        awaiting_screening=len(units) - screened - automation,
         reports_sought=len(sought),
         reports_not_retrieved=not_retrieved,
         reports_assessed=assessed,

@@ -21,6 +21,7 @@ from review.report.model import (
     Table,
 )
 
+SCREENING_STOP = "Screening prioritisation and stopping (automation tools, PRISMA 2020 item 8)"
 UNWRITTEN = "This section has not been written yet (the lead writes it on the Protocol page)."
 
 
@@ -63,6 +64,9 @@ def blocks(r: Report) -> tuple[Block, ...]:
     out += _written(r, "anecdotal_events", 2)
     out += [Heading(1, "The evidence assessed"), Heading(2, "Rapid review of literature")]
     out += [Paragraph(line) for line in r.method]
+    if r.screening_stop:
+        out.append(Heading(3, SCREENING_STOP))
+        out += [Paragraph(line) for line in r.screening_stop]
     out += [r.criteria, Paragraph(r.evidence_base), Heading(2, "Study selection")]
     out.append(Image(r.prisma_png, "PRISMA 2020 flow diagram of study selection"))
     out.append(Heading(1, "Summary of key evidence", new_page=True))

@@ -93,6 +93,9 @@ class Report:
     references: tuple[str, ...] = ()  # numbered from 1: the key studies' papers in their order
     author: str = ""  # who exported it (the lead), for the file's properties
     searched: tuple[SearchedSource, ...] = ()  # per source, for the PRISMA-S appendix
+    # how title/abstract screening ended: the stopping certificate, or that a person screened
+    # every record (review.prioritise.certificate), paragraph by paragraph
+    screening_stop: tuple[str, ...] = ()
 
 
 # -- blocks: the report laid out, what every writer maps ------------------------------------------

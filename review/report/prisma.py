@@ -97,6 +97,11 @@ def _box(lines: list[_Line], width: float, fill: str = WHITE, centre: bool = Fal
     return shape
 
 
+# PRISMA 2020's own words: here, the records left unscreened when the stopping test let
+# prioritised screening stop (review.prioritise.certificate)
+AUTOMATION = "Records marked as ineligible by automation tools"
+
+
 def _flow_boxes(flow: Flow) -> list[tuple[_Shape, _Shape | None]]:
     side = [_Line(name, n, item=True) for name, n in flow.sources]
     if len(flow.sources) > 1:
@@ -116,6 +121,11 @@ def _flow_boxes(flow: Flow) -> list[tuple[_Shape, _Shape | None]]:
                 [
                     _Line("Records removed before screening:"),
                     _Line("Duplicate records removed", flow.duplicates_removed, item=True),
+                    *(
+                        [_Line(AUTOMATION, flow.removed_by_automation, item=True)]
+                        if flow.removed_by_automation
+                        else []
+                    ),
                 ],
                 SIDE_W,
             ),

@@ -48,10 +48,13 @@ def choose_order() -> Order:
 
 
 def why_ranked(record_id: int, ranking: Ranking | None) -> None:
-    """The record's top terms, when the ranked order put it near the top. Always one element, so
+    """The record's top terms, when the ranked order put it near the top (before the first
+    include, the question's words it contains). Always one element, so
     the buttons below keep their place in the page between reruns."""
     text = " "
-    if ranking is not None and record_id in ranking.terms:
+    if ranking is not None and ranking.basis == "question" and record_id in ranking.terms:
+        text = "Matches the review question: " + ", ".join(ranking.terms[record_id])
+    elif ranking is not None and record_id in ranking.terms:
         terms = ", ".join(ranking.terms[record_id]) or "no single term stands out"
         chance = ranking.probabilities.get(record_id)
         text = f"Ranked high for: {terms}" + (

@@ -80,3 +80,24 @@ def test_stopping_panel_and_sample(review_db):
     assert sample is not None and sample.pool == 60
     assert at.session_state["screen_current_title_abstract"] == sample.records[0]
     assert "Stopping sample" in _captions(at)
+
+
+def test_before_the_first_include_the_page_ranks_by_the_question_and_says_so(review_db):
+    from review.screening.decisions import save_settings
+    from review.screening.model import Settings
+
+    with open_store(review_db) as store:
+        save_settings(
+            store, Settings(question="Knee replacement outcomes?"), Reviewer("lee", "lead")
+        )
+        ranking = latest_ranking(store, None, wait=120)
+    assert ranking is not None and ranking.basis == "question"
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    assert not at.exception
+    shown = at.session_state["screen_current_title_abstract"]
+    with open_store(review_db) as store:
+        assert "knee" in store.record(shown).title  # not record 1, the first to arrive
+    captions = _captions(at)
+    assert "Ranked by similarity to the review question" in captions
+    assert "until the first include" in captions
+    assert "Matches the review question: knee, replacement, outcomes" in captions
