@@ -17,7 +17,8 @@ Packages:
 Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), ``permissions``
 (who may do what), ``config`` (settings from the environment), ``summary`` (the review's counts
 as the store gives them), ``status`` (where a review stands), ``exports`` (CSV, RIS, XLSX),
-``demo`` (the bundled demo review), ``workers`` (worker processes that end with their parent).
+``demo`` (the bundled demo review), ``workers`` (worker processes that end with their parent),
+``progress`` (how far a long step has gone, told to a callback the edges pass).
 
 Nothing is imported here: every ``import review.x`` runs this file first, so it stays empty.
 """
