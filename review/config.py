@@ -18,6 +18,7 @@ from review.errors import ConfigError
 
 NCBI_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 FALLBACK_USER = "owner"  # who acts when no login name can be found
+PROGRESS_DELAY = 2.0  # seconds a terminal stays silent before the command draws a step's bar
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Config:
     eutils_backoff: float | None  # REVIEW_EUTILS_BACKOFF
     parse_processes: int | None  # REVIEW_PARSE_PROCESSES (None: chosen by harvest size)
     rate_dir: Path  # REVIEW_RATE_DIR, else $XDG_CACHE_HOME/review/ratelimit
+    progress_delay: float = PROGRESS_DELAY  # REVIEW_PROGRESS_DELAY: silence before a bar shows
 
 
 def read_config(environ: Mapping[str, str] | None = None) -> Config:
@@ -56,6 +58,7 @@ def read_config(environ: Mapping[str, str] | None = None) -> Config:
         eutils_backoff=_number(env, "REVIEW_EUTILS_BACKOFF", float),
         parse_processes=_number(env, "REVIEW_PARSE_PROCESSES", int),
         rate_dir=Path(env.get("REVIEW_RATE_DIR") or Path(cache) / "review" / "ratelimit"),
+        progress_delay=_delay(env),
     )
 
 
@@ -67,6 +70,12 @@ def _number(env: Mapping[str, str], name: str, kind: type):
         return kind(text)
     except ValueError:
         raise ConfigError(f"{name}={text!r} is not a number.") from None
+
+
+def _delay(env: Mapping[str, str]) -> float:
+    """REVIEW_PROGRESS_DELAY in seconds (0: draw every step at once)."""
+    delay = _number(env, "REVIEW_PROGRESS_DELAY", float)
+    return PROGRESS_DELAY if delay is None else max(0.0, delay)
 
 
 def _user(env: Mapping[str, str]) -> str:

@@ -15,7 +15,16 @@ if TYPE_CHECKING:
 
 
 class ReviewError(Exception):
-    """Base class: anything the user should see as a plain message rather than a traceback."""
+    """Base class: anything the user should see as a plain message rather than a traceback.
+
+    ``path`` and ``line`` name the file (and line) the message is about, when it is about one,
+    so that a program reading ``review --json``'s error object need not parse the message.
+    """
+
+    def __init__(self, *args: object, path: str | Path | None = None, line: int | None = None):
+        super().__init__(*args)
+        self.path = None if path is None else str(path)
+        self.line = line
 
 
 class DatabaseError(ReviewError):
@@ -86,5 +95,6 @@ def writing(path: str | Path, error: type[ReviewError] = ReviewError) -> Iterato
     except OSError as exc:
         raise error(
             f"Cannot write {path}: {exc.strerror or exc}. Check that its folder exists and that "
-            "you may write there."
+            "you may write there.",
+            path=path,
         ) from exc

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.options import settings
+from review.cli.options import JSON, echo_json, settings
 from review.demo import ensure_demo
 from review.errors import ReviewError
 from review.screening.reviewers import active_reviewers
@@ -55,7 +55,8 @@ def is_loopback(host: str) -> bool:
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8501, show_default=True)
-def app_command(db: Path | None, host: str, port: int) -> None:
+@JSON
+def app_command(db: Path | None, host: str, port: int, as_json: bool) -> None:
     """Open the review in the browser app (the bundled demo review when DB is not given)."""
     db = db or ensure_demo(settings().demo_db)
     with open_store(db) as store:  # create or migrate before the app's threads start
@@ -68,7 +69,12 @@ def app_command(db: Path | None, host: str, port: int) -> None:
             f"'review reviewer add {db} NAME --role lead', then reviewers."
         )
     command = server_command(str(ENTRY), host, port)
-    click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
+    if as_json:  # before the server starts: a script learns where to find it
+        echo_json({"db": str(db), "url": f"http://{host}:{port}/"})
+        sys.stdout.flush()
+        os.dup2(2, 1)  # the server's own lines go to stderr; stdout ends with the JSON
+    else:
+        click.echo(f"Serving {db} on http://{host}:{port}/", err=True)
     # The server reads its settings itself (review/ui/state.py): it gets this environment, with
     # REVIEW_DB naming the review.
     env = {**os.environ, "REVIEW_DB": str(db.resolve())}

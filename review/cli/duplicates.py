@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from review.cli.options import DB, JSON, QUIET, by_option
+from review.cli.bars import drawn
+from review.cli.options import DB, JSON, QUIET, by_option, echo_json
 from review.screening.reviewers import acting
 from review.store import open_store
 
@@ -35,8 +36,9 @@ def dedupe_command(db, everything, by, quiet, as_json) -> None:
     """Find duplicate records: merge the sure ones, queue the uncertain ones for a reviewer."""
     from review.dedupe.run import dedupe  # numpy and rapidfuzz load when a command needs them
 
-    with open_store(db, create=False) as store:
-        result = dedupe(store, actor=acting(store, by).name, everything=everything)
+    with open_store(db, create=False) as store, drawn(quiet or as_json) as progress:
+        actor = acting(store, by).name
+        result = dedupe(store, actor=actor, everything=everything, progress=progress)
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2))
     elif not quiet:
@@ -70,7 +72,10 @@ def duplicates_command(db, merge, keep_apart, undo, show_all, by, as_json) -> No
                 actor = acting(store, by)
                 a, b = pair
                 decide_pair(store, actor, a, b, action)
-                click.echo(f"Records {pair[0]} and {pair[1]}: {done} by {actor.name}.")
+                if as_json:
+                    echo_json({"a": a, "b": b, "action": action, "by": actor.name})
+                else:
+                    click.echo(f"Records {a} and {b}: {done} by {actor.name}.")
                 return
         pairs = [vars(p) for p in store.pairs(None if show_all else "pending")]
         records = dict(store.records_for_matching({p[k] for p in pairs for k in ("a", "b")}))

@@ -5,12 +5,13 @@ them."""
 from __future__ import annotations
 
 import json
+import tomllib
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from review.cli.options import BY, DB, OUTPUT
+from review.cli.options import BY, DB, JSON, OUTPUT, echo_json
 from review.extraction.columns import KINDS
 from review.extraction.protocol import read_protocol_file, review_toml, save_protocol
 from review.extraction.sheet_export import export_extraction, write_extraction_csv
@@ -24,15 +25,26 @@ from review.store import open_store
 @DB
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @BY
-def protocol_command(db: Path, file: Path | None, by: str) -> None:
+@JSON
+def protocol_command(db: Path, file: Path | None, by: str, as_json: bool) -> None:
     """Replace the review protocol (and the screening settings its [screening] table gives)
-    with FILE.toml, or print the review's protocol and screening settings as TOML."""
+    with FILE.toml, or print the review's protocol and screening settings as TOML (or, with
+    --json, the same settings as JSON)."""
     with open_store(db, create=False) as store:
         if file is None:
-            click.echo(review_toml(store), nl=False)
+            text = review_toml(store)
+            if as_json:
+                echo_json(tomllib.loads(text))
+            else:
+                click.echo(text, nl=False)
             return
         new, screening = read_protocol_file(file)
         save_protocol(store, new, acting(store, by), screening=screening)
+    if as_json:
+        mode = screening.mode if screening is not None else None
+        echo_json({"db": str(db), "file": str(file), "efficacy": len(new.efficacy),
+                   "safety": len(new.safety), "screening": mode or None})  # fmt: skip
+        return
     set_up = ""
     if screening is not None and screening.mode:
         set_up = f" Screening: {screening.mode}."
@@ -50,7 +62,7 @@ def protocol_command(db: Path, file: Path | None, by: str) -> None:
               "record cited for the study.")  # fmt: skip
 @click.argument("records", nargs=-1, type=int)
 @BY
-@click.option("--json", "as_json", is_flag=True, help="Print the studies as JSON.")
+@JSON
 def studies_command(db, sync, link_to, main_record, records, by, as_json) -> None:
     """List the studies (id, label, role, records); --sync adds studies for newly included
     records; --link STUDY RECORD... puts a trial's follow-up papers into the trial's study."""
@@ -90,7 +102,8 @@ def extraction_group() -> None:
 @DB
 @OUTPUT
 @click.option("--kind", type=click.Choice(KINDS), help="For CSV: the table to write.")
-def extraction_export(db: Path, output: Path, kind: str | None) -> None:
+@JSON
+def extraction_export(db: Path, output: Path, kind: str | None, as_json: bool) -> None:
     """Write the extraction workbook (.xlsx: the template and the current data), or one table
     as CSV (--kind efficacy, safety or studies)."""
     suffix = output.suffix.lower()
@@ -105,9 +118,16 @@ def extraction_export(db: Path, output: Path, kind: str | None) -> None:
     with open_store(db, create=False) as store:
         if kind is not None:
             count = write_extraction_csv(store, output, kind)
-            click.echo(f"{output}: {count} rows of {kind}.")
+            if as_json:
+                echo_json({"path": str(output), "kind": kind, "rows": count})
+            else:
+                click.echo(f"{output}: {count} rows of {kind}.")
             return
         done = export_extraction(store, output)
+    if as_json:
+        echo_json({"path": str(output), "studies": done.studies, "efficacy": done.efficacy,
+                   "safety": done.safety})  # fmt: skip
+        return
     click.echo(
         f"{output}: {done.studies} studies, {done.efficacy} efficacy results, {done.safety} "
         "safety results."
@@ -118,11 +138,16 @@ def extraction_export(db: Path, output: Path, kind: str | None) -> None:
 @DB
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @BY
-def extraction_import(db: Path, file: Path, by: str) -> None:
+@JSON
+def extraction_import(db: Path, file: Path, by: str, as_json: bool) -> None:
     """Store an edited workbook: each study on its Studies sheet gets the file's details and
     findings; other studies are left alone. All of it, or nothing if any cell is wrong."""
     with open_store(db, create=False) as store:
         done = import_extraction(store, file, acting(store, by))
+    if as_json:
+        echo_json({"file": str(file), "studies": done.studies, "changed": done.changed,
+                   "efficacy": done.efficacy, "safety": done.safety})  # fmt: skip
+        return
     click.echo(
         f"{file}: {done.studies} studies ({done.changed} changed), {done.efficacy} efficacy "
         f"results, {done.safety} safety results."

@@ -1,5 +1,9 @@
 """What the commands share: the DB argument, --json, --quiet, and the one actor option --by.
 
+Every command takes ``--json``: its result as one JSON document on standard output, and any
+error as one JSON object on standard error (``review.cli.main`` writes it), so a script reads
+both without parsing messages.
+
 The settings (``review.config.Config``) are read once when a command starts, by the group in
 ``review.cli``; ``settings()`` hands them to the command, and every ``--by`` defaults to their
 ``user`` (REVIEW_USER, else the login name).
@@ -7,7 +11,9 @@ The settings (``review.config.Config``) are read once when a command starts, by 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,10 +21,20 @@ from review.config import Config, read_config
 
 DB = click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
 QUIET = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+JSON = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the result as JSON (an error as a JSON object on stderr); draw no progress.",
+)
 OUTPUT = click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
+
+
+def echo_json(data: Any) -> None:
+    """A command's result as one JSON document on standard output."""
+    click.echo(json.dumps(data, indent=2, default=str))
 
 
 def settings() -> Config:

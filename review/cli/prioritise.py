@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from review.cli.bars import drawn
 from review.cli.options import DB, JSON, OUTPUT, by_option
 from review.screening.reviewers import acting
 from review.store import open_store
@@ -38,10 +39,12 @@ def progress_command(db, recall, confidence, start_sample, end_sample, by, as_js
     with open_store(db, create=False) as store:
         if start_sample:
             sample = start_stopping_sample(store, acting(store, by))
-            click.echo(f"Stopping sample started: {sample.pool:,} records in a random order.")
+            if not as_json:  # the JSON below holds the sample
+                click.echo(f"Stopping sample started: {sample.pool:,} records in a random order.")
         if end_sample:
             end_stopping_sample(store, acting(store, by))
-            click.echo("Stopping sample ended; back to prioritised screening.")
+            if not as_json:
+                click.echo("Stopping sample ended; back to prioritised screening.")
         found = screening_progress(store, None, recall_target=recall, confidence=confidence)
         certificate = stopping_certificate(store, recall_target=recall, confidence=confidence)
     if as_json:
@@ -78,13 +81,15 @@ def simulate(labelled, output, label_column, seed, prior_included, prior_exclude
     """Replay a screening with known labels; write the order shown and print work saved."""
     from review.prioritise.simulation import simulate_file
 
-    shown, scores = simulate_file(
-        labelled,
-        label_column=label_column,
-        seed=seed,
-        prior_included=prior_included,
-        prior_excluded=prior_excluded,
-    )
+    with drawn(as_json) as progress:
+        shown, scores = simulate_file(
+            labelled,
+            label_column=label_column,
+            seed=seed,
+            prior_included=prior_included,
+            prior_excluded=prior_excluded,
+            progress=progress,
+        )
     with output.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "rank", "label"])

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from review.cli.bars import drawn
 from review.cli.duplicates import print_duplicates
-from review.cli.options import BY, DB, JSON, OUTPUT, QUIET, by_option
+from review.cli.options import BY, DB, JSON, OUTPUT, QUIET, by_option, echo_json
 from review.exports.decisions import DECISION_FILTERS
 from review.imports import FORMATS
 from review.imports.load import import_file
@@ -28,11 +29,14 @@ def _count(value: int | None) -> str:
 @click.command()
 @DB
 @QUIET
-def init(db: Path, quiet: bool) -> None:
+@JSON
+def init(db: Path, quiet: bool, as_json: bool) -> None:
     """Create a review database (or bring an existing one up to the current schema)."""
     with open_store(db) as store:
         versions = store.schema_versions()
-    if not quiet:
+    if as_json:
+        echo_json({"db": str(db), "schema": versions[-1]})
+    elif not quiet:
         click.echo(f"{db}: review database ready (schema {versions[-1]}).")
 
 
@@ -116,9 +120,13 @@ def import_(
     details = {"platform": platform, "searched": searched, "strategy": strategy, "actor": by}
     details |= {"limits": limits, "coverage": coverage}
     results = []
-    with open_store(db) as store:
+    with open_store(db) as store, drawn(quiet or as_json) as progress:
         for path in files:
-            results.append(import_file(store, path, source=source, format=fmt, **details))
+            results.append(
+                import_file(store, path, source=source, format=fmt, progress=progress, **details)
+            )
+            if progress is not None:
+                progress.close()  # the lines below start on a line of their own
             if not (quiet or as_json):
                 r = results[-1]
                 state = f"{r.new} records added"
@@ -135,7 +143,7 @@ def import_(
         else:
             from review.dedupe.run import dedupe  # numpy and rapidfuzz load only when needed
 
-            checked = dedupe(store)
+            checked = dedupe(store, progress=progress)
     if as_json:
         click.echo(json.dumps([asdict(r) for r in results], indent=2))
     elif not quiet:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from review.cli.options import DB, QUIET, by_option
+from review.cli.bars import drawn
+from review.cli.options import DB, JSON, QUIET, by_option, echo_json
 from review.report import formats, writer_for
 from review.report.export import export_prisma, export_report
 from review.screening.reviewers import acting
@@ -33,13 +34,18 @@ BY = by_option(
     help="The report file to write.",
 )  # fmt: skip
 @QUIET
+@JSON
 @BY
-def report_command(db: Path, fmt: str | None, output: Path, quiet: bool, by: str) -> None:
+def report_command(
+    db: Path, fmt: str | None, output: Path, quiet: bool, as_json: bool, by: str
+) -> None:
     """Write the evidence overview (summaries, key studies, appendix) from the review."""
     chosen = writer_for(output, fmt).name  # a wrong suffix fails before the database is opened
-    with open_store(db, create=False) as store:
-        path = export_report(store, acting(store, by), output, chosen)
-    if not quiet:
+    with open_store(db, create=False) as store, drawn(quiet or as_json) as progress:
+        path = export_report(store, acting(store, by), output, chosen, progress=progress)
+    if as_json:
+        echo_json({"db": str(db), "path": str(path), "format": chosen})
+    elif not quiet:
         click.echo(f"{db}: report written to {path} ({chosen}).")
 
 
@@ -49,7 +55,7 @@ def report_command(db: Path, fmt: str | None, output: Path, quiet: bool, by: str
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The diagram file: .svg (editable) or .png.",
 )  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Also print the numbers as JSON.")
+@JSON
 @BY
 def prisma(db: Path, output: Path, as_json: bool, by: str) -> None:
     """Draw the PRISMA 2020 flow diagram of the review, every number from the database."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from review.cli.options import DB, by_option
+from review.cli.options import DB, JSON, by_option, echo_json
 from review.permissions import permission_rows
 from review.screening.model import ROLES
 from review.screening.reviewers import (
@@ -51,12 +51,16 @@ def reviewer() -> None:
 @NAME
 @click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
 @BY
-def reviewer_add(db: Path, name: str, role: str, by: str) -> None:
+@JSON
+def reviewer_add(db: Path, name: str, role: str, by: str, as_json: bool) -> None:
     """Add a reviewer. The password is read without echo, or from standard input when that is
     not a terminal."""
     password = _password()
     with open_store(db) as store:
         added = add_reviewer(store, name, role, password, by=acting(store, by))
+    if as_json:
+        echo_json({"db": str(db), "name": added.name, "role": added.role})
+        return
     click.echo(f"{db}: {added.name} can sign in as {added.role}.")
 
 
@@ -65,10 +69,14 @@ def reviewer_add(db: Path, name: str, role: str, by: str) -> None:
 @NAME
 @click.argument("role", type=click.Choice(ROLES))
 @BY
-def reviewer_set_role(db: Path, name: str, role: str, by: str) -> None:
+@JSON
+def reviewer_set_role(db: Path, name: str, role: str, by: str, as_json: bool) -> None:
     """Make NAME a lead or a reviewer; a signed-in NAME sees the change at their next click."""
     with open_store(db, create=False) as store:
         changed = set_reviewer_role(store, name, role, by=acting(store, by))
+    if as_json:
+        echo_json({"db": str(db), "name": changed.name, "role": changed.role})
+        return
     click.echo(f"{db}: {changed.name} is now a {changed.role}.")
 
 
@@ -76,11 +84,15 @@ def reviewer_set_role(db: Path, name: str, role: str, by: str) -> None:
 @DB
 @NAME
 @BY
-def reviewer_remove(db: Path, name: str, by: str) -> None:
+@JSON
+def reviewer_remove(db: Path, name: str, by: str, as_json: bool) -> None:
     """Remove NAME: they can no longer sign in and are signed out at their next click. Their
     decisions and history stay, under their name, which is not given to anyone else."""
     with open_store(db, create=False) as store:
         remove_reviewer(store, name, by=acting(store, by))
+    if as_json:
+        echo_json({"db": str(db), "name": name.strip(), "removed": True})
+        return
     click.echo(f"{db}: {name.strip()} was removed; their decisions stay in the review.")
 
 
@@ -88,21 +100,29 @@ def reviewer_remove(db: Path, name: str, by: str) -> None:
 @DB
 @NAME
 @BY
-def reviewer_password(db: Path, name: str, by: str) -> None:
+@JSON
+def reviewer_password(db: Path, name: str, by: str, as_json: bool) -> None:
     """Give NAME a new password (read as for add); wherever NAME is signed in, they are signed
     out at their next click."""
     password = _password()
     with open_store(db, create=False) as store:
         reset_password(store, name, password, by=acting(store, by))
+    if as_json:
+        echo_json({"db": str(db), "name": name.strip(), "password_changed": True})
+        return
     click.echo(f"{db}: {name.strip()} has a new password.")
 
 
 @reviewer.command("list")
 @DB
-def reviewer_list(db: Path) -> None:
+@JSON
+def reviewer_list(db: Path, as_json: bool) -> None:
     """Every account, removed ones too, with its role."""
     with open_store(db, create=False) as store:
         rows = [vars(a) for a in all_accounts(store)]
+    if as_json:
+        echo_json(rows)
+        return
     for row in rows:
         state = "" if row["active"] else f"  removed {row['removed_at']}"
         click.echo(f"{row['name']:<24} {row['role']:<9} since {row['created_at']}{state}")
@@ -111,8 +131,12 @@ def reviewer_list(db: Path) -> None:
 
 
 @reviewer.command("permissions")
-def reviewer_permissions() -> None:
+@JSON
+def reviewer_permissions(as_json: bool) -> None:
     """Print who may do what (the table the library enforces)."""
+    if as_json:
+        echo_json([{"action": a, "roles": r, "covers": w} for a, r, w in permission_rows()])
+        return
     rows = [("action", "roles", "what it covers"), *permission_rows()]
     width = [max(len(r[i]) for r in rows) for i in range(2)]
     for action, roles, what in rows:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from review.cli.options import DB, OUTPUT, by_option
+from review.cli.options import DB, JSON, OUTPUT, by_option, echo_json
 from review.screening.labels import TOOLS
 from review.screening.model import STAGES
 from review.screening.reviewers import acting
@@ -57,6 +58,7 @@ def decisions() -> None:
     "Who imports: a reviewer imports only their own decisions; a lead (or the review's "
     "owner, a name without an account) also others' and resolutions."
 )
+@JSON
 def decisions_import(
     db: Path,
     file: Path,
@@ -65,6 +67,7 @@ def decisions_import(
     reviewer: str,
     names: tuple[str, ...],
     by: str,
+    as_json: bool,
 ) -> None:
     """Add decisions from a file: all of them, or none if any line is wrong. Its lines name
     their records by record_id, pmid, doi or original_id (the record's identifier in the file
@@ -93,6 +96,9 @@ def decisions_import(
             stage=stage or "title_abstract",
             names=mapping,
         )
+    if as_json:
+        echo_json(asdict(result))
+        return
     click.echo(result.summary())
     for warning in result.warnings:
         click.echo(f"  Warning: {warning}")
@@ -101,8 +107,12 @@ def decisions_import(
 @decisions.command("export")
 @DB
 @OUTPUT
-def decisions_export(db: Path, output: Path) -> None:
+@JSON
+def decisions_export(db: Path, output: Path, as_json: bool) -> None:
     """Write every decision ever made (the whole history, undos included) to CSV."""
     with open_store(db, create=False) as store:
         count = export_decisions(store, output)
+    if as_json:
+        echo_json({"path": str(output), "decisions": count})
+        return
     click.echo(f"{output}: {count} decisions.")

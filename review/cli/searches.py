@@ -1,15 +1,15 @@
-"""`review search` and `review update`: PubMed harvests, with a progress bar on terminals."""
+"""`review search` and `review update`: PubMed harvests, with progress bars on terminals."""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from review.cli.bars import drawn
 from review.cli.duplicates import print_duplicates
 from review.cli.options import DB, JSON, QUIET, settings
 from review.pubmed.eutils import EutilsClient, EutilsConfig
@@ -18,40 +18,10 @@ from review.pubmed.update import update_review
 from review.store import open_store
 
 
-class Bar:
-    """A one-line progress display with counts and rate, on stderr, for terminals only."""
-
-    def __init__(self, label: str, enabled: bool):
-        self.label = label
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.first_done: int | None = None
-        self.last_drawn = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.first_done is None:
-            self.first_done = done  # what a resumed run already had is not part of the rate
-        now = time.monotonic()
-        if now - self.last_drawn < 0.2 and done < total:
-            return
-        self.last_drawn = now
-        rate = (done - self.first_done) / max(now - self.started, 1e-6)
-        width = 30
-        filled = int(width * done / total) if total else width
-        bar = "#" * filled + "-" * (width - filled)
-        click.echo(
-            f"\r{self.label} [{bar}] {done:,}/{total:,} records  {rate:,.0f}/s ", nl=False, err=True
-        )
-        if done >= total:
-            click.echo("", err=True)
-
-
-def _dedupe(store):
+def _dedupe(store, progress):
     from review.dedupe.run import dedupe  # numpy and rapidfuzz load only when records came in
 
-    return dedupe(store)
+    return dedupe(store, progress=progress)
 
 
 def _client(quiet: bool) -> EutilsClient:
@@ -106,18 +76,17 @@ def search(db, query, name, mindate, maxdate, datetype, page_size, quiet, as_jso
     it finds to the new run without storing anything twice.
     """
     spec = SearchSpec(name, query, mindate, maxdate, datetype if (mindate or maxdate) else None)
-    with open_store(db) as store:
-        bar = Bar(f"{name}:", not (quiet or as_json))
+    with open_store(db) as store, drawn(quiet or as_json) as progress:
         client = _client(quiet or as_json)
         result = run_search(
             store,
             client,
             spec,
             page_size=page_size,
-            progress=bar,
+            progress=progress,
             processes=settings().parse_processes,
         )
-        checked = _dedupe(store) if result.new else None
+        checked = _dedupe(store, progress) if result.new else None
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2))
     elif not quiet:
@@ -140,18 +109,17 @@ def update(db: Path, overlap_days: int, quiet: bool, as_json: bool) -> None:
     Prints one summary line; exits 1 if any search failed (for cron). Only one update runs on a
     review at a time.
     """
-    with open_store(db, create=False) as store:
-        bar = Bar("update:", not (quiet or as_json))
+    with open_store(db, create=False) as store, drawn(quiet or as_json) as progress:
         client = _client(quiet or as_json)
         outcomes = update_review(
             store,
             client,
             overlap_days=overlap_days,
-            progress=bar,
+            progress=progress,
             processes=settings().parse_processes,
         )
         if any(isinstance(r, RunResult) and r.new for _, r in outcomes):
-            _dedupe(store)  # the new records against the whole review
+            _dedupe(store, progress)  # the new records against the whole review
     failed = [
         name for name, r in outcomes if not isinstance(r, RunResult) or r.status != "complete"
     ]

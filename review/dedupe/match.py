@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from review.dedupe import normalise as nz
+from review.progress import Progress, Tally, counted
 from review.records import Record
 
 DUPLICATE_AT = 0.8  # score at or above which a pair is merged automatically
@@ -42,6 +43,7 @@ _SMALL_BLOCK = 48  # blocks up to this size are compared pair by pair
 _TITLE_GATE = 65  # title similarity (0-100) a pair needs to be scored at all
 _SHARED_DOI = 20  # a DOI on more records than this names a supplement or issue, not an article
 _ROW_CHUNK = 2000  # rows per cdist call, to bound memory
+_CHUNK_CELLS = 4_000_000  # and at most this many similarities (4 MB; about a second of work)
 
 
 @dataclass(frozen=True)
@@ -251,11 +253,16 @@ def _keys(p: _Prep) -> list[str]:
     return keys
 
 
-def _candidates(preps: list[_Prep], new: set[int] | None) -> set[tuple[int, int]]:
+def _candidates(
+    preps: list[_Prep], new: set[int] | None, progress: Progress | None = None
+) -> set[tuple[int, int]]:
     """Index pairs (i < j) that share a block, with at least one side new when ``new`` is given
-    and, in blocks too big to enumerate, titles similar enough to be worth scoring."""
+    and, in blocks too big to enumerate, titles similar enough to be worth scoring.
+
+    ``progress`` is told the step "Finding candidate pairs" in comparisons: a block's pairs
+    enumerated, or its titles compared with ``cdist``, which is where the time goes."""
     blocks: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(preps):
+    for i, p in enumerate(counted(progress, "Grouping records into blocks", preps, len(preps))):
         for k in _keys(p):
             blocks[k].append(i)
     for key in [k for k, v in blocks.items() if len(v) > _SMALL_BLOCK and k[0] in "se"]:
@@ -265,6 +272,8 @@ def _candidates(preps: list[_Prep], new: set[int] | None) -> set[tuple[int, int]
             words = preps[i].title.split()
             blocks[key[0] + " ".join(words[:8] if key[0] == "s" else words[-8:]) + "+"].append(i)
     pairs: set[tuple[int, int]] = set()
+    total = _comparisons(blocks, new) if progress is not None else None
+    tally = Tally(progress, "Finding candidate pairs", total, every=200_000)
     for key, members in blocks.items():
         if len(members) < 2:
             continue
@@ -275,11 +284,14 @@ def _candidates(preps: list[_Prep], new: set[int] | None) -> set[tuple[int, int]
                 for j in members[x + 1 :]:
                     if new is None or i in new or j in new:
                         pairs.add((i, j))
+            if progress is not None:
+                tally.add(_work(key, members, new))
             continue
         rows = members if new is None else [i for i in members if i in new]
         choices = [preps[i].sorted_title for i in members]
-        for start in range(0, len(rows), _ROW_CHUNK):
-            chunk = rows[start : start + _ROW_CHUNK]
+        step = max(1, min(_ROW_CHUNK, _CHUNK_CELLS // len(members)))
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
             queries = [preps[i].sorted_title for i in chunk]
             sims = cdist(
                 queries,
@@ -293,7 +305,26 @@ def _candidates(preps: list[_Prep], new: set[int] | None) -> set[tuple[int, int]
                 i, j = chunk[r], members[c]
                 if i != j:
                     pairs.add((i, j) if i < j else (j, i))
+            tally.add(len(chunk) * len(members))
+    tally.end()
     return pairs
+
+
+def _work(key: str, members: list[int], new: set[int] | None) -> int:
+    """The comparisons a block costs: its pairs, or its rows times its members under cdist."""
+    if len(members) <= _SMALL_BLOCK or key[0] == "m":
+        return len(members) * (len(members) - 1) // 2
+    rows = len(members) if new is None else sum(1 for i in members if i in new)
+    return rows * len(members)
+
+
+def _comparisons(blocks: dict[str, list[int]], new: set[int] | None) -> int:
+    """Every block's work, the step's total (counted only when someone is told)."""
+    return sum(
+        _work(key, members, new)
+        for key, members in blocks.items()
+        if len(members) > 1 and not (key[0] == "d" and len(members) > _SHARED_DOI)
+    )
 
 
 def _interpolate(x: float, points: tuple[tuple[float, float], ...]) -> float:
@@ -432,14 +463,19 @@ def _tidy(reasons: list[str]) -> list[str]:
 
 
 def find_matches(
-    records: Sequence[tuple[int, Record]], *, new: Collection[int] | None = None
+    records: Sequence[tuple[int, Record]],
+    *,
+    new: Collection[int] | None = None,
+    progress: Progress | None = None,
 ) -> list[Match]:
     """Pairs of records that are (or may be) the same publication, best first.
 
     With ``new``, only pairs with at least one record id in ``new`` are considered: an update or
     an import is checked against the whole review without re-comparing the old records.
+    ``progress`` is told each step (preparing, blocking, candidate pairs, scoring).
     """
-    preps = [prepare(rid, r) for rid, r in records if r.kind != "deleted"]
+    told = counted(progress, "Preparing records", records, len(records))
+    preps = [prepare(rid, r) for rid, r in told if r.kind != "deleted"]
     new_idx = None
     if new is not None:
         wanted = set(new)
@@ -451,7 +487,9 @@ def find_matches(
         if p.doi:
             doi_counts[p.doi] += 1
     matches = []
-    for i, j in _candidates(preps, new_idx):
+    candidates = _candidates(preps, new_idx, progress)
+    for i, j in counted(progress, "Scoring candidate pairs", candidates, len(candidates),
+                        every=5000):  # fmt: skip
         a, b = preps[i], preps[j]
         if a.id == b.id:
             continue

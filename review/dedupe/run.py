@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from review.dedupe.match import find_matches
+from review.progress import Progress
 from review.records import Record
 from review.store.base import now
 
@@ -30,18 +31,28 @@ class DedupeResult:
     seconds: float
 
 
-def dedupe(store: Store, *, actor: str = "review", everything: bool = False) -> DedupeResult:
+def dedupe(
+    store: Store,
+    *,
+    actor: str = "review",
+    everything: bool = False,
+    progress: Progress | None = None,
+) -> DedupeResult:
+    """Check the records added since the last run (every record with ``everything``) against
+    the whole review. ``progress`` is told each step: loading, preparing, blocking, candidate
+    pairs, scoring, storing (see review.progress)."""
     started = time.perf_counter()
     last = None if everything else store.last_dedupe_run()
     top = store.max_record_id()
     nothing_new = last is not None and top <= last.max_record_id
-    items = [] if nothing_new else store.records_for_matching()  # skip loading 50k records
+    # nothing new: skip loading 50k records
+    items = [] if nothing_new else store.records_for_matching(progress=progress)
     new = None
     if last is not None:
         new = [i for i, _ in items if i > last.max_record_id]
-    matches = find_matches(items, new=new) if new is None or new else []
+    matches = find_matches(items, new=new, progress=progress) if new is None or new else []
     count = store.count_records() if nothing_new else len(items)
-    merged, possible = store.save_matches(matches, actor)
+    merged, possible = store.save_matches(matches, actor, progress=progress)
     seconds = time.perf_counter() - started
     store.add_dedupe_run(
         at=now(),

@@ -35,6 +35,7 @@ from review.imports.model import ImportedRecord, ParsedFile, bare, fail, split_l
 from review.imports.pubmedxml import read_pubmed_xml
 from review.imports.ris import read_ris
 from review.imports.wos import read_wos
+from review.progress import Progress
 
 __all__ = ["FORMATS", "ImportedRecord", "ParsedFile", "detect_format", "read_file"]
 
@@ -68,8 +69,11 @@ _ADVICE = (
 _BIBTEX_ENTRY = re.compile(r"(?im)^[ \t]*@[ \t]*[a-z]+[ \t]*[{(][^\n]*(?:,|=|[})])[ \t\r]*$")
 
 
-def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
-    """All records of one export file, or ImportFileError saying what is wrong and where."""
+def read_file(
+    path: str | Path, *, format: str = "auto", progress: Progress | None = None
+) -> ParsedFile:
+    """All records of one export file, or ImportFileError saying what is wrong and where;
+    ``progress`` is told the step "Reading NAME" (lines or records read)."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -91,7 +95,7 @@ def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
     else:
         raise fail(name, f"unknown import format {format!r}", f"Use one of {', '.join(FORMATS)}")
     if fmt == "pubmed-xml":
-        records, notes = read_pubmed_xml(data, name)
+        records, notes = read_pubmed_xml(data, name, progress)
     else:
         reader = {
             "ris": read_ris,
@@ -100,7 +104,7 @@ def read_file(path: str | Path, *, format: str = "auto") -> ParsedFile:
             "wos": read_wos,
             "bibtex": read_bibtex,
         }[fmt]
-        records, notes = reader(text, name)
+        records, notes = reader(text, name, progress)
     if not records:
         raise fail(name, f"no {LABELS[fmt]} records were found in this file", _ADVICE)
     return ParsedFile(name, fmt, encoding, tuple(records), tuple(warnings + notes))

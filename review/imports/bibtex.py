@@ -18,7 +18,8 @@ from typing import Any
 
 from review.imports import fields as f
 from review.imports.csvrows import FIELD_LIMIT
-from review.imports.model import ImportedRecord, fail
+from review.imports.model import ImportedRecord, fail, reading
+from review.progress import Progress, counted
 from review.records import AbstractSection, Author, MeshHeading, Record
 
 TYPE_NAMES = {
@@ -54,7 +55,9 @@ _ADVICE = (
 )
 
 
-def read_bibtex(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
+def read_bibtex(
+    text: str, path: str, progress: Progress | None = None
+) -> tuple[list[ImportedRecord], list[str]]:
     import bibtexparser
     from bibtexparser import model
 
@@ -67,7 +70,7 @@ def read_bibtex(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
         strings[macro.key.lower()] = _resolve(str(macro.value), strings, [])
     out: list[ImportedRecord] = []
     entry: Any
-    for block in library.blocks:
+    for block in counted(progress, reading(path), library.blocks, len(library.blocks)):
         if isinstance(block, model.DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
             if not isinstance(entry, model.Entry):  # an @string defined twice: the first holds

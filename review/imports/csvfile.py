@@ -13,7 +13,8 @@ import re
 
 from review.imports import fields as f
 from review.imports.csvrows import FIELD_LIMIT, csv_rows
-from review.imports.model import ImportedRecord, bare, fail, split_lines
+from review.imports.model import ImportedRecord, bare, fail, reading, split_lines
+from review.progress import Progress, counted
 from review.records import AbstractSection, Record
 
 COLUMNS = {
@@ -76,7 +77,9 @@ def has_title_column(columns: list[str]) -> bool:
     return any(_key(c) in COLUMNS["title"] for c in columns)
 
 
-def read_csv(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
+def read_csv(
+    text: str, path: str, progress: Progress | None = None
+) -> tuple[list[ImportedRecord], list[str]]:
     lines = split_lines(text)
     header = bare(lines[0])
     delimiter = _delimiter(header)
@@ -94,7 +97,8 @@ def read_csv(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
     warnings: list[str] = []
     rows = list(csv_rows(lines[1:], path, delimiter=delimiter, first_line=2))
     ends = [line for line, _row in rows[1:]] + [len(lines) + 1]  # the next row's first line
-    for (line, row), end in zip(rows, ends, strict=False):
+    for (line, row), end in counted(progress, reading(path), zip(rows, ends, strict=False),
+                                   len(rows)):  # fmt: skip
         if not any(cell.strip() for cell in row):
             continue
         raw = "".join(lines[line - 1 : end - 1])

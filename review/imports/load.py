@@ -16,6 +16,7 @@ from review.imports import read_file
 from review.imports.encoding import decode
 from review.imports.model import ImportedFile
 from review.imports.sources import file_source, searched_date
+from review.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -45,22 +46,26 @@ def import_file(
     strategy: str = "",
     limits: str = "",
     coverage: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import one export as the search it was: ``source`` (the database), ``platform``,
     ``searched`` (YYYY-MM-DD, checked before anything is stored), ``strategy`` (its text, line
     by line), ``limits`` and ``coverage``. What is not given is read from the file where it says
-    (``review.imports.sources.file_source``), else left "not recorded"."""
+    (``review.imports.sources.file_source``), else left "not recorded". ``progress`` is told
+    the steps "Reading NAME" and "Storing NAME" (see review.progress)."""
     searched_on = searched_date(searched)
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFileError(f"{path}: cannot be read ({exc.strerror}). Check the path.") from exc
+        raise ImportFileError(
+            f"{path}: cannot be read ({exc.strerror}). Check the path.", path=path
+        ) from exc
     sha256 = hashlib.sha256(data).hexdigest()
     previous = store.import_by_sha256(sha256)
     if previous is not None:
         return _already(path, previous)
-    parsed = read_file(path, format=format)
+    parsed = read_file(path, format=format, progress=progress)
     told = file_source(parsed, decode(data, str(path), "")[0])
     name = source.strip() or told.database
     meta: dict = {
@@ -80,7 +85,7 @@ def import_file(
     }
     entries = [(r.position, r.line, r.original_id, r.record) for r in parsed.records]
     try:
-        import_id, new_ids = store.add_import(meta, entries)
+        import_id, new_ids = store.add_import(meta, entries, progress=progress)
     except AlreadyImported as exc:  # the same file, stored by another process meanwhile
         return _already(path, exc.previous)
     return ImportResult(

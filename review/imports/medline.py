@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from review.imports import fields as f
-from review.imports.model import ImportedRecord, bare, split_lines
+from review.imports.model import ImportedRecord, bare, reading, split_lines
+from review.progress import Progress, counted
 from review.records import AbstractSection, Author, MeshHeading, Record
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9 ]{3})-(?: (.*))?$")
@@ -18,7 +19,9 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9 ]{3})-(?: (.*))?$")
 _Fields = list[tuple[str, str]]
 
 
-def read_nbib(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
+def read_nbib(
+    text: str, path: str, progress: Progress | None = None
+) -> tuple[list[ImportedRecord], list[str]]:
     lines = split_lines(text)
     spans: list[tuple[int, int]] = []  # first and last line of each record
     stray: list[int] = []
@@ -41,7 +44,7 @@ def read_nbib(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
     if start >= 0:
         spans.append((start, last))
     out: list[ImportedRecord] = []
-    for first, end in spans:
+    for first, end in counted(progress, reading(path), spans, len(spans)):
         raw = "".join(lines[first : end + 1])
         record = parse_record(raw)
         out.append(ImportedRecord(record, len(out) + 1, first + 1, record.pmid))

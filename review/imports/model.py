@@ -6,7 +6,9 @@ that dispatches to them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from review.errors import ImportFileError
 from review.records import Record
@@ -92,5 +94,17 @@ def bare(line: str) -> str:
     return line.rstrip("\r\n").lstrip("\ufeff")
 
 
+def reading(path: str) -> str:
+    """The progress step of a reader (``review.progress``): "Reading embase.ris"."""
+    return f"Reading {Path(path).name}"
+
+
+_LINE = re.compile(r"\bline (\d+)")
+
+
 def fail(path: str, problem: str, advice: str) -> ImportFileError:
-    return ImportFileError(f"{path}: {problem}. {advice}")
+    """The error for a file that cannot be imported; the first "line N" of ``problem`` is also
+    its ``line``."""
+    found = _LINE.search(problem)
+    line = int(found.group(1)) if found else None
+    return ImportFileError(f"{path}: {problem}. {advice}", path=path, line=line)

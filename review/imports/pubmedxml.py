@@ -8,21 +8,24 @@ from __future__ import annotations
 import re
 
 from review.errors import ResponseError
-from review.imports.model import ImportedRecord, fail
+from review.imports.model import ImportedRecord, fail, reading
+from review.progress import Progress, counted
 from review.pubmed.parse import build_records, split_efetch
 
 _OPEN = re.compile(rb"<(?:PubmedArticle|PubmedBookArticle|DeleteCitation)[\s/>]")
 
 
-def read_pubmed_xml(data: bytes, path: str) -> tuple[list[ImportedRecord], list[str]]:
+def read_pubmed_xml(
+    data: bytes, path: str, progress: Progress | None = None
+) -> tuple[list[ImportedRecord], list[str]]:
     out: list[ImportedRecord] = []
     try:
         chunks = split_efetch(data, where="PubMed XML")
-        pos = 0
-        for name, chunk in chunks:
+        pos, line = 0, 1
+        for name, chunk in counted(progress, reading(path), chunks, len(chunks)):
             start = data.find(chunk, pos)
-            pos = start + len(chunk)
-            line = data.count(b"\n", 0, start) + 1
+            line += data.count(b"\n", pos, start)  # counted on from the last record, not from 0
+            pos = start
             where = f"PubMed XML, the record at line {line}"
             for record in build_records([(name, chunk)], where=where):
                 out.append(ImportedRecord(record, len(out) + 1, line, record.pmid))

@@ -13,7 +13,8 @@ import re
 
 from review.imports import fields as f
 from review.imports.csvrows import FIELD_LIMIT
-from review.imports.model import ImportedRecord, bare, fail, split_lines
+from review.imports.model import ImportedRecord, bare, fail, reading, split_lines
+from review.progress import Progress, counted
 from review.records import AbstractSection, Record
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?:\s(.*))?$")
@@ -47,14 +48,16 @@ _CLASSIFICATION = re.compile(r"\[\d+\]$")  # PsycINFO puts its subject class in 
 _Fields = list[tuple[str, list[str]]]
 
 
-def read_ris(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
+def read_ris(
+    text: str, path: str, progress: Progress | None = None
+) -> tuple[list[ImportedRecord], list[str]]:
     lines = split_lines(text)
     out: list[ImportedRecord] = []
     warnings: list[str] = []
     stray: list[int] = []
     start = -1
     tags: _Fields = []
-    for i, line in enumerate(lines):
+    for i, line in enumerate(counted(progress, reading(path), lines, len(lines), every=20_000)):
         m = _TAG.match(bare(line))
         if start < 0:
             if m and m.group(1) == "TY":

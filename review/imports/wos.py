@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from review.imports import fields as f
-from review.imports.model import ImportedRecord, bare, fail, split_lines
+from review.imports.model import ImportedRecord, bare, fail, reading, split_lines
+from review.progress import Progress, counted
 from review.records import AbstractSection, Author, Record
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -18,11 +19,13 @@ _LISTS = {"AU", "AF", "CA", "CR", "C1", "C3", "EM", "RI", "OI", "BA", "BF", "GP"
 _HEADER = {"FN", "VR"}
 
 
-def read_wos(text: str, path: str) -> tuple[list[ImportedRecord], list[str]]:
+def read_wos(
+    text: str, path: str, progress: Progress | None = None
+) -> tuple[list[ImportedRecord], list[str]]:
     lines = split_lines(text)
     out: list[ImportedRecord] = []
     start = -1
-    for i, line in enumerate(lines):
+    for i, line in enumerate(counted(progress, reading(path), lines, len(lines), every=20_000)):
         s = bare(line).rstrip()
         m = _TAG.match(s)
         tag = m.group(1) if m else ""

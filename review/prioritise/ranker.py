@@ -24,13 +24,15 @@ of labelled excludes, this is what tells the model which words are merely common
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from review.progress import Progress, Tally
 
 # Weak regularisation: rows are L2-normalised and training sets are small, so sklearn's C=1 shrinks
 # the few informative terms too far (C in {1, 3, 10, 30} compared on two labelled sets).
@@ -69,6 +71,13 @@ def _vectorisers(n_texts: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
     return words, chars
 
 
+def _counting(docs: list[str], tally: Tally) -> Iterator[str]:
+    """The texts as a vectoriser reads them (once each), counted as it goes."""
+    for doc in docs:
+        yield doc
+        tally.add()
+
+
 def presumed_excludes(n: int, labelled: np.ndarray, seed: int) -> np.ndarray:
     """Sorted random unscreened indexes to train on as excludes (see the module docstring)."""
     pool = np.setdiff1d(np.arange(n), labelled)
@@ -86,16 +95,22 @@ class Ranker:
     ``labelled`` are cached, so ``rank`` then ``probabilities`` then ``top_terms`` fit once.
     """
 
-    def __init__(self, texts: Sequence[str], *, seed: int = 0):
+    def __init__(self, texts: Sequence[str], *, seed: int = 0, progress: Progress | None = None):
+        """Build the text features; ``progress`` is told the step "Building text features"
+        (texts read by each of the two vectorisers, see review.progress)."""
         self.n = len(texts)
         self.seed = seed
         docs = [t or "" for t in texts]
         self._blocks: list[tuple[TfidfVectorizer, sp.csr_matrix]] = []
-        for vec in _vectorisers(self.n):
+        vectorisers = _vectorisers(self.n)
+        tally = Tally(progress, "Building text features", self.n * len(vectorisers), every=500)
+        for vec in vectorisers:
+            told: Iterable[str] = docs if progress is None else _counting(docs, tally)
             try:
-                self._blocks.append((vec, vec.fit_transform(docs).tocsr()))
+                self._blocks.append((vec, vec.fit_transform(told).tocsr()))
             except ValueError:  # empty vocabulary (e.g. all texts blank): leave this block out
                 continue
+        tally.end()
         # top_terms explains with word features only; None if there are none
         words = self._blocks[0] if self._blocks and self._blocks[0][0].analyzer == "word" else None
         self._vec: TfidfVectorizer | None = words[0] if words else None

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from review.prioritise.ranker import Ranker
+from review.progress import Progress, Tally
 
 
 def retrain_interval(n_labelled: int, n_total: int) -> int:
@@ -31,17 +32,20 @@ def simulate(
     prior_excluded: int = 1,
     seed: int = 0,
     ranker: Ranker | None = None,
+    progress: Progress | None = None,
 ) -> list[int]:
     """The order in which records are shown: the random priors first (fixed by ``seed``), then
     the top of each retrained ranking. Pass ``ranker`` to reuse one feature matrix across seeds.
 
     Once every relevant record has been shown the rest follow in the last ranking without further
     retraining: no metric depends on their order, and it makes the replay much faster.
+    ``progress`` is told "Building text features" (unless ``ranker`` is given), then
+    "Replaying the screening" (records shown).
     """
     y = np.asarray(labels, dtype=np.int64)
     if len(y) != len(texts):
         raise ValueError("texts and labels differ in length")
-    ranker = ranker if ranker is not None else Ranker(texts, seed=seed)
+    ranker = ranker if ranker is not None else Ranker(texts, seed=seed, progress=progress)
     rng = np.random.default_rng(seed)
     inc, exc = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     priors = np.concatenate(
@@ -53,15 +57,20 @@ def simulate(
     order = [int(i) for i in rng.permutation(priors)]
     labelled = {i: int(y[i]) for i in order}
     found, total = int(y[order].sum()) if order else 0, int(y.sum())
+    tally = Tally(progress, "Replaying the screening", len(y))
+    tally.add(len(order))
     while len(order) < len(y):
         queue = ranker.rank(labelled)
         if found == total:
             order.extend(queue)
             break
-        for i in queue[: retrain_interval(len(labelled), len(y))]:
+        shown = queue[: retrain_interval(len(labelled), len(y))]
+        for i in shown:
             order.append(i)
             labelled[i] = int(y[i])
             found += int(y[i])
+        tally.add(len(shown))
+    tally.end()
     return order
 
 
@@ -95,10 +104,16 @@ def metrics(order_labels: Sequence[int]) -> dict[str, float]:
 
 
 def simulate_file(
-    path, *, label_column: str = "included", seed: int = 0, prior_included=1, prior_excluded=1
+    path,
+    *,
+    label_column: str = "included",
+    seed: int = 0,
+    prior_included=1,
+    prior_excluded=1,
+    progress: Progress | None = None,
 ) -> tuple[list[tuple[str, int, int]], dict[str, float]]:
     """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column): the order shown,
-    as (record_id, rank, label), and its metrics."""
+    as (record_id, rank, label), and its metrics; ``progress`` as for ``simulate``."""
     from pathlib import Path
 
     from review.errors import ImportFileError
@@ -108,26 +123,35 @@ def simulate_file(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot be read as UTF-8 CSV ({exc}).") from exc
+        raise ImportFileError(f"{path}: cannot be read as UTF-8 CSV ({exc}).", path=path) from exc
     rows = [row for _line, row in csv_dicts(text, str(path))]  # strict: quotes, 1 MiB cells
     header = set(rows[0]) if rows else set()
     missing = [c for c in ("record_id", "title", label_column) if c not in header]
     if missing:
         raise ImportFileError(
             f"{path}, line 1: the columns {', '.join(missing)} are missing; a labelled set needs "
-            f"record_id, title, abstract and a 0/1 column (--label-column, now {label_column!r})."
+            f"record_id, title, abstract and a 0/1 column (--label-column, now {label_column!r}).",
+            path=path,
+            line=1,
         )
     labels = []
     for line, row in enumerate(rows, start=2):
         value = (row[label_column] or "").strip()
         if value not in ("0", "1"):
             raise ImportFileError(
-                f"{path}, line {line}, column {label_column}: {value!r} is not 0 or 1."
+                f"{path}, line {line}, column {label_column}: {value!r} is not 0 or 1.",
+                path=path,
+                line=line,
             )
         labels.append(int(value))
     texts = [f"{r.get('title') or ''}\n{r.get('abstract') or ''}" for r in rows]
     order = simulate(
-        texts, labels, prior_included=prior_included, prior_excluded=prior_excluded, seed=seed
+        texts,
+        labels,
+        prior_included=prior_included,
+        prior_excluded=prior_excluded,
+        seed=seed,
+        progress=progress,
     )
     shown = [(rows[i]["record_id"], rank, labels[i]) for rank, i in enumerate(order, start=1)]
     return shown, metrics([labels[i] for i in order])

@@ -10,19 +10,23 @@ so it is never split further and nothing of it is fetched or taken as new.
 
 Every slice and every efetch page is stored in its own transaction, and each PMID a run owes is
 recorded before anything is fetched, so an interrupted run resumes by fetching only what is still
-missing.
+missing. A ``progress`` callback (``review.progress``) is told two steps per run: "NAME:
+searching PubMed" (PMIDs listed of PubMed's count) and "NAME: fetching records" (records stored
+of those owed), the latter from the writer thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from review.errors import DatabaseError, NetworkError, QueryError, SearchError
+from review.progress import Progress
 from review.pubmed.eutils import EsearchResult, EutilsClient, HistoryExpired
 from review.pubmed.model import SearchRun, Slice
 from review.pubmed.writer import PageWriter, worker_processes
@@ -33,8 +37,6 @@ if TYPE_CHECKING:
 CAP = 9999  # PubMed's esearch refuses retstart above 9998: only 9,999 hits can be paged
 PAGE_SIZE = 500
 EARLIEST = date(1700, 1, 1)  # before PubMed's oldest entry date
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -176,24 +178,28 @@ class Harvest:
         client: EutilsClient,
         *,
         page_size: int = PAGE_SIZE,
-        progress=None,
+        progress: Progress | None = None,
         processes: int | None = None,
     ):
         self.store = store
         self.client = client
         self.page_size = page_size
         self.processes = processes  # worker processes for building records (None: by size)
-        self.progress: Progress | None = progress
+        self.progress = progress
+        self.name = ""  # the saved search's name, which the progress steps carry
         self.fresh_webenvs: set[str] = set()  # WebEnvs made in this process: still on NCBI
         self.warnings: list[str] = []
         self.errors: list[str] = []
         self.dropped: list[str] = []  # windows whose date limit PubMed dropped (they hold none)
         self._whole: dict[str, int] = {}  # the count of a term without date parameters
+        self._listed = [0, 0]  # PMIDs listed so far, PubMed's count: the search step's progress
+        self._fetched: Callable[[int], None] = lambda count: None  # records stored: progress
 
     def run(
         self, spec: SearchSpec, *, kind: str = "search", since: date | None = None
     ) -> RunResult:
         limits = {"mindate": spec.mindate, "maxdate": spec.maxdate, "datetype": spec.datetype}
+        self.name = spec.name
         search_id = self.store.save_search(spec.name, spec.query, **limits)
         run = self.store.unfinished_run(search_id, kind)
         if run is not None:  # an interrupted run of the same kind: finish it rather than restart
@@ -300,6 +306,8 @@ class Harvest:
         start, end = _date(params["edat_from"]), _date(params["edat_to"])
         done = {(s.edat_from, s.edat_to): s.count for s in self.store.slices(run_id)}
         root = self._esearch(params, start, end, root=True)
+        self._listed = [sum(done.values()), root.count]  # PMIDs listed, of PubMed's count
+        self._tell_listed(0)
         self.store.update_run(
             run_id,
             ncbi_count=root.count,
@@ -312,6 +320,8 @@ class Harvest:
         else:
             self._split(run_id, params, start or EARLIEST, end or _tomorrow(), done)
         hits = sum(self.store.hit_counts(run_id).values())
+        if self.progress is not None:  # the step ends with what was listed, whatever the count
+            self.progress(f"{self.name}: searching PubMed", hits, hits)
         if hits < root.count:
             self.errors.append(
                 f"PubMed counted {root.count:,} records but the date slices returned only "
@@ -344,6 +354,13 @@ class Harvest:
         )
         if result.webenv:
             self.fresh_webenvs.add(result.webenv)
+        self._tell_listed(len(result.pmids))
+
+    def _tell_listed(self, more: int) -> None:
+        self._listed[0] += more
+        listed, count = self._listed
+        if self.progress is not None:  # held short of the end, which the phase reports
+            self.progress(f"{self.name}: searching PubMed", min(listed, max(count - 1, 0)), count)
 
     def _split(self, run_id: int, params: dict, start: date, end: date, done: dict) -> None:
         """Halve an entry-date range until each part is under the cap (depth first, in order)."""
@@ -367,6 +384,7 @@ class Harvest:
             mid = lo + (hi - lo) // 2
             stack.append((mid + timedelta(days=1), hi))
             stack.append((lo, mid))
+            self._tell_listed(0)  # a range split, nothing listed yet: still going
 
     # -- fetch phase ----------------------------------------------------------------------------
 
@@ -375,12 +393,19 @@ class Harvest:
         wanted = set(self.store.pending_hits(run_id))
         total = sum(self.store.hit_counts(run_id).values())
         done = total - len(wanted)
+        step = f"{self.name}: fetching records"
 
-        def stored(count: int) -> None:  # on the writer thread, after each commit
-            nonlocal done
-            done += count
-            if self.progress is not None:
-                self.progress(done, total)
+        told = threading.Lock()  # two threads tell it: the count only ever goes up
+
+        def stored(count: int) -> None:  # on the writer thread after each commit; 0: a page
+            nonlocal done  # downloaded, not stored yet (on the harvesting thread)
+            if self.progress is None:
+                return
+            with told:
+                done += count
+                self.progress(step, done, total)
+
+        self._fetched = stored
 
         stored(0)
         processes = worker_processes(len(wanted), self.processes)
@@ -427,12 +452,14 @@ class Harvest:
                 self.fresh_webenvs.discard(webenv)
                 return  # the caller fetches what is left by PMID
             writer.put(chunks, page)
+            self._fetched(0)
 
     def _fetch_ids(self, writer: PageWriter, pmids: list[str], where: str) -> None:
         for start in range(0, len(pmids), self.page_size):
             batch = pmids[start : start + self.page_size]
             page = f"{where}, PMIDs {batch[0]}..{batch[-1]}"
             writer.put(self.client.efetch_ids(batch, where=page), page)
+            self._fetched(0)
 
     # -- end ------------------------------------------------------------------------------------
 

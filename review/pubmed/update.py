@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from review.errors import AlreadyRunning, ReviewError
+from review.progress import Progress
 from review.pubmed.eutils import EutilsClient
-from review.pubmed.harvest import Harvest, RunResult, SearchSpec
+from review.pubmed.harvest import PAGE_SIZE, Harvest, RunResult, SearchSpec
 from review.pubmed.model import SearchRun
 
 if TYPE_CHECKING:
@@ -64,10 +65,11 @@ def update_review(
     *,
     overlap_days: int = OVERLAP_DAYS,
     page_size: int | None = None,
-    progress=None,
+    progress: Progress | None = None,
     processes: int | None = None,
 ) -> list[tuple[str, RunResult | ReviewError]]:
-    """Update every saved search; one failing search does not stop the others."""
+    """Update every saved search; one failing search does not stop the others. ``progress`` is
+    told each search's steps (see review.pubmed.harvest)."""
     results: list[tuple[str, RunResult | ReviewError]] = []
     with update_lock(store.path):
         for search in store.searches():
@@ -79,11 +81,15 @@ def update_review(
                 datetype=search.datetype,
             )
             since = since_for(store.last_successful_run(search.id), overlap_days)
-            options = {"progress": progress, "processes": processes}
-            if page_size:
-                options["page_size"] = page_size
+            harvest = Harvest(
+                store,
+                client,
+                page_size=page_size or PAGE_SIZE,
+                progress=progress,
+                processes=processes,
+            )
             try:
-                result = Harvest(store, client, **options).run(spec, kind="update", since=since)
+                result = harvest.run(spec, kind="update", since=since)
             except ReviewError as exc:
                 results.append((spec.name, exc))
                 continue

@@ -23,6 +23,7 @@ from review.extraction.model import (
 from review.extraction.protocol import current_protocol
 from review.extraction.studies import appendix_studies, key_studies, list_studies
 from review.prioritise.certificate import stopping_certificate
+from review.progress import Progress, Tally
 from review.report.flow import review_counts
 from review.report.model import Cell, KeyStudy, Report, Table
 from review.report.prisma import prisma_png
@@ -34,35 +35,50 @@ if TYPE_CHECKING:
     from review.store import Store
 
 
-def build_report(store: Store, *, today: date | None = None) -> Report:
-    """Everything the overview prints, read from the review as it stands (``today`` dates it)."""
+def build_report(
+    store: Store, *, today: date | None = None, progress: Progress | None = None
+) -> Report:
+    """Everything the overview prints, read from the review as it stands (``today`` dates it).
+    ``progress`` is told the step "Gathering the report" (its parts, see review.progress)."""
+    tally = Tally(progress, "Gathering the report", 7)
     p = current_protocol(store)
     keys = key_studies(store)
     day = today or date.today()
     papers = cited_papers(keys)
+    tally.add()
     searched = searched_sources(store)
+    strategies = _strategies(store)
+    tally.add()
     first = [sum(len(c) for c in papers[:i]) + 1 for i in range(len(papers))]
+    drafted = summaries(store)
+    tally.add()
+    method = _method(store, p, keys)
+    tally.add()
+    diagram = prisma_png(review_counts(store))
+    tally.add()
+    blocks = tuple(_key_study(i, s, p, papers[i - 1], first[i - 1]) for i, s in enumerate(keys, 1))
+    tally.add()
+    others = appendix_studies(store)
+    tally.end()
     return Report(
         title=p.title or "Untitled review",
         date=f"{day.day} {day:%B %Y}",
         outcome_measures=tuple(
             (o.name, o.description) for o in (*p.efficacy, *p.safety) if o.description.strip()
         ),
-        summaries=summaries(store),
-        method=_method(store, p, keys),
+        summaries=drafted,
+        method=method,
         criteria=Table(
             ("Characteristic", "Criteria"),
             tuple((label, getattr(p.criteria, key)) for key, label in CRITERIA_ROWS),
             "Table 1 Inclusion criteria for identification of relevant studies",
         ),
         evidence_base=evidence_base(keys),
-        prisma_png=prisma_png(review_counts(store)),
-        key_studies=tuple(
-            _key_study(i, s, p, papers[i - 1], first[i - 1]) for i, s in enumerate(keys, 1)
-        ),
+        prisma_png=diagram,
+        key_studies=blocks,
         validity=validity(keys),
         sources=sources_table(searched),
-        strategies=_strategies(store),
+        strategies=strategies,
         appendix=Table(
             (
                 "Article",
@@ -77,7 +93,7 @@ def build_report(store: Store, *, today: date | None = None) -> Report:
                     s.appendix.direction,
                     s.appendix.reason,
                 )
-                for s in appendix_studies(store)
+                for s in others
             ),
             "Additional papers identified",
         ),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from review.errors import writing
 from review.permissions import require
+from review.progress import Progress, Tally
 from review.report import writer_for
 from review.report.build import build_report
 from review.report.flow import PrismaCounts, review_counts
@@ -27,23 +28,38 @@ if TYPE_CHECKING:
 
 
 def write_report(
-    store: Store, path: str | Path, fmt: str | None = None, *, author: str = ""
+    store: Store,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    author: str = "",
+    progress: Progress | None = None,
 ) -> Path:
     """Write the report in the format asked for or named by the suffix (a Markdown report's
     diagram goes beside it). A wrong format fails before the review is read. ``author`` is
-    who exported it, which a Word file's properties name."""
+    who exported it, which a Word file's properties name. ``progress`` is told "Gathering the
+    report", then "Writing NAME" (one part: a writer takes the report whole)."""
     path = Path(path)
     writer = writer_for(path, fmt)
-    report = replace(build_report(store), author=author)
+    report = replace(build_report(store, progress=progress), author=author)
+    tally = Tally(progress, f"Writing {path.name}", 1)
     with writing(path):
         writer.write(report, path)
+    tally.end()
     return path
 
 
-def export_report(store: Store, actor: Reviewer, path: str | Path, fmt: str | None = None) -> Path:
+def export_report(
+    store: Store,
+    actor: Reviewer,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Path:
     """Write the report as Word, HTML or Markdown (a Markdown report's diagram goes beside it)."""
     require(actor, "export_report")
-    return write_report(store, path, fmt, author=actor.name)
+    return write_report(store, path, fmt, author=actor.name, progress=progress)
 
 
 def report_file_name(title: str, suffix: str) -> str:

@@ -64,7 +64,7 @@ def _explain(path: Path, exc: sqlite3.Error) -> DatabaseError:
         hint = "another program holds the database for too long; try again in a minute"
     else:
         hint = "check the file, then try again"
-    return DatabaseError(f"Review database {path}: {text}. What to do: {hint}.")
+    return DatabaseError(f"Review database {path}: {text}. What to do: {hint}.", path=path)
 
 
 class BaseStore:
@@ -79,7 +79,8 @@ class BaseStore:
         if not create and not self.path.exists():
             raise DatabaseError(
                 f"Review database {self.path} does not exist. "
-                f"Create it with: review init {self.path}"
+                f"Create it with: review init {self.path}",
+                path=self.path,
             )
         self._lock = threading.RLock()  # held for a whole write transaction
         self._local = threading.local()  # this thread's reader, and whether it is writing
@@ -95,7 +96,8 @@ class BaseStore:
             raise _explain(self.path, exc) from exc
         except OSError as exc:
             raise DatabaseError(
-                f"Review database {self.path}: {exc.strerror}. What to do: check the path."
+                f"Review database {self.path}: {exc.strerror}. What to do: check the path.",
+                path=self.path,
             ) from exc
         self.conn = conn  # the writer
         _tighten(self.path, SIDE_FILES)

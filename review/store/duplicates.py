@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from review.dedupe.model import DedupeRun
 from review.errors import ReviewError, TargetChanged
+from review.progress import Progress, Tally, counted
 from review.records import Record
 from review.store.base import BaseStore, from_row, now
 from review.store.records import record_from_row
@@ -42,8 +43,11 @@ class DuplicatePair:
 
 
 class DuplicatesMixin(BaseStore):
-    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, Record]]:
-        """(id, Record) of every record (or of ``ids``), without the bulky original text."""
+    def records_for_matching(
+        self, ids: Iterable[int] | None = None, *, progress: Progress | None = None
+    ) -> list[tuple[int, Record]]:
+        """(id, Record) of every record (or of ``ids``), without the bulky original text;
+        ``progress`` is told the step "Loading records" (see review.progress)."""
         sql = f"SELECT {_MATCH_COLUMNS} FROM records"
         if ids is None:
             rows = self.query(sql + " ORDER BY id")
@@ -54,7 +58,8 @@ class DuplicatesMixin(BaseStore):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows += self.query(f"{sql} WHERE id IN ({marks}) ORDER BY id", chunk)
-        return [(r["id"], record_from_row(r)) for r in rows]
+        told = counted(progress, "Loading records", rows, len(rows))
+        return [(r["id"], record_from_row(r)) for r in told]
 
     def max_record_id(self) -> int:
         return self.scalar("SELECT coalesce(max(id), 0) FROM records")
@@ -70,15 +75,20 @@ class DuplicatesMixin(BaseStore):
         marks = ", ".join("?" * len(fields))
         self.write(f"INSERT INTO dedupe_runs ({names}) VALUES ({marks})", tuple(fields.values()))
 
-    def save_matches(self, matches: Sequence, actor: str) -> tuple[int, int]:
+    def save_matches(
+        self, matches: Sequence, actor: str, *, progress: Progress | None = None
+    ) -> tuple[int, int]:
         """Record new pairs (a decided pair is never re-opened); merge the sure ones at once.
 
-        Returns (pairs merged automatically, pairs waiting for a reviewer).
+        Returns (pairs merged automatically, pairs waiting for a reviewer). ``progress`` is told
+        the step "Storing duplicate pairs", ended once the groups are derived and committed.
         """
         stamp = now()
         merged = possible = 0
+        tally = Tally(progress, "Storing duplicate pairs", len(matches), every=500)
         with self.transaction() as conn:
             for m in matches:
+                tally.add()
                 status = "merged" if m.verdict == "duplicate" else "pending"
                 inserted = conn.execute(
                     "INSERT OR IGNORE INTO duplicate_pairs (a, b, score, verdict, reasons, status, "
@@ -112,6 +122,7 @@ class DuplicatesMixin(BaseStore):
                     ),
                 )
             self._derive_groups(conn)
+        tally.end()
         return merged, possible
 
     def decide_pair(

@@ -7,9 +7,12 @@ from collections.abc import Iterable, Sequence
 
 from review.errors import AlreadyImported, ImportFileError, TargetChanged
 from review.imports.model import SOURCE_FIELDS, ImportedFile, SourceEvent
+from review.progress import Progress, Tally
 from review.records import Record
 from review.store.base import BaseStore, now
 from review.store.records import _INSERT, record_row
+
+_CHUNK = 1000  # records per insert while a file is stored (one transaction all the same)
 
 
 class ImportsMixin(BaseStore):
@@ -21,6 +24,8 @@ class ImportsMixin(BaseStore):
         self,
         meta: dict,
         entries: Sequence[tuple[int, int, str, Record]],
+        *,
+        progress: Progress | None = None,
     ) -> tuple[int, list[int]]:
         """Store a whole file's records in one transaction: all of it, or nothing.
 
@@ -28,10 +33,12 @@ class ImportsMixin(BaseStore):
         and optionally the search's details (platform, searched_on, strategy, limits, coverage);
         ``entries`` are (position, line, original_id, record). Returns the import's id and the ids
         of the records it added, which deduplication then checks against the whole review.
-        Raises AlreadyImported when the review holds a file with the same SHA-256.
+        Raises AlreadyImported when the review holds a file with the same SHA-256. ``progress``
+        is told the step "Storing NAME" (records written; ended once committed).
         """
         stamp = now()
         origin = f"import:{meta['sha256']}"
+        tally = Tally(progress, f"Storing {meta['file_name']}", len(entries))
         with self.transaction() as conn:
             # Checked again under the write lock (BEGIN IMMEDIATE): another process may have
             # stored the same file since the caller looked, and the UNIQUE sha256 would
@@ -41,10 +48,13 @@ class ImportsMixin(BaseStore):
             recorded = {f: [None, meta.get(f)] for f in SOURCE_FIELDS if meta.get(f)}
             actor = meta.get("imported_by", "review")
             _source_event(conn, import_id, stamp, actor, "recorded", recorded)
-            conn.executemany(
-                _INSERT,
-                [(*record_row(rec, origin, str(pos)), stamp) for pos, _line, _oid, rec in entries],
-            )
+            for start in range(0, len(entries), _CHUNK):  # in parts, to tell the progress
+                part = entries[start : start + _CHUNK]
+                conn.executemany(
+                    _INSERT,
+                    [(*record_row(rec, origin, str(pos)), stamp) for pos, _line, _oid, rec in part],
+                )
+                tally.add(len(part))
             ids = dict(
                 conn.execute(
                     "SELECT origin_id, id FROM records WHERE origin = ?", (origin,)
@@ -59,6 +69,7 @@ class ImportsMixin(BaseStore):
                 "INSERT OR IGNORE INTO screening_queue (record_id, queued_at) VALUES (?, ?)",
                 [(ids[str(pos)], stamp) for pos, *_ in entries],
             )
+        tally.end()
         return import_id, sorted(ids.values())
 
     @staticmethod

@@ -12,6 +12,7 @@ from review.pubmed.harvest import CAP, SearchSpec, esearch_args, run_search
 from review.store import open_store
 from tests.conftest import client_for
 from tests.fake_eutils import FakeEutils, make_corpus, max_requests_in_any_second
+from tests.test_progress import Recorder
 
 
 def stored(store) -> dict[str, str]:
@@ -57,10 +58,19 @@ def test_re_running_adds_provenance_and_never_duplicates(tmp_path, fake, small_c
 def test_more_than_the_cap_is_harvested_completely_within_the_rate(tmp_path):
     """The issue's acceptance run: 25,000 hits, 9,999-hit cap, 3 requests/s without a key."""
     corpus = make_corpus(25_000, topic="neuroma", seed=7)
+    seen = Recorder()
     with FakeEutils(corpus) as fake, open_store(tmp_path / "r.db") as store:
         client = client_for(fake, key=False, timeout=10)
-        result = run_search(store, client, SearchSpec("big", "neuroma"), page_size=1000)
+        spec = SearchSpec("big", "neuroma")
+        result = run_search(store, client, spec, page_size=1000, progress=seen)
         assert result.status == "complete", result.errors
+        # the slices' PMIDs told as they are listed, then the records as they are stored
+        steps = seen.check()
+        assert seen.steps() == ["big: searching PubMed", "big: fetching records"]
+        assert len(steps["big: searching PubMed"]) >= 4  # the start, slices, the end
+        assert steps["big: searching PubMed"][-1] == (25_000, 25_000)
+        fetching = steps["big: fetching records"]
+        assert len(fetching) >= 26 and fetching[-1] == (25_000, 25_000)  # page by page
         assert result.ncbi_count == 25_000
         assert store.count_records() == 25_000
         assert set(stored(store)) == {r.pmid for r in corpus}
@@ -144,12 +154,25 @@ def test_a_server_that_keeps_failing_gives_a_clear_error_and_stores_nothing_part
         assert len(store.pending_hits(run.id)) == run.ncbi_count
 
 
+def test_a_harvest_tells_its_two_steps(tmp_path, fake, small_corpus):
+    seen = Recorder()
+    with open_store(tmp_path / "r.db") as store:
+        run_search(store, client_for(fake), SearchSpec("cryo", "cryoablation"), progress=seen)
+    steps = seen.check()
+    n = len(small_corpus)
+    assert steps["cryo: searching PubMed"] == [(0, n), (n - 1, n), (n, n)]
+    # told as each page is stored, and again (the same count) as each one is downloaded
+    fetching = steps["cryo: fetching records"]
+    assert sorted(set(fetching)) == [(0, n), (500, n), (1000, n), (n, n)]
+    assert len(fetching) == 4 + 3  # three pages downloaded
+
+
 def test_an_interrupted_harvest_resumes_without_downloading_again(tmp_path, fake, small_corpus):
     seen = []
 
-    def stop_midway(done, total):
+    def stop_midway(step, done, total):
         seen.append(done)
-        if done >= 600:
+        if step == "cryo: fetching records" and done >= 600:
             raise KeyboardInterrupt
 
     with open_store(tmp_path / "r.db") as store:
