@@ -142,3 +142,16 @@ def test_a_search_draws_the_dedupe_after_its_fetch(tmp_path, fake, small_corpus)
         "Scoring candidate pairs",
     ]  # no pairs to store: a step with nothing to do is not drawn
     assert "cryo: complete." in out
+
+
+def test_an_export_draws_gathering_and_writing(tmp_path):
+    db = tmp_path / "r.db"
+    assert on_terminal("import", db, DATA / "embase.ris", "--quiet")[0] == 0
+    code, out, err = on_terminal("export", db, "--format", "xlsx", "-o", tmp_path / "out.xlsx")
+    assert code == 0, err
+    drawn = [line.split("  [")[0] for line in lines(err) if line]
+    assert drawn == ["Gathering the records", "Writing out.xlsx"]
+    assert "out.xlsx: 6 records." in out
+    ris = tmp_path / "o.ris"
+    code, out, err = on_terminal("export", db, "--format", "ris", "-o", ris, "--json")
+    assert code == 0 and err == "" and json.loads(out)["records"] == 6

@@ -186,3 +186,20 @@ def test_a_report_tells_gathering_then_writing(tmp_path, suffix):
     steps = seen.check()
     assert seen.steps() == ["Gathering the report", f"Writing overview{suffix}"]
     assert steps["Gathering the report"][-1] == (7, 7)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ris", "bibtex"])
+def test_an_export_tells_gathering_then_writing(tmp_path, fmt):
+    from review.exports import export
+
+    seen = Recorder()
+    with open_store(tmp_path / "r.db") as store:
+        import_file(store, DATA / "embase.ris")
+        import_file(store, DATA / "embase.csv")
+        dedupe(store)
+        result = export(store, tmp_path / f"out.{fmt}", fmt, progress=seen)
+        assert result == export(store, tmp_path / f"out.{fmt}", fmt)  # the callback changed nothing
+    steps = seen.check()
+    assert seen.steps() == ["Gathering the records", f"Writing out.{fmt}"]
+    assert steps["Gathering the records"][-1] == (12, 12)
+    assert steps[f"Writing out.{fmt}"][-1] == (12, 12)

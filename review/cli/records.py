@@ -182,7 +182,7 @@ def export_command(db, fmt, output, stage, decision, primary_only, by, quiet, as
     """
     from review.exports import export
 
-    with open_store(db, create=False) as store:
+    with open_store(db, create=False) as store, drawn(quiet or as_json) as progress:
         result = export(
             store,
             output,
@@ -191,6 +191,7 @@ def export_command(db, fmt, output, stage, decision, primary_only, by, quiet, as
             stage=stage,
             decision=decision,
             primary_only=primary_only,
+            progress=progress,
         )
     if as_json:
         click.echo(json.dumps(asdict(result), indent=2))

@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from review.exports.rows import ExportRow
+from review.progress import Progress, counted
 from review.records import Author, Record
 
 _SPECIAL = {
@@ -56,10 +57,10 @@ def latex_text(value: str) -> str:
     return "".join(out)
 
 
-def write_bibtex(rows: list[ExportRow], path: Path) -> list:
+def write_bibtex(rows: list[ExportRow], path: Path, progress: Progress | None = None) -> list:
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write("% Encoding: UTF-8\n\n")
-        for row in rows:
+        for row in counted(progress, f"Writing {path.name}", rows, len(rows), every=500):
             handle.write(bibtex_entry(row))
     return []
 

@@ -14,15 +14,16 @@ import re
 from pathlib import Path
 
 from review.exports.rows import ExportRow, author_name
+from review.progress import Progress, counted
 
 # RIS reference types for what a record says it is; journal articles are the rest.
 _RIS_TYPES = (("conference", "CONF"), ("book", "CHAP"), ("thesis", "THES"), ("report", "RPRT"))
 _TAG = re.compile(r"^[A-Z][A-Z0-9]  -(?:\s|$)")
 
 
-def write_ris(rows: list[ExportRow], path: Path) -> list:
+def write_ris(rows: list[ExportRow], path: Path, progress: Progress | None = None) -> list:
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for row in rows:
+        for row in counted(progress, f"Writing {path.name}", rows, len(rows), every=500):
             handle.write(ris_record(row))
     return []
 

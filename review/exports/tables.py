@@ -14,6 +14,7 @@ from pathlib import Path
 
 from review.exports.cells import XLSX_CELL_LIMIT, excel_text, neutralise
 from review.exports.rows import COLUMNS, NUMBER_COLUMNS, ExportRow
+from review.progress import Progress, Tally, counted
 
 CUT_MARK = " [cut: Excel keeps 32,767 characters in a cell; the CSV export has it whole]"
 XLSX_COLUMNS = (*COLUMNS, "truncated")
@@ -28,16 +29,18 @@ class CutCell:
     length: int
 
 
-def write_csv(rows: list[ExportRow], path: Path) -> list[CutCell]:
+def write_csv(rows: list[ExportRow], path: Path, progress: Progress | None = None) -> list[CutCell]:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        for row in rows:
+        for row in counted(progress, f"Writing {path.name}", rows, len(rows), every=500):
             writer.writerow({k: neutralise(v) for k, v in row.values().items()})
     return []
 
 
-def write_xlsx(rows: list[ExportRow], path: Path) -> list[CutCell]:
+def write_xlsx(
+    rows: list[ExportRow], path: Path, progress: Progress | None = None
+) -> list[CutCell]:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -46,7 +49,10 @@ def write_xlsx(rows: list[ExportRow], path: Path) -> list[CutCell]:
     sheet.freeze_panes = "A2"
     sheet.append(list(XLSX_COLUMNS))
     cut: list[CutCell] = []
+    # ended after the save: the workbook is compressed there, a good part of the time
+    tally = Tally(progress, f"Writing {path.name}", len(rows), every=500)
     for row in rows:
+        tally.add()
         values = row.values()
         cells: list[object] = []
         cut_here: list[str] = []
@@ -65,4 +71,5 @@ def write_xlsx(rows: list[ExportRow], path: Path) -> list[CutCell]:
         sheet.append(cells)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(XLSX_COLUMNS))}{len(rows) + 1}"
     book.save(path)
+    tally.end()
     return cut

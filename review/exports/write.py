@@ -17,6 +17,7 @@ from review.exports.bibtex import write_bibtex
 from review.exports.ris import write_ris
 from review.exports.rows import export_rows
 from review.exports.tables import CutCell, write_csv, write_xlsx
+from review.progress import Progress, counted
 from review.screening.decisions import stage_view
 from review.screening.model import STAGE_LABELS, Reviewer
 
@@ -72,17 +73,18 @@ def export(
     stage: str | None = None,
     decision: str | None = None,
     primary_only: bool = False,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write the records to ``path`` (see ``export_rows`` for the filters); ``viewer`` is who
-    exports (None: the review as a whole, every vote shown)."""
+    exports (None: the review as a whole, every vote shown). ``progress`` is told the steps
+    "Gathering the records" and "Writing NAME" (see review.progress)."""
     path = Path(path)
     if fmt not in _WRITERS:
         raise ReviewError(f"Unknown export format {fmt!r}: use {', '.join(FORMATS)}.")
-    rows = list(
-        export_rows(store, viewer, stage=stage, decision=decision, primary_only=primary_only)
-    )
+    gathered = export_rows(store, viewer, stage=stage, decision=decision, primary_only=primary_only)
+    rows = list(counted(progress, "Gathering the records", gathered, every=500))
     with writing(path):
-        cut = _WRITERS[fmt](rows, path)
+        cut = _WRITERS[fmt](rows, path, progress)
     return ExportResult(
         path=str(path),
         format=fmt,
