@@ -301,7 +301,7 @@ def speed(n: int = 50_000) -> None:
         f"(matching inside: {result['seconds']:.1f} s); {result['merged']:,} pairs merged, "
         f"{result['possible']:,} possible"
     )
-    matches = [Match(p["a"], p["b"], p["score"], p["verdict"], ()) for p in pairs]
+    matches = [Match(p.a, p.b, p.score, p.verdict, ()) for p in pairs]
     for name, m in evaluate(records, groups, matches).items():
         _print_metrics(name, m)
 

@@ -2,6 +2,8 @@
 
 - ``model``: a dedupe run as stored (``DedupeRun``)
 - ``normalise``: fields folded so that two databases' versions of one citation compare equal
+- ``prepare``: each record made ready for matching once (fields folded, notices, conferences)
+- ``blocking``: which pairs are compared at all (shared keys; big blocks searched with cdist)
 - ``match``: scoring record pairs and finding the matches (``find_matches``; numpy, rapidfuzz)
 - ``run``: a review's dedupe: merge the sure pairs, queue the rest (``dedupe``, ``DedupeResult``)
 - ``pairs``: a reviewer's decision on a possible pair: merge, keep apart, undo (``decide_pair``)
