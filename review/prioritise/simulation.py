@@ -13,7 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from review.prioritise.ranker import Ranker
+from review.prioritise.ranker import Ranker, joined_text
+
+# CSV columns read as indexing terms by ``simulate_file`` (several in a cell separated by ";")
+TERM_COLUMNS = ("keywords", "mesh", "mesh_terms", "mesh_headings", "publication_types")
 
 
 def retrain_interval(n_labelled: int, n_total: int) -> int:
@@ -97,8 +100,8 @@ def metrics(order_labels: Sequence[int]) -> dict[str, float]:
 def simulate_file(
     path, *, label_column: str = "included", seed: int = 0, prior_included=1, prior_excluded=1
 ) -> tuple[list[tuple[str, int, int]], dict[str, float]]:
-    """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column): the order shown,
-    as (record_id, rank, label), and its metrics."""
+    """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column, and optionally the
+    ``TERM_COLUMNS``): the order shown, as (record_id, rank, label), and its metrics."""
     from pathlib import Path
 
     from review.errors import ImportFileError
@@ -125,7 +128,12 @@ def simulate_file(
                 f"{path}, line {line}, column {label_column}: {value!r} is not 0 or 1."
             )
         labels.append(int(value))
-    texts = [f"{r.get('title') or ''}\n{r.get('abstract') or ''}" for r in rows]
+    # indexing terms, when the file has them, become the ranker's terms features
+    term_columns = [c for c in TERM_COLUMNS if c in header]
+    texts = [
+        joined_text(r.get("title"), r.get("abstract"), [r.get(c) or "" for c in term_columns])
+        for r in rows
+    ]
     order = simulate(
         texts, labels, prior_included=prior_included, prior_excluded=prior_excluded, seed=seed
     )
