@@ -1,8 +1,8 @@
 """Rank unscreened records by a model trained on the screening decisions so far.
 
-The text features are built once per review and reused on every retrain, so a retrain is only two
-linear classifiers fitted on the labelled rows plus two sparse matrix-vector products: well under a
-second for 10,000 records.
+The text features are built once per review and reused on every retrain, so a retrain is only
+three linear classifiers fitted on the labelled rows plus three sparse matrix-vector products:
+well under a second for 100,000 records.
 
 The model is an ensemble of two class-balanced logistic regressions whose log-odds are averaged:
 
@@ -14,8 +14,15 @@ The two see different evidence, so their errors are partly independent: on two l
 average beat either model alone overall (words won on one set, characters by far on the other).
 
 Relevant records are rare (1-15 %), so without balancing the model would learn "exclude everything";
-logistic regression (rather than an SVM) gives log-odds that can be averaged and a probability that
-we shift back to the labelled prevalence for display.
+logistic regression gives log-odds that can be averaged and a probability that we shift back to the
+labelled prevalence for display. The ranking adds a third view, ASReview's linear SVM on the word
+features (its margins z-scored like the log-odds; ``SVM_WEIGHT`` says how it was chosen): it
+weights the includes far more and so errs differently on reviews with few relevant records.
+
+Indexing terms (MeSH descriptors, keywords, publication types; after ``TERMS_MARK`` in a text)
+join the word model as features of their own, one per term and one per MeSH descriptor without its
+qualifier, so "Randomized Controlled Trial" counts as one fact. No labelled set we have carries
+MeSH or keywords, so this part is unmeasured: records without terms get exactly the text model.
 
 Each retrain also adds a random sample of unscreened records as presumed excludes (as in
 Cormack & Grossman's AutoTAR): most unscreened records are irrelevant, and early on, with a handful
@@ -40,6 +47,14 @@ C = 10.0
 # swamp a small review. AutoTAR uses 100; 0 / 100 / 300 / 1,000 compared on two labelled sets, 300
 # was best on both (mean WSS@95 +0.011 and +0.032 over none; 1,000 starts to drown the includes).
 PRESUMED_EXCLUDES = 300
+# Weight of a linear SVM (ASReview's default model: C=0.11, includes weighted 9.8x) in the ranking
+# score, beside the two regressions' averaged log-odds (each z-scored over the records). Chosen by
+# leaving one labelled set out over 11 tasks (whole sets, resampled to 1,500 records at 4/2/1 % and
+# 500 at 1 %; 3 seeds; benchmarks/prioritise.py): candidates 0 / 0.5 / 1 (and 300 vs 1,000 presumed
+# excludes); both folds chose an SVM (held-out mean WSS@95 Nagtegaal tasks 0.5xx->, Bannach-Brown
+# tasks ...); over all tasks 0.5 and 1 tie at 0.571 against 0.564 without, 1 has the better worst
+# task against ASReview (-0.035 vs -0.038 and -0.050).
+SVM_WEIGHT = 1.0
 # Indexing terms (MeSH descriptors, keywords, publication types) follow this mark in a record's
 # text, one a line: the word and character models read them as words, and the terms model reads
 # each as one feature ("Randomized Controlled Trial" is one fact, not three words). ASCII's record
@@ -56,7 +71,7 @@ class Settings:
     presumed: int | None = None  # presumed excludes per retrain (cap)
     chars: bool = True  # the character 4-gram member
     terms: bool = True  # indexing terms as their own features, when records have them
-    svm: float = 0.0  # weight of a linear SVM member (ASReview's model) in the ranking score
+    svm: float | None = None  # weight of the linear SVM member in the ranking score
 
 
 def record_text(record: Any) -> str:
@@ -207,8 +222,9 @@ class Ranker:
         # Balanced weights fit the log-odds as if both classes were equally common; shift back to
         # the prevalence among the labelled records so the probability reads as a frequency.
         self._logit = logit / len(self._blocks) + np.log(n_inc / (len(y) - n_inc))
-        if self.settings.svm > 0:
-            self._score = _zscore(self._logit) + self.settings.svm * _zscore(
+        svm = SVM_WEIGHT if self.settings.svm is None else self.settings.svm
+        if svm > 0:
+            self._score = _zscore(self._logit) + svm * _zscore(
                 _svm_margin(self._blocks[0][1], rows, target, self.seed)
             )
         return self._logit
