@@ -13,8 +13,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from review.prioritise.ranker import Ranker
+from review.prioritise.ranker import Ranker, joined_text
 from review.progress import Progress, Tally
+
+# CSV columns read as indexing terms by ``simulate_file`` (several in a cell separated by ";")
+TERM_COLUMNS = ("keywords", "mesh", "mesh_terms", "mesh_headings", "publication_types")
 
 
 def retrain_interval(n_labelled: int, n_total: int) -> int:
@@ -112,8 +115,9 @@ def simulate_file(
     prior_excluded=1,
     progress: Progress | None = None,
 ) -> tuple[list[tuple[str, int, int]], dict[str, float]]:
-    """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column): the order shown,
-    as (record_id, rank, label), and its metrics; ``progress`` as for ``simulate``."""
+    """Replay a labelled CSV (record_id, title, abstract, a 0/1 label column, and optionally the
+    ``TERM_COLUMNS``): the order shown, as (record_id, rank, label), and its metrics;
+    ``progress`` as for ``simulate``."""
     from pathlib import Path
 
     from review.errors import ImportFileError
@@ -144,7 +148,12 @@ def simulate_file(
                 line=line,
             )
         labels.append(int(value))
-    texts = [f"{r.get('title') or ''}\n{r.get('abstract') or ''}" for r in rows]
+    # indexing terms, when the file has them, become the ranker's terms features
+    term_columns = [c for c in TERM_COLUMNS if c in header]
+    texts = [
+        joined_text(r.get("title"), r.get("abstract"), [r.get(c) or "" for c in term_columns])
+        for r in rows
+    ]
     order = simulate(
         texts,
         labels,
