@@ -146,6 +146,9 @@ def noise(base: list[Record], rng: random.Random, n: int = 60) -> LabelledSet:
             r = replace(r, authors=(original,) + r.authors[1:])
         else:
             changes["issue"] = str(rng.randint(2000, 40000))  # an EndNote record number
+        if k % 2:  # and a second disagreement on top: journal abbreviated, issue a record number
+            changes.setdefault("journal", _abbreviate(r.journal))
+            changes.setdefault("issue", str(rng.randint(2000, 40000)))
         items.append((f"n{k}", r))
         items.append((f"n{k}", replace(r, **changes)))
     return _renumber("noise", items)
