@@ -127,8 +127,16 @@ def evaluate(records, groups, matches: list[Match]) -> dict[str, dict[str, float
     ids = [i for i, _ in records]
     truth = pair_set(groups)
     # merges only: an erratum link (kind "erratum") keeps two records, which this set labels apart
-    auto = [(m.a, m.b) for m in matches if m.verdict == "duplicate" and getattr(m, "kind", "duplicate") == "duplicate"]
-    possible = [(m.a, m.b) for m in matches if m.verdict == "possible" and getattr(m, "kind", "duplicate") == "duplicate"]
+    auto = [
+        (m.a, m.b)
+        for m in matches
+        if m.verdict == "duplicate" and getattr(m, "kind", "duplicate") == "duplicate"
+    ]
+    possible = [
+        (m.a, m.b)
+        for m in matches
+        if m.verdict == "possible" and getattr(m, "kind", "duplicate") == "duplicate"
+    ]
     confirmed = [p for p in possible if p in truth]  # a reviewer who judges every pair right
     return {
         "auto": pairwise(len(ids), truth, pair_set(components(ids, auto))),
@@ -188,8 +196,16 @@ def score_set(records, groups, matches: list[Match]) -> dict:
     once), false merges (wrong pairs from merges alone), and the reviewer's queue."""
     ids = [i for i, _ in records]
     truth = pair_set(groups)
-    merges = [(m.a, m.b) for m in matches if m.verdict == "duplicate" and getattr(m, "kind", "duplicate") == "duplicate"]
-    links = [(m.a, m.b) for m in matches if m.verdict == "duplicate" and getattr(m, "kind", "duplicate") != "duplicate"]
+    merges = [
+        (m.a, m.b)
+        for m in matches
+        if m.verdict == "duplicate" and getattr(m, "kind", "duplicate") == "duplicate"
+    ]
+    links = [
+        (m.a, m.b)
+        for m in matches
+        if m.verdict == "duplicate" and getattr(m, "kind", "duplicate") != "duplicate"
+    ]
     merged = pair_set(components(ids, merges))
     predicted = pair_set(components(ids, merges + links))
     queue = [(m.a, m.b) for m in matches if m.verdict == "possible"]

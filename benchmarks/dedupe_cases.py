@@ -56,14 +56,17 @@ def _foreign(title: str) -> str:
     made = []
     for w in re.findall(r"\w+", title):
         h = sum(ord(c) * (i + 7) for i, c in enumerate(w))
-        made.append("".join("bdfgklmnprstvz"[(h >> k) % 14] + "aeiou"[(h >> k) % 5] for k in (0, 3)))
+        made.append(
+            "".join("bdfgklmnprstvz"[(h >> k) % 14] + "aeiou"[(h >> k) % 5] for k in (0, 3))
+        )
     return " ".join(made).capitalize()
 
 
 def _abbreviate(journal: str) -> str:
     """An ISO-4-like abbreviation: "Archivos Argentinos de Pediatria" -> "Arch Argent Pediatr"."""
     skip = {"of", "the", "and", "&", "for", "in", "de", "on"}
-    return " ".join(w[:5] if len(w) > 6 else w for w in journal.split() if w.lower() not in skip)
+    words = journal.split(":")[0].split()  # ISO 4 drops the subtitle
+    return " ".join(w[:5] if len(w) > 6 else w for w in words if w.lower() not in skip)
 
 
 def _last_pages(r: Record) -> tuple[int, int]:

@@ -262,7 +262,7 @@ def pages_overlap(a: Prep, b: Prep) -> bool:
 
 
 def _pages(a: Prep, b: Prep) -> str:
-    """"same" first page, "typo" (last pages agree, first pages one keystroke apart: "2297-2108"
+    """ "same" first page, "typo" (last pages agree, first pages one keystroke apart: "2297-2108"
     for "2097-2108"), "different", or "" when one has no pages."""
     if not a.page or not b.page:
         return ""
@@ -282,9 +282,8 @@ def _surnames(a: Prep, b: Prep) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The two surname lists, the first authors made equal when their names share a word in
     any arrangement ("Goicoechea de, Jorge E." and "de Jorge, E. G.")."""
     sa, sb = a.surnames, b.surnames
-    if sa and sb and sa[0] != sb[0] and a.first_author and b.first_author:
-        if set(a.first_author.split()) & set(b.first_author.split()):
-            return sa, (sa[0],) + sb[1:]
+    if sa and sb and sa[0] != sb[0] and set(a.first_author.split()) & set(b.first_author.split()):
+        return sa, (sa[0],) + sb[1:]
     return sa, sb
 
 

@@ -343,7 +343,10 @@ def test_titles_in_two_languages_without_brackets_go_to_a_reviewer():
 )
 def test_citation_noise_still_merges(change):
     article = replace(
-        ARTICLE, doi="", pages="2097-2108", authors=(Author("Goicoechea de", "Jorge E."),) + AUTHORS[1:]
+        ARTICLE,
+        doi="",
+        pages="2097-2108",
+        authors=(Author("Goicoechea de", "Jorge E."),) + AUTHORS[1:],
     )
     assert verdict(article, replace(article, **change)) == "duplicate"
 
@@ -430,5 +433,5 @@ def test_hard_case_sets_have_no_false_merges():
     for labelled in hard_sets(records, groups):
         row = score_set(labelled.records, labelled.groups, find_matches(labelled.records))
         assert row["false_merges"] == 0 and row["fp"] == 0, labelled.name
-        floor = {"columns": 0.7, "mixed": 0.99}.get(labelled.name, 1.0)
+        floor = {"mixed": 0.99}.get(labelled.name, 1.0)  # 2 Rathbone pairs are left to a reviewer
         assert row["sensitivity"] >= floor, labelled.name
