@@ -6,9 +6,12 @@
    (a Fellegi-Sunter model with weights set from how often databases disagree on that field for
    the same article, not fitted to one data set). The sum becomes a 0..1 score; a high score
    merges automatically, a middle band goes to a reviewer. Hard rules come first: notices
-   (errata, retractions, comments) never match the article they concern; Cochrane review
-   versions, and titles whose part or other numbers differ, are distinct; a conference abstract
-   and a full paper are never merged without a reviewer.
+   (retractions, comments) never match the article they concern, and an erratum is only linked
+   to it (kind "erratum"), never merged; Cochrane review versions, titles whose part or other
+   numbers differ, and a recurring title ("Editor's Comments") in another issue or on other pages
+   are distinct; a conference abstract and a full paper, and records with different DOIs or
+   PMIDs, are never merged without a reviewer. When titles are in two languages (one bracketed
+   as translated), agreement of the full citation carries the match.
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ from review.dedupe.prepare import Prep, notice_kind, prepare
 from review.progress import Progress, counted
 from review.records import Record
 
-__all__ = ["DUPLICATE_AT", "POSSIBLE_AT", "Match", "find_matches", "notice_kind", "score_pair"]
+__all__ = [
+    "DUPLICATE_AT",
+    "POSSIBLE_AT",
+    "Match",
+    "erratum_link",
+    "find_matches",
+    "notice_kind",
+    "score_pair",
+]
 
 DUPLICATE_AT = 0.8  # score at or above which a pair is merged automatically
 POSSIBLE_AT = 0.2  # score at or above which a reviewer is asked
@@ -41,6 +52,8 @@ class Match:
     score: float  # 0..1
     verdict: str  # "duplicate" (merge automatically) or "possible" (a reviewer decides)
     reasons: tuple[str, ...]
+    kind: str = "duplicate"  # or "erratum": a correction notice linked to the article it corrects
+    notice: int | None = None  # for an erratum link, the notice's record id
 
 
 def _interpolate(x: float, points: tuple[tuple[float, float], ...]) -> float:
@@ -93,6 +106,14 @@ def _same_journal(a: Prep, b: Prep) -> bool:
 
 def _rules(a: Prep, b: Prep) -> str:
     """A reason the pair is certainly not one publication, or ""."""
+    if (a.generic or b.generic) and a.title == b.title:
+        # "Editor's Comments" by one editor in every issue: only the citation tells them apart
+        if a.volume and b.volume and a.volume != b.volume or a.year != b.year:
+            return "a recurring title in different volumes or years"
+        if a.issue and b.issue and a.issue != b.issue:
+            return "a recurring title in different issues"
+        if a.page and b.page and not pages_overlap(a, b):
+            return "a recurring title on different pages"
     if a.notice != b.notice:
         kind = a.notice or b.notice
         return f"one is {'an' if kind == 'erratum' else 'a'} {kind} notice"
@@ -111,6 +132,8 @@ def score_pair(a: Prep, b: Prep, doi_counts: dict[str, int]) -> Match | None:
     ida, idb = sorted((a.id, b.id))
     if a.pmid and a.pmid == b.pmid:
         return Match(ida, idb, 1.0, "duplicate", ("same PMID",))
+    if a.notice != b.notice:
+        return erratum_link(a, b)
     if _rules(a, b):
         return None
     t, note = title_similarity(a, b)
@@ -128,7 +151,7 @@ def score_pair(a: Prep, b: Prep, doi_counts: dict[str, int]) -> Match | None:
     if a.pmid and b.pmid:
         total -= 8.0
         reasons.append("different PMIDs")
-    auth = author_similarity(a.surnames, b.surnames)
+    auth = author_similarity(*_surnames(a, b))
     if auth >= 0:
         total += _interpolate(auth, _AUTHOR_W)
         reasons.append(f"authors {auth:.2f}")
@@ -136,29 +159,132 @@ def score_pair(a: Prep, b: Prep, doi_counts: dict[str, int]) -> Match | None:
         gap = abs(a.year - b.year)
         total += 1.0 if gap == 0 else -1.5 if gap == 1 else -6.0
         reasons.append("year" if gap == 0 else f"years {gap} apart")
-    total += _field(a.page, b.page, 3.0, -4.0, "pages", reasons)
+    pages = _pages(a, b)
+    total += {"same": 3.0, "typo": 2.0, "different": -4.0}.get(pages, 0.0)
+    if pages:
+        reasons.append({"same": "pages", "typo": "pages (one range has a typo)"}.get(pages, ""))
+        if pages == "different":
+            reasons[-1] = "different pages"
     total += _field(a.volume, b.volume, 1.5, -3.0, "volume", reasons)
     total += _field(a.issue, b.issue, 0.5, -0.75, "issue", reasons)
+    same_journal = False
     if a.journals and b.journals:
-        same = _same_journal(a, b)
-        total += 1.0 if same else -1.5
-        reasons.append("journal" if same else "different journals")
+        same_journal = _same_journal(a, b)
+        total += 1.0 if same_journal else -1.5
+        reasons.append("journal" if same_journal else "different journals")
     if len(a.abstract) >= 100 and len(b.abstract) >= 100:
         n = min(len(a.abstract), len(b.abstract))  # one database may cut the abstract short
         s = fuzz.ratio(a.abstract[:n], b.abstract[:n]) / 100
         total += _interpolate(s, _ABSTRACT_W)
         reasons.append(f"abstract {s:.2f}")
+    # the full citation (authors, year, journal, volume, first page) can carry a pair whose
+    # titles are in two languages: PubMed's "[English title]" beside the original
+    citation = (
+        auth >= 0.75
+        and a.year == b.year
+        and same_journal
+        and bool(a.volume)
+        and a.volume == b.volume
+        and pages in ("same", "typo")
+        and not (a.issue and b.issue and a.issue != b.issue)
+    )
+    bilingual = citation and t < _AUTO_TITLE and (a.translated or b.translated)
+    if bilingual:
+        total = max(total, _MIDPOINT) + 3.0
+        reasons.append("titles in two languages (one bracketed as translated); citation agrees")
+    elif citation and t < _AUTO_TITLE and total < _MIDPOINT:
+        total = _MIDPOINT
+        reasons.append("titles differ but the full citation agrees")
     score = 1.0 / (1.0 + math.exp(-(total - _MIDPOINT) / _SCALE))
     if score < POSSIBLE_AT:
         return None
     verdict = "duplicate" if score >= DUPLICATE_AT else "possible"
-    if verdict == "duplicate" and t < _AUTO_TITLE and not same_doi:
+    if verdict == "duplicate" and t < _AUTO_TITLE and not same_doi and not bilingual:
         verdict = "possible"
         reasons.append("titles differ too much to merge unseen")
     if a.conference != b.conference and not _same_item(a, b):
         verdict = "possible"
         reasons.append("one is a conference abstract")
+    if verdict == "duplicate" and (a.doi and b.doi and not same_doi or a.pmid and b.pmid):
+        verdict = "possible"
+        reasons.append("different DOIs or PMIDs: never merged unseen")
+    if verdict == "duplicate" and (a.generic or b.generic) and pages != "same" and not same_doi:
+        verdict = "possible"
+        reasons.append("a recurring title without a shared page: never merged unseen")
     return Match(ida, idb, round(score, 4), verdict, tuple(_tidy(reasons)))
+
+
+def erratum_link(a: Prep, b: Prep) -> Match | None:
+    """An erratum (or correction) linked to the article it corrects, or None.
+
+    The notice must cite the article's title ("Erratum: <title>", "Correction to: <title>") and
+    appear in its journal (or cite its volume and page); it stays a record of its own, linked
+    to the article so the study is screened once. Other notices never match an article."""
+    e, x = (a, b) if a.notice else (b, a)
+    if e.notice != "erratum" or x.notice or not e.target or not x.title:
+        return None
+    sorted_target = " ".join(sorted(e.target.split()))
+    t = max(fuzz.ratio(e.target, x.title), fuzz.ratio(sorted_target, x.sorted_title)) / 100
+    if t < 0.9 or (e.year and x.year and not 0 <= e.year - x.year <= 3):
+        return None
+    reasons = [f"an erratum citing this article's title ({t:.2f})"]
+    cited = e.cited != ("", "")
+    if cited and (e.cited[0] != x.volume or e.cited[1] != x.page):
+        return None
+    if cited:
+        reasons.append("cites its volume and page")
+    same_journal = bool(e.journals and x.journals) and _same_journal(e, x)
+    if e.journals and x.journals and not same_journal:
+        return None
+    if same_journal:
+        reasons.append("same journal")
+    sure = same_journal or cited
+    ida, idb = sorted((a.id, b.id))
+    return Match(
+        ida,
+        idb,
+        0.95 if sure else 0.5,
+        "duplicate" if sure else "possible",
+        tuple(reasons) + (() if sure else ("journal unknown: a reviewer decides",)),
+        kind="erratum",
+        notice=e.id,
+    )
+
+
+def pages_overlap(a: Prep, b: Prep) -> bool:
+    """Whether two page ranges share a page (non-numeric pages: whether they start alike)."""
+    try:
+        a0, b0 = int(a.page), int(b.page)
+        a1, b1 = int(a.last_page or a.page), int(b.last_page or b.page)
+    except ValueError:
+        return a.page == b.page
+    return max(a0, b0) <= min(max(a0, a1), max(b0, b1))
+
+
+def _pages(a: Prep, b: Prep) -> str:
+    """ "same" first page, "typo" (last pages agree, first pages one keystroke apart: "2297-2108"
+    for "2097-2108"), "different", or "" when one has no pages."""
+    if not a.page or not b.page:
+        return ""
+    if a.page == b.page:
+        return "same"
+    if (
+        a.last_page
+        and a.last_page == b.last_page
+        and len(a.page) == len(b.page)
+        and sum(x != y for x, y in zip(a.page, b.page, strict=True)) == 1
+    ):
+        return "typo"
+    return "different"
+
+
+def _surnames(a: Prep, b: Prep) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The two surname lists, the first authors made equal when their names share a word in
+    any arrangement ("Goicoechea de, Jorge E." and "de Jorge, E. G.")."""
+    sa, sb = a.surnames, b.surnames
+    if sa and sb and sa[0] != sb[0] and set(a.first_author.split()) & set(b.first_author.split()):
+        return sa, (sa[0],) + sb[1:]
+    return sa, sb
 
 
 def _field(x: str, y: str, agree: float, disagree: float, name: str, reasons: list[str]) -> float:
@@ -236,6 +362,10 @@ def _worth_scoring(a: Prep, b: Prep) -> bool:
         return True
     if fuzz.ratio(a.sorted_title, b.sorted_title, score_cutoff=TITLE_GATE):
         return True
+    if a.target or b.target:
+        e, x = (a, b) if a.target else (b, a)
+        if fuzz.ratio(e.target, x.title, score_cutoff=TITLE_GATE):
+            return True
     return bool(fuzz.ratio(a.title, b.title, score_cutoff=TITLE_GATE)) or _bibliographic_twin(a, b)
 
 

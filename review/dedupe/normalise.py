@@ -90,7 +90,7 @@ def title(s: str) -> str:
     return words(s)
 
 
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     [
         "van",
         "von",
@@ -119,7 +119,7 @@ def surname(key: str) -> str:
     parts = key.split()
     if len(parts) > 1 and len(parts[-1]) == 1:
         parts = parts[:-1]
-    kept = [p for p in parts if p not in _PARTICLES] or parts
+    kept = [p for p in parts if p not in PARTICLES] or parts
     return "".join(kept)
 
 
@@ -266,6 +266,20 @@ def first_page(s: str) -> str:
     if m:
         return f"{m.group(1)}{int(m.group(2))}{m.group(3)}"
     return p
+
+
+def page_range(s: str) -> tuple[str, str]:
+    """(first page, last page) for matching, as ``first_page`` folds them; the last page is ""
+    for a single page. A range written backwards ("2297-2108", a typo for "2097-2108") is kept as
+    given, so its last page can still agree."""
+    first = first_page(s)
+    if not first:
+        return "", ""
+    full = pages(s)
+    if "-" not in full:
+        return first, ""
+    last = first_page(full.split("-", 1)[1])
+    return first, "" if last == first else last
 
 
 def year(x: object) -> int | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from review.dedupe import normalise as nz
-from review.records import Record
+from review.records import Author, Record
 
 _NOTICE_TITLES = (
     (
@@ -48,6 +48,22 @@ _NOTICE_TYPES = {
     "comment": "comment",
     "commentary": "comment",
 }
+# What an erratum's title puts before the cited article's title, and WoS's citation after it.
+_ERRATUM_PREFIX = re.compile(
+    r"^\W*(?:erratum|errata|corrigend(?:um|a)|(?:author|publisher)?\s*corrections?|notice of "
+    r"correction)(?:\s+(?:to|for|in|on|of)\b)?(?:\s+the\s+(?:article|paper))?\W*",
+    re.IGNORECASE,
+)
+_WOS_CITE = re.compile(r"\(\s*vol\.?\s*(\w+)\s*,\s*pg?\.?\s*(\w+)[^)]*\)\s*\.?\s*$", re.IGNORECASE)
+# Titles that recur issue after issue (editors' columns, news): a shared one says nothing.
+_GENERIC = re.compile(
+    r"^(?:editor\w*|editorial\w*|from the editors?|remarks? from the editors?|a word from the "
+    r"editors?|editors? (?:comments?|notes?|introduction|remarks?|letter|corner)|in this issue|"
+    r"introduction|foreword|preface|news|letters?(?: to the editor)?|correspondence|book reviews?|"
+    r"commentary|announcements?|highlights|this month in \w+|president\w* (?:message|column|"
+    r"address|report))(?: \d+)?$"
+)
+_ISSUE_MAX = 60  # issue numbers above this are usually an EndNote record number leaking in
 _CONFERENCE = re.compile(r"conference|abstract|meeting|congress|proceedings|symposium|poster")
 _CONFERENCE_JOURNAL = re.compile(
     r"\b(?:congress|conference|meeting|symposium|scientific sessions?)\b|\babstracts? (?:of|from)\b"
@@ -152,10 +168,19 @@ class Prep:
     conference: bool
     cochrane: tuple[str, str] | None  # (review number, version) from a Cochrane DOI
     cochrane_journal: bool
+    last_page: str = ""  # the range's last page, "" for one page; a typo'd range is kept as given
+    translated: bool = False  # the title is PubMed's bracketed translation: "[English title]."
+    generic: bool = False  # a title that recurs (editors' columns): it cannot identify an item
+    target: str = ""  # an erratum's cited article title, folded
+    cited: tuple[str, str] = ("", "")  # an erratum's cited (volume, first page), from WoS's form
+    first_author: str = ""  # the first author's name words, every form, space-separated
 
 
 def prepare(rid: int, r: Record) -> Prep:
     t = nz.title(r.title)
+    notice = notice_kind(r)
+    target, cited = erratum_target(r.title) if notice == "erratum" else ("", ("", ""))
+    first, last = nz.page_range(r.pages)
     doi = nz.doi(r.doi)
     authors = nz.authors(r.authors)
     m = _COCHRANE_DOI.match(doi)
@@ -167,20 +192,63 @@ def prepare(rid: int, r: Record) -> Prep:
         title=t,
         sorted_title=" ".join(sorted(t.split())),
         numbers=title_numbers(t),
-        information=min(1.0, max(0.2, len(set(t.split()) - TITLE_STOP) / 6)),
+        information=information(t),
         authors=authors,
         surnames=tuple(nz.surname(a) for a in authors),
         year=nz.year(r.year),
         journals=journals,
         volume=leading(nz.volume(r.volume)),
-        issue=leading(nz.volume(r.issue)),
-        page=nz.first_page(r.pages),
+        issue=plausible_issue(leading(nz.volume(r.issue))),
+        page=first,
         abstract=nz.words(" ".join(s.text for s in r.abstract_sections))[:2000],
-        notice=notice_kind(r),
+        notice=notice,
         conference=is_conference(r),
         cochrane=(m.group(1), m.group(2) or "1") if m else None,
         cochrane_journal="cochrane" in " ".join(journals).lower(),
+        last_page=last,
+        translated=is_translated(r.title),
+        generic=bool(_GENERIC.match(t)) or information(t) <= 0.34,
+        target=target,
+        cited=cited,
+        first_author=name_words(r.authors[0]) if r.authors else "",
     )
+
+
+def information(t: str) -> float:
+    """0.2..1: how telling a shared title is, from its count of content words."""
+    return min(1.0, max(0.2, len(set(t.split()) - TITLE_STOP) / 6))
+
+
+def is_translated(raw_title: str) -> bool:
+    """PubMed's and EndNote's bracketed translation of a title: "[Efficacy of ...]."."""
+    s = nz.strip_markup(raw_title).strip().rstrip(". ")
+    return s.startswith("[") and s.endswith("]") and len(s) > 12
+
+
+def erratum_target(raw_title: str) -> tuple[str, tuple[str, str]]:
+    """The title an erratum cites ("Erratum: Title" / "Correction to: Title" / WoS's
+    "Title (vol 23, pg 45, 2010)"), folded, and the cited (volume, first page) when given."""
+    s = nz.strip_markup(raw_title).strip()
+    cited = ("", "")
+    m = _WOS_CITE.search(s)
+    if m:
+        cited = (m.group(1).lower().lstrip("0"), m.group(2).lower().lstrip("0"))
+        s = s[: m.start()]
+    s = _ERRATUM_PREFIX.sub("", s, count=1)
+    target = nz.title(s)
+    return (target if len(target.split()) >= 3 else ""), cited
+
+
+def plausible_issue(issue: str) -> str:
+    """The issue, or "" when it is a number no journal issue has (a leaked record number)."""
+    return "" if issue.isdigit() and int(issue) > _ISSUE_MAX else issue
+
+
+def name_words(author: Author) -> str:
+    """The first author's name words of three letters or more, wherever the database put them:
+    "Goicoechea de, Jorge E." and "de Jorge, E. G." share "jorge"."""
+    text = nz.words(" ".join((author.last_name, author.fore_name, author.collective)))
+    return " ".join(sorted({w for w in text.split() if len(w) >= 3 and w not in nz.PARTICLES}))
 
 
 def leading(v: str) -> str:

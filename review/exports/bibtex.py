@@ -99,7 +99,8 @@ def bibtex_entry(row: ExportRow) -> str:
     fields += [("mesh", "; ".join(m.descriptor for m in r.mesh_headings))]
     fields += [("pubtype", "; ".join(r.publication_types))]
     fields += [("language", " and ".join(r.languages))]
-    notes = [f"Duplicate of record {row.duplicate_of}"] if row.duplicate_of is not None else []
+    what = "Erratum linked to" if row.link_kind == "erratum" else "Duplicate of"
+    notes = [f"{what} record {row.duplicate_of}"] if row.duplicate_of is not None else []
     notes += [s.summary() for s in row.stages if s.summary()]
     fields += [("annote", "\n".join(notes))]
     escaped = {"title", "author", "doi", "pmid", "pmcid"}  # made ready above

@@ -45,7 +45,8 @@ def ris_record(row: ExportRow) -> str:
     lines += [("LA", lang) for lang in r.languages]
     lines += [("DB", s) for s in row.sources]
     if row.duplicate_of is not None:
-        lines.append(("N1", f"Duplicate of record {row.duplicate_of}"))
+        what = "Erratum linked to" if row.link_kind == "erratum" else "Duplicate of"
+        lines.append(("N1", f"{what} record {row.duplicate_of}"))
     lines += [("N1", stage.summary()) for stage in row.stages]
     body = "".join(_tagged(tag, value) for tag, value in lines if value.strip())
     return body + "ER  - \n\n"

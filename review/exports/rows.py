@@ -3,7 +3,9 @@ duplicate group and its screening at each stage.
 
 Each row carries ``record_id`` and ``duplicate_of`` (empty for a primary record), so the export
 says exactly what deduplication did and another tool can redo or check it; ``duplicate_group``
-is the primary's id for every member (a record without duplicates is its own group).
+is the primary's id for every member (a record without duplicates is its own group), and
+``link_kind`` (the last column) says how a member joins it: "duplicate", or "erratum" for a
+correction notice linked to the article it corrects (kept as a record, screened with it).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ COLUMNS = (
     "languages",
     "duplicate_group",
     *(f"{stage}_{field}" for stage in STAGES for field in STAGE_FIELDS),
+    "link_kind",
 )
 # Written as numbers in a workbook; everything else is text (a volume "3A", a PMID, pages).
 NUMBER_COLUMNS = ("record_id", "duplicate_of", "year", "duplicate_group")
@@ -56,6 +59,7 @@ class ExportRow:
     original_ids: tuple[str, ...]
     record: Record
     stages: tuple[StageDecision, ...] = ()  # one per stage, in STAGES order
+    link_kind: str = ""  # how it joins duplicate_of: "duplicate" or "erratum"; "" for a primary
 
     @property
     def group(self) -> int:
@@ -97,6 +101,7 @@ class ExportRow:
             values[f"{stage}_note"] = "; ".join(s.notes)
             values[f"{stage}_votes"] = s.votes_text()
             values[f"{stage}_resolved_by"] = s.resolved_by()
+        values["link_kind"] = self.link_kind
         return values
 
 
@@ -128,11 +133,13 @@ def export_rows(
     screened = stage_decisions(store, viewer)
     provenance = store.record_provenance()
     duplicate_of = store.duplicate_of()
+    link_kinds = store.link_kinds()
     records = store.records_for_matching()
     members: dict[int, list[Record]] = {}
     by_id = dict(records)
     for member, primary in duplicate_of.items():
-        members.setdefault(primary, []).append(by_id[member])
+        if link_kinds.get(member) == "duplicate":  # an erratum does not fill its article's gaps
+            members.setdefault(primary, []).append(by_id[member])
     for record_id, record in records:
         primary_of = duplicate_of.get(record_id)
         if primary_only and primary_of is not None:
@@ -147,5 +154,11 @@ def export_rows(
             record = fill_gaps(record, members[record_id])
         found = provenance.get(record_id, {"sources": [], "ids": []})
         yield ExportRow(
-            record_id, primary_of, tuple(found["sources"]), tuple(found["ids"]), record, stages
+            record_id,
+            primary_of,
+            tuple(found["sources"]),
+            tuple(found["ids"]),
+            record,
+            stages,
+            link_kinds.get(record_id, ""),
         )

@@ -40,6 +40,8 @@ class DuplicatePair:
     found_at: str
     decided_by: str | None
     decided_at: str | None
+    kind: str = "duplicate"  # or "erratum": a correction notice linked to its article
+    notice: int | None = None  # the erratum's record id
 
 
 class DuplicatesMixin(BaseStore):
@@ -92,7 +94,8 @@ class DuplicatesMixin(BaseStore):
                 status = "merged" if m.verdict == "duplicate" else "pending"
                 inserted = conn.execute(
                     "INSERT OR IGNORE INTO duplicate_pairs (a, b, score, verdict, reasons, status, "
-                    "found_at, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "found_at, decided_by, decided_at, kind, notice) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         m.a,
                         m.b,
@@ -103,6 +106,8 @@ class DuplicatesMixin(BaseStore):
                         stamp,
                         actor if status == "merged" else None,
                         stamp if status == "merged" else None,
+                        getattr(m, "kind", "duplicate"),
+                        getattr(m, "notice", None),
                     ),
                 ).rowcount
                 if not inserted:
@@ -118,7 +123,13 @@ class DuplicatesMixin(BaseStore):
                         "merged" if status == "merged" else "found",
                         m.a,
                         m.b,
-                        json.dumps({"score": round(m.score, 4), "reasons": list(m.reasons)}),
+                        json.dumps(
+                            {
+                                "score": round(m.score, 4),
+                                "reasons": list(m.reasons),
+                                "kind": getattr(m, "kind", "duplicate"),
+                            }
+                        ),
                     ),
                 )
             self._derive_groups(conn)
@@ -170,8 +181,10 @@ class DuplicatesMixin(BaseStore):
     def _derive_groups(self, conn) -> None:
         """Rebuild duplicate_groups from the merging pairs (union-find), inside the caller's
         transaction. The primary is the most complete record: an abstract, a PMID, a DOI, then
-        the most filled fields, then the oldest id."""
+        the most filled fields, then the oldest id; never an erratum linked to its article, whose
+        member row says kind 'erratum'."""
         parent: dict[int, int] = {}
+        notices: set[int] = set()
 
         def find(x: int) -> int:
             parent.setdefault(x, x)
@@ -181,10 +194,12 @@ class DuplicatesMixin(BaseStore):
             return x
 
         marks = ",".join("?" * len(MERGING))
-        for a, b in conn.execute(
-            f"SELECT a, b FROM duplicate_pairs WHERE status IN ({marks})", MERGING
+        for a, b, notice in conn.execute(
+            f"SELECT a, b, notice FROM duplicate_pairs WHERE status IN ({marks})", MERGING
         ):
             parent[find(a)] = find(b)
+            if notice is not None:
+                notices.add(notice)
         groups: dict[int, list[int]] = {}
         for x in parent:
             groups.setdefault(find(x), []).append(x)
@@ -203,11 +218,16 @@ class DuplicatesMixin(BaseStore):
                 "FROM records WHERE id IN (SELECT id FROM temp.members)"
             )
         }
-        rows: list[tuple[int, int]] = []
+        rows: list[tuple[int, int, str]] = []
         for members in groups.values():
-            primary = max(members, key=lambda x: completeness.get(x, (0, 0, 0, 0, -x)))
-            rows.extend((x, primary) for x in members)
-        conn.executemany("INSERT INTO duplicate_groups VALUES (?, ?)", rows)
+            primary = max(
+                members,
+                key=lambda x: (x not in notices, *completeness.get(x, (0, 0, 0, 0, -x))),
+            )
+            rows.extend((x, primary, "erratum" if x in notices else "duplicate") for x in members)
+        conn.executemany(
+            "INSERT INTO duplicate_groups (record_id, primary_id, kind) VALUES (?, ?, ?)", rows
+        )
 
     def pairs(self, status: str | None = None) -> list[DuplicatePair]:
         sql = "SELECT * FROM duplicate_pairs"
@@ -226,6 +246,16 @@ class DuplicatesMixin(BaseStore):
             r["record_id"]: r["primary_id"]
             for r in self.query(
                 "SELECT record_id, primary_id FROM duplicate_groups WHERE record_id != primary_id"
+            )
+        }
+
+    def link_kinds(self) -> dict[int, str]:
+        """record id -> how it joins its group's primary ("duplicate" or "erratum"), for every
+        record that is not a primary itself."""
+        return {
+            r["record_id"]: r["kind"]
+            for r in self.query(
+                "SELECT record_id, kind FROM duplicate_groups WHERE record_id != primary_id"
             )
         }
 

@@ -139,3 +139,19 @@ def test_year(raw, expected):
 def test_volume_drops_words_that_are_not_volumes():
     assert nz.volume("Vol. 012") == "12"
     assert nz.volume("Ph.D.") == ""
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("2097-2108", ("2097", "2108")),
+        ("2097-108", ("2097", "2108")),
+        ("2097", ("2097", "")),
+        ("2297-2108", ("2297", "2108")),  # backwards: a typo, kept so the last page agrees
+        ("S12-S14", ("s12", "s14")),
+        ("215 p.", ("", "")),
+        ("", ("", "")),
+    ],
+)
+def test_page_range_for_matching(given, expected):
+    assert nz.page_range(given) == expected

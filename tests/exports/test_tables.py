@@ -36,7 +36,7 @@ def test_xlsx_cells_are_typed_with_a_frozen_header_and_filters(db, tmp_path):
     header = list(rows[0])
     assert header == list(XLSX_COLUMNS) and header[-1] == "truncated"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:AF{len(rows)}" and len(header) == 32
+    assert sheet.auto_filter.ref == f"A1:AG{len(rows)}" and len(header) == 33
     by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     two = by_id[2]
     assert isinstance(two["record_id"], int) and two["record_id"] == 2
