@@ -41,10 +41,23 @@ if str(ROOT) not in sys.path:
 
 from review.records import AbstractSection, Author, Record  # noqa: E402
 
-HOSTILE_WORDS = (
-    "stroke patients therapy rehabilitation outcome trial acute early motor recovery effect "
-    "treatment study care risk"
-).split()
+HOSTILE_WORDS = [
+    "stroke",
+    "patients",
+    "therapy",
+    "rehabilitation",
+    "outcome",
+    "trial",
+    "acute",
+    "early",
+    "motor",
+    "recovery",
+    "effect",
+    "treatment",
+    "study",
+    "care",
+    "risk",
+]
 PLANTED = 1000
 BATCH = 20_000
 
@@ -54,7 +67,9 @@ def _real_words() -> tuple[list[str], list[int], list[str], list[str]]:
     words: Counter[str] = Counter()
     with open(ROOT / "review/demo_data/Nagtegaal_2019.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            words.update(re.findall(r"[a-z][a-z\-]+", (row["title"] + " " + row["abstract"]).lower()))
+            words.update(
+                re.findall(r"[a-z][a-z\-]+", (row["title"] + " " + row["abstract"]).lower())
+            )
     surnames, journals = set(), set()
     path = ROOT / "tests/data/dedupe/records_pre_merged.csv"
     with open(path, newline="", encoding="utf-8") as f:
