@@ -188,6 +188,9 @@ def score_pair(a: Prep, b: Prep, doi_counts: dict[str, int]) -> Match | None:
         and pages in ("same", "typo")
         and not (a.issue and b.issue and a.issue != b.issue)
     )
+    # two identifiers that disagree (DOIs, PMIDs) outweigh a shared citation: databases give one
+    # article one DOI and PubMed one PMID, while a journal issue's items can share much else
+    citation = citation and not _identifiers_differ(a, b)
     bilingual = citation and t < _AUTO_TITLE and (a.translated or b.translated)
     if bilingual:
         total = max(total, _MIDPOINT) + 3.0
@@ -377,3 +380,8 @@ def _bibliographic_twin(a: Prep, b: Prep) -> bool:
         b.volume,
         b.page,
     )
+
+
+def _identifiers_differ(a: Prep, b: Prep) -> bool:
+    """Both records carry a DOI, or both a PMID, and they differ."""
+    return bool(a.doi and b.doi and a.doi != b.doi) or bool(a.pmid and b.pmid and a.pmid != b.pmid)
