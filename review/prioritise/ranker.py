@@ -31,6 +31,7 @@ of labelled excludes, this is what tells the model which words are merely common
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -236,7 +237,7 @@ class Ranker:
             model = LogisticRegression(
                 C=c, class_weight="balanced", solver="liblinear", dual=True, random_state=self.seed
             )
-            model.fit(X[rows], target)
+            _fit_quietly(model, X[rows], target)
             coef = model.coef_.ravel().astype(np.float64)
             logit += X @ coef + model.intercept_[0]
             if X is self.X:
@@ -298,5 +299,16 @@ def _svm_margin(X: sp.csr_matrix, rows: np.ndarray, target: np.ndarray, seed: in
     n_inc = int(target.sum())
     weight = np.where(target == 1, 1.0, n_inc / (9.8 * (len(target) - n_inc)))
     model = LinearSVC(C=0.11, random_state=seed)
-    model.fit(X[rows], target, sample_weight=weight * len(target) / weight.sum())
+    _fit_quietly(model, X[rows], target, sample_weight=weight * len(target) / weight.sum())
     return np.asarray(X @ model.coef_.ravel() + model.intercept_[0], dtype=np.float64)
+
+
+def _fit_quietly(model: Any, X: sp.csr_matrix, y: np.ndarray, **kwargs: Any) -> None:
+    """Fit with liblinear's 1,000 iterations (as ASReview runs it) and without its convergence
+    warning: a solution short of convergence still ranks (the benchmark measures it so), and the
+    warning would reach the command line and the app's log on every retrain."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, **kwargs)
