@@ -5,27 +5,12 @@ from __future__ import annotations
 import random
 import time
 
+from benchmarks.dedupe_scale import HOSTILE_WORDS
 from review.dedupe.blocking import BLOCK_CAP, KINDS, TOP_K, CandidatePairs, block_keys, candidates
 from review.dedupe.prepare import prepare
 from review.records import Author, Record
 
-WORDS = [
-    "stroke",
-    "patients",
-    "therapy",
-    "rehabilitation",
-    "outcome",
-    "trial",
-    "acute",
-    "early",
-    "motor",
-    "recovery",
-    "effect",
-    "treatment",
-    "study",
-    "care",
-    "risk",
-]
+WORDS = HOSTILE_WORDS  # the benchmark's vocabulary: every title resembles thousands
 SURNAMES = [f"{a}{b}son" for a in "bcdfghklmnprstvw" for b in "aeiou"]
 
 
