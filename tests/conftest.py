@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -22,6 +23,17 @@ def client_for(fake: FakeEutils, *, key: bool = True, **config) -> EutilsClient:
         **config,
     }
     return EutilsClient(EutilsConfig(**settings))
+
+
+@pytest.fixture(autouse=True)
+def _keep_main():
+    """Streamlit's AppTest runs its script as ``__main__`` and leaves it there. A later test that
+    starts worker processes (the forkserver re-runs ``__main__`` in each child) would run that
+    script and fail; so the real ``__main__`` is put back after every test."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")

@@ -69,8 +69,7 @@ def test_an_import_draws_each_step_then_prints_its_result(tmp_path):
         "Storing embase.ris",
         "Reading embase.csv",
         "Storing embase.csv",
-        "Loading records",
-        "Preparing records",
+        "Loading and preparing records",
         "Grouping records into blocks",
         "Finding candidate pairs",
         "Scoring candidate pairs",
@@ -114,8 +113,7 @@ def test_a_long_dedupe_shows_progress_after_the_delay(tmp_path):
     assert code == 0, err
     drawn = [line.split("  [")[0] for line in lines(err) if line]
     assert drawn and set(drawn) <= {
-        "Loading records",
-        "Preparing records",
+        "Loading and preparing records",
         "Grouping records into blocks",
         "Finding candidate pairs",
         "Scoring candidate pairs",
@@ -135,8 +133,7 @@ def test_a_search_draws_the_dedupe_after_its_fetch(tmp_path, fake, small_corpus)
     assert drawn[:2] == ["cryo: searching PubMed", "cryo: fetching records"]
     assert f"{n}/{n}" in lines(err)[1]
     assert drawn[2:] == [
-        "Loading records",
-        "Preparing records",
+        "Loading and preparing records",
         "Grouping records into blocks",
         "Finding candidate pairs",
         "Scoring candidate pairs",

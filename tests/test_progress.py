@@ -99,8 +99,7 @@ def test_an_import_then_its_dedupe_tell_every_step(tmp_path):
         "Storing embase.ris",
         "Reading embase.csv",
         "Storing embase.csv",
-        "Loading records",
-        "Preparing records",
+        "Loading and preparing records",
         "Grouping records into blocks",
         "Finding candidate pairs",
         "Scoring candidate pairs",
@@ -108,7 +107,7 @@ def test_an_import_then_its_dedupe_tell_every_step(tmp_path):
     ]
     assert steps["Reading embase.ris"][-1] == (385, 385)  # lines
     assert steps["Storing embase.csv"][-1] == (6, 6)  # records
-    assert steps["Loading records"][-1] == (12, 12)
+    assert steps["Loading and preparing records"][-1] == (12, 12)
     assert steps["Storing duplicate pairs"][-1] == (6, 6)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sized
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -308,18 +308,22 @@ def _tidy(reasons: list[str]) -> list[str]:
 
 
 def find_matches(
-    records: Sequence[tuple[int, Record]],
+    records: Iterable[tuple[int, Record]],
     *,
     new: Collection[int] | None = None,
     progress: Progress | None = None,
+    total: int | None = None,
 ) -> list[Match]:
     """Pairs of records that are (or may be) the same publication, best first.
 
     With ``new``, only pairs with at least one record id in ``new`` are considered: an update or
     an import is checked against the whole review without re-comparing the old records.
-    ``progress`` is told each step (preparing, blocking, candidate pairs, scoring).
+    ``progress`` is told each step (loading and preparing, blocking, candidate pairs, scoring).
+    ``records`` may be a stream (``total``: how many it holds): each record is prepared as it
+    arrives and can be freed, so a million are never held whole beside their prepared forms.
     """
-    told = counted(progress, "Preparing records", records, len(records))
+    count = len(records) if isinstance(records, Sized) else total
+    told = counted(progress, "Loading and preparing records", records, count)
     preps = [prepare(rid, r) for rid, r in told if r.kind != "deleted"]
     new_idx = None
     if new is not None:

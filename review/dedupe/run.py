@@ -39,19 +39,19 @@ def dedupe(
     progress: Progress | None = None,
 ) -> DedupeResult:
     """Check the records added since the last run (every record with ``everything``) against
-    the whole review. ``progress`` is told each step: loading, preparing, blocking, candidate
+    the whole review. ``progress`` is told each step: loading and preparing, blocking, candidate
     pairs, scoring, storing (see review.progress)."""
     started = time.perf_counter()
     last = None if everything else store.last_dedupe_run()
     top = store.max_record_id()
     nothing_new = last is not None and top <= last.max_record_id
-    # nothing new: skip loading 50k records
-    items = [] if nothing_new else store.records_for_matching(progress=progress)
-    new = None
-    if last is not None:
-        new = [i for i, _ in items if i > last.max_record_id]
-    matches = find_matches(items, new=new, progress=progress) if new is None or new else []
-    count = store.count_records() if nothing_new else len(items)
+    count = store.count_records()
+    # the records added since the last run (ids only ever grow); a range, not a list of them
+    new = None if last is None else range(last.max_record_id + 1, top + 1)
+    matches = []
+    if not nothing_new:  # nothing new: skip reading the whole review
+        records = store.stream_records_for_matching()
+        matches = find_matches(records, new=new, progress=progress, total=count)
     merged, possible = store.save_matches(matches, actor, progress=progress)
     seconds = time.perf_counter() - started
     store.add_dedupe_run(

@@ -190,6 +190,20 @@ class BaseStore:
         except sqlite3.Error as exc:
             raise _explain(self.path, exc) from exc
 
+    def stream(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), *, size: int = 2000
+    ) -> Iterator[dict]:
+        """Rows as dicts, ``size`` at a time, for a result too big to hold whole (a million
+        records); read on this thread's own connection, like ``query``."""
+        try:
+            cursor = self._reader().execute(sql, params)
+            names = [c[0] for c in cursor.description or ()]
+            while rows := cursor.fetchmany(size):
+                for row in rows:
+                    yield dict(zip(names, row, strict=True))
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from exc
+
     def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         rows = self.query(sql, params)
         return next(iter(rows[0].values())) if rows else None

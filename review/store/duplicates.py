@@ -8,12 +8,12 @@ pairs' current status, so undoing a merge is changing one pair and deriving agai
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from review.dedupe.model import DedupeRun
 from review.errors import ReviewError, TargetChanged
-from review.progress import Progress, Tally, counted
+from review.progress import Progress, Tally
 from review.records import Record
 from review.store.base import BaseStore, from_row, now
 from review.store.records import record_from_row
@@ -45,11 +45,8 @@ class DuplicatePair:
 
 
 class DuplicatesMixin(BaseStore):
-    def records_for_matching(
-        self, ids: Iterable[int] | None = None, *, progress: Progress | None = None
-    ) -> list[tuple[int, Record]]:
-        """(id, Record) of every record (or of ``ids``), without the bulky original text;
-        ``progress`` is told the step "Loading records" (see review.progress)."""
+    def records_for_matching(self, ids: Iterable[int] | None = None) -> list[tuple[int, Record]]:
+        """(id, Record) of every record (or of ``ids``), without the bulky original text."""
         sql = f"SELECT {_MATCH_COLUMNS} FROM records"
         if ids is None:
             rows = self.query(sql + " ORDER BY id")
@@ -60,8 +57,13 @@ class DuplicatesMixin(BaseStore):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows += self.query(f"{sql} WHERE id IN ({marks}) ORDER BY id", chunk)
-        told = counted(progress, "Loading records", rows, len(rows))
-        return [(r["id"], record_from_row(r)) for r in told]
+        return [(r["id"], record_from_row(r)) for r in rows]
+
+    def stream_records_for_matching(self) -> Iterator[tuple[int, Record]]:
+        """(id, Record) of every record in id order, read a batch at a time: a dedupe of a
+        million records prepares each as it arrives instead of holding them all first."""
+        for row in self.stream(f"SELECT {_MATCH_COLUMNS} FROM records ORDER BY id"):
+            yield row["id"], record_from_row(row)
 
     def max_record_id(self) -> int:
         return self.scalar("SELECT coalesce(max(id), 0) FROM records")
