@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.browser.harness import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "review", "db")  # what the build reads
@@ -78,12 +77,6 @@ def clean_environment(**extra: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if not k.startswith(("REVIEW_", "STREAMLIT_"))} | extra
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def served(command: list[str], port: int, **kwargs) -> Iterator[str]:
     """Run `review app` until its server answers /_stcore/health; yields the base URL."""
@@ -107,14 +100,6 @@ def served(command: list[str], port: int, **kwargs) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def first_page(base: str) -> tuple[bool, list[tuple[str, str]]]:

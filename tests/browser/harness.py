@@ -95,7 +95,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
             return response.read().decode().strip() == "ok"
@@ -128,7 +128,7 @@ def serve(db: Path, *, timeout: float = 30.0) -> Iterator[str]:
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + timeout
-            while not _healthy(f"{base}/_stcore/health"):
+            while not healthy(f"{base}/_stcore/health"):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     output = log.read().decode(errors="replace")[-3000:]
