@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ PROGRESS_DELAY = 2.0  # seconds a terminal stays silent before the command draws
 @dataclass(frozen=True)
 class Config:
     review_db: Path | None  # REVIEW_DB: the review the app serves (None: the demo review)
-    demo_db: Path  # REVIEW_DEMO_DB: where the demo review is made on first use
+    demo_db: Path  # REVIEW_DEMO_DB, else demo-review.db in the per-user data folder
     user: str  # REVIEW_USER, else the login name: the default of every --by
     eutils_url: str  # REVIEW_EUTILS_URL, ending in "/"
     ncbi_api_key: str  # NCBI_API_KEY
@@ -48,7 +49,7 @@ def read_config(environ: Mapping[str, str] | None = None) -> Config:
     cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Config(
         review_db=Path(env["REVIEW_DB"]) if env.get("REVIEW_DB") else None,
-        demo_db=Path(env.get("REVIEW_DEMO_DB") or Path.cwd() / "demo" / "demo-review.db"),
+        demo_db=Path(env.get("REVIEW_DEMO_DB") or data_dir(env) / "demo-review.db"),
         user=_user(env),
         eutils_url=base if base.endswith("/") else base + "/",
         ncbi_api_key=env.get("NCBI_API_KEY", ""),
@@ -60,6 +61,22 @@ def read_config(environ: Mapping[str, str] | None = None) -> Config:
         rate_dir=Path(env.get("REVIEW_RATE_DIR") or Path(cache) / "review" / "ratelimit"),
         progress_delay=_delay(env),
     )
+
+
+def data_dir(env: Mapping[str, str], platform: str = sys.platform) -> Path:
+    """The per-user folder for the toolkit's own files (the demo review), as each system keeps
+    them: $XDG_DATA_HOME/review (~/.local/share/review) on Linux and other Unixes, ~/Library/
+    Application Support/review on macOS, %LOCALAPPDATA%\\review on Windows. A few lines rather
+    than the platformdirs dependency, for the one folder the toolkit needs."""
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    if platform == "win32":
+        local = env.get("LOCALAPPDATA")
+        return (Path(local) if local else home / "AppData" / "Local") / "review"
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "review"
+    xdg = env.get("XDG_DATA_HOME", "")
+    # The XDG spec: a relative path is invalid and ignored.
+    return (Path(xdg) if os.path.isabs(xdg) else home / ".local" / "share") / "review"
 
 
 def _number(env: Mapping[str, str], name: str, kind: type):

@@ -1,9 +1,17 @@
-"""The bundled demo review: 2,019 real records (Nagtegaal 2019, CC0) to try the app offline."""
+"""The bundled demo review: real records (Nagtegaal 2019, CC0) to try the app offline.
+
+The demo is a small review part way through its life (``review.demo_build`` writes it): 302 of
+the set's records screened by two reviewers with a lead, conflicts resolved, studies extracted, a
+report ready. It is made once, in the per-user data folder (``Config.demo_db``), and made again
+when a newer toolkit brings a newer demo (``DEMO_VERSION``); it is built in a file beside it and
+moved into place whole, so a second app starting at the same time never opens half a demo.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -12,14 +20,27 @@ from review.records import AbstractSection, Record
 from review.store import open_store
 
 # Package data (pyproject's package-data): read the same from a checkout and an installed wheel.
-DEMO_CSV: Traversable = files("review") / "demo_data" / "Nagtegaal_2019.csv"
+DEMO_DATA: Traversable = files("review") / "demo_data"
+DEMO_CSV: Traversable = DEMO_DATA / "Nagtegaal_2019.csv"
 SHOWN_COLUMNS = ("record_id", "title", "abstract")  # the labels stay in the file, unseen
+ORIGIN = "demo:nagtegaal2019"
+# Bump when the demo's content changes: a demo file of another version is built again.
+DEMO_VERSION = 2
+VERSION_KEY = "demo_version"  # the review setting that says a file is the demo, and which
+# The demo's accounts: documented (README, the sign-in page), since anyone may try the demo.
+DEMO_PASSWORD = "demo-password"
+DEMO_ACCOUNTS = (("lena", "lead"), ("ravi", "reviewer"), ("mia", "reviewer"))
 
 
-def demo_records(path: Traversable = DEMO_CSV) -> list[tuple[str, Record]]:
+def demo_records(
+    path: Traversable = DEMO_CSV, ids: frozenset[str] | None = None
+) -> list[tuple[str, Record]]:
+    """The file's records as (record_id, Record), title and abstract only; ``ids`` picks some."""
     pairs = []
     with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:  # csv's way
         for row in csv.DictReader(handle):
+            if ids is not None and row["record_id"] not in ids:
+                continue
             kept = {k: row[k] for k in SHOWN_COLUMNS}
             buffer = io.StringIO()
             csv.writer(buffer).writerow(kept.values())
@@ -34,11 +55,64 @@ def demo_records(path: Traversable = DEMO_CSV) -> list[tuple[str, Record]]:
     return pairs
 
 
-def ensure_demo(path: Path) -> Path:
-    """Create the demo review at ``path`` (``Config.demo_db``) on first use; later calls find it
-    ready."""
+def demo_labels(path: Traversable = DEMO_CSV) -> dict[str, tuple[bool, bool]]:
+    """The published decisions by record_id: (included at title/abstract, included at full
+    text). Only the demo's builder reads them, to script its reviewers; they are never shown."""
+    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:
+        return {
+            row["record_id"]: (
+                row["label_abstract_screening"] == "1",
+                row["label_included"] == "1",
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def origin_id(record: Record) -> str:
+    """The record_id a demo record had in the file (the first cell of its kept row)."""
+    return next(csv.reader([record.raw]))[0]
+
+
+def demo_version(path: Path) -> int | None:
+    """The demo version a review file holds; None when it is none (or an older, unmarked one)."""
+    if not path.exists():
+        return None
     with open_store(path) as store:
-        if store.count_records() == 0:
-            store.add_records("demo:nagtegaal2019", demo_records())
-            store.audit("review", "demo loaded", source=DEMO_CSV.name)
+        version = store.settings_values().get(VERSION_KEY)
+    return version if isinstance(version, int) else None
+
+
+def demo_accounts(store) -> tuple[tuple[str, str], ...]:
+    """The demo's (name, role) pairs when ``store`` is the demo review, else nothing: the
+    sign-in page shows them with ``DEMO_PASSWORD`` only there."""
+    if store.settings_values().get(VERSION_KEY) is None:
+        return ()
+    return DEMO_ACCOUNTS
+
+
+def ensure_demo(path: Path) -> Path:
+    """The demo review at ``path`` (``Config.demo_db``): built on first use and whenever it is
+    of another version; later calls find it ready. A demo being rebuilt loses what was done in
+    it: it is the demo."""
+    if demo_version(path) == DEMO_VERSION:
+        return path
+    from review.demo_build import build_demo  # the extraction and report modules: only now
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    building = path.with_name(f".{path.name}.{os.getpid()}.building")
+    for stale in _files_of(building):
+        stale.unlink(missing_ok=True)
+    try:
+        build_demo(building)
+    except BaseException:
+        for left in _files_of(building):
+            left.unlink(missing_ok=True)
+        raise
+    for old in _files_of(path)[1:]:  # an old WAL must not be replayed into the new file
+        old.unlink(missing_ok=True)
+    os.replace(building, path)
     return path
+
+
+def _files_of(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]

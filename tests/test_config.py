@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from review.cli import cli, main
-from review.config import NCBI_BASE, read_config
+from review.config import NCBI_BASE, data_dir, read_config
 from review.errors import ConfigError
 from review.store import open_store
 
@@ -26,7 +26,8 @@ def test_defaults_with_an_empty_environment(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "home", lambda: tmp_path / "home")
     config = read_config({})
     assert config.review_db is None
-    assert config.demo_db == tmp_path / "demo" / "demo-review.db"
+    # The demo review lives in the per-user data folder, never in the current folder.
+    assert config.demo_db == tmp_path / "home" / ".local" / "share" / "review" / "demo-review.db"
     assert config.eutils_url == NCBI_BASE
     assert (config.ncbi_api_key, config.ncbi_email) == ("", "")
     assert (config.eutils_timeout, config.eutils_attempts, config.eutils_backoff) == (None,) * 3
@@ -62,6 +63,20 @@ def test_every_variable_is_read():
     assert config.rate_dir == Path("/cache/review/ratelimit")
     assert read_config({"REVIEW_RATE_DIR": "/r", "XDG_CACHE_HOME": "/c"}).rate_dir == Path("/r")
     assert read_config({"USER": "lee", "LOGNAME": "root"}).user == "lee"
+
+
+def test_the_demo_review_is_in_each_systems_per_user_data_folder():
+    home = {"HOME": "/home/ann"}
+    assert data_dir(home, "linux") == Path("/home/ann/.local/share/review")
+    assert data_dir({**home, "XDG_DATA_HOME": "/data"}, "linux") == Path("/data/review")
+    relative = {**home, "XDG_DATA_HOME": "rel"}  # invalid in the XDG spec: ignored
+    assert data_dir(relative, "linux") == Path("/home/ann/.local/share/review")
+    assert data_dir(home, "darwin") == Path("/home/ann/Library/Application Support/review")
+    windows = {"HOME": "/u", "LOCALAPPDATA": "/appdata/local"}
+    assert data_dir(windows, "win32") == Path("/appdata/local/review")
+    assert data_dir({"HOME": "/u"}, "win32") == Path("/u/AppData/Local/review")
+    assert read_config({**home, "XDG_DATA_HOME": "/d"}).demo_db == Path("/d/review/demo-review.db")
+    assert read_config({**home, "REVIEW_DEMO_DB": "/x/d.db"}).demo_db == Path("/x/d.db")
 
 
 @pytest.mark.parametrize("name", ["REVIEW_EUTILS_TIMEOUT", "REVIEW_PARSE_PROCESSES"])

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from review.demo import DEMO_PASSWORD, demo_accounts
 from review.screening.reviewers import SignInWait, open_session
 from review.ui.state import NOTICE, review_store, sign_out, start_session
 
 
 def page() -> None:
     st.title("Sign in")
+    accounts = demo_accounts(review_store())
+    if accounts:  # the demo's passwords are documented: anyone may try it
+        names = ", ".join(f"{name} ({role})" for name, role in accounts)
+        st.info(f"This is the demo review. Sign in as {names}; the password is {DEMO_PASSWORD}.")
     notice = st.session_state.pop(NOTICE, "")
     if notice:
         st.warning(notice)
