@@ -18,12 +18,13 @@ Packages:
 Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), ``permissions``
 (who may do what), ``config`` (settings from the environment), ``summary`` (the review's counts
 as the store gives them), ``status`` (where a review stands), ``demo`` (the bundled demo review),
-``workers`` (worker processes that end with their parent), ``progress`` (how far a long
-step has gone, told to a callback the edges pass).
+``demo_build`` (the demo written through the library), ``workers`` (worker processes that end
+with their parent), ``progress`` (how far a long step has gone, told to a callback the edges
+pass).
 
 Data read beside the code, shipped in the wheel as package data and read with importlib.resources
-(pyproject.toml's ``package-data``): ``demo_data`` (the demo review's records) and
-``store/migrations`` (the schema migrations: a link to the top-level ``db/``).
+(pyproject.toml's ``package-data``): ``demo_data`` (the demo review's records, protocol and
+extraction) and ``store/migrations`` (the schema migrations: a link to the top-level ``db/``).
 
 Nothing is imported here: every ``import review.x`` runs this file first, so it stays empty.
 """

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -99,11 +100,10 @@ def ensure_demo(path: Path) -> Path:
     from review.demo_build import build_demo  # the extraction and report modules: only now
 
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    building = path.with_name(f".{path.name}.{os.getpid()}.building")
-    for stale in _files_of(building):
-        stale.unlink(missing_ok=True)
+    # A new name each time: the screening state is cached by path in this process.
+    building = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.building")
     try:
-        build_demo(building)
+        build_demo(building, DEMO_VERSION)
     except BaseException:
         for left in _files_of(building):
             left.unlink(missing_ok=True)

@@ -22,7 +22,6 @@ from review.demo import (
     DEMO_CSV,
     DEMO_DATA,
     DEMO_PASSWORD,
-    DEMO_VERSION,
     ORIGIN,
     VERSION_KEY,
     demo_labels,
@@ -62,12 +61,12 @@ FULL_TEXT_REASONS = (
 )
 
 
-def build_demo(path: Path) -> None:
-    """Write the demo review into a new file at ``path``."""
+def build_demo(path: Path, version: int) -> None:
+    """Write the demo review into a new file at ``path``, marked as demo ``version``."""
     lead, ravi, mia = (Reviewer(name, role) for name, role in DEMO_ACCOUNTS)
     with open_store(path) as store:
         store.add_records(ORIGIN, demo_records(ids=DEMO_IDS))
-        store.audit(lead.name, "demo loaded", source=DEMO_CSV.name, version=DEMO_VERSION)
+        store.audit(lead.name, "demo loaded", source=DEMO_CSV.name, version=version)
         from review.dedupe.run import dedupe  # numpy and rapidfuzz: only when a demo is built
 
         dedupe(store, actor=lead.name)
@@ -81,7 +80,7 @@ def build_demo(path: Path) -> None:
         _full_text(store, lead, ravi, mia, published)
         _studies(store, lead, (ravi, mia))
         save_summaries(store, draft_summaries(store), lead)
-        store.set_settings({VERSION_KEY: DEMO_VERSION}, lead.name)  # last: marks it whole
+        store.set_settings({VERSION_KEY: version}, lead.name)  # last: marks it whole
 
 
 def _published(store: Store) -> dict[int, tuple[bool, bool]]:

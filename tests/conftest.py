@@ -48,6 +48,13 @@ def fake(small_corpus):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _data_home(tmp_path_factory):
+    """Keep the demo review the tests make (the app without REVIEW_DB) out of the user's data
+    folder: the per-user folder follows XDG_DATA_HOME."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data-home"))
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _rate_state(tmp_path_factory):
     """Keep the machine-wide rate-limit files of the tests out of the user's cache."""
     os.environ["REVIEW_RATE_DIR"] = str(tmp_path_factory.mktemp("ratelimit"))

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "review", "db")  # what the build reads
 RIS = ROOT / "tests" / "data" / "imports" / "embase.ris"  # 6 Embase records
 MIGRATIONS = sorted(p.name for p in (ROOT / "db").glob("[0-9][0-9][0-9]_*.sql"))
-DEMO_RECORDS = 2019  # Nagtegaal 2019, review/demo_data
+DEMO_RECORDS = 302  # of Nagtegaal 2019, review/demo_data
 LOOSE_CONFIG = "[client]\ndisableDataExport = false\n"  # what a user's config might say
 
 
@@ -72,7 +72,7 @@ def pip_install(python: Path, *args: str) -> None:
 def clean_environment(**extra: str) -> dict[str, str]:
     """This process's environment without what would point the commands elsewhere: PYTHONPATH
     (this checkout), the active virtual environment, the toolkit's and Streamlit's variables."""
-    skipped = ("PYTHONPATH", "VIRTUAL_ENV")
+    skipped = ("PYTHONPATH", "VIRTUAL_ENV", "XDG_DATA_HOME")  # the demo goes under HOME
     env = {k: v for k, v in os.environ.items() if k not in skipped}
     return {k: v for k, v in env.items() if not k.startswith(("REVIEW_", "STREAMLIT_"))} | extra
 
@@ -184,8 +184,12 @@ def test_the_installed_wheel_works_from_any_folder(tmp_path):
     assert shown and shown[0].replace("\\", "").endswith("/work/x.db"), elements  # md-escaped
 
     with served([review, "app"], free_port(), **options) as base:  # the demo: README's first step
-        assert ("heading", "Overview") in first_page(base)[1]
-    demo = json.loads(run([review, "status", "demo/demo-review.db", "--json"], **options).stdout)
+        demo_page = first_page(base)[1]
+    assert ("heading", "Sign in") in demo_page  # the demo has accounts, named on the page
+    assert any(k == "alert" and "demo-password" in t for k, t in demo_page), demo_page
+    demo_db = home / ".local" / "share" / "review" / "demo-review.db"  # per user, not in work/
+    assert not (work / "demo").exists()
+    demo = json.loads(run([review, "status", str(demo_db), "--json"], **options).stdout)
     assert demo["records"] == DEMO_RECORDS
     print(f"wheel {wheel.stat().st_size:,} bytes; built, installed, run in "
           f"{time.monotonic() - started:.1f} s")  # fmt: skip
