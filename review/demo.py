@@ -108,6 +108,10 @@ def ensure_demo(path: Path) -> Path:
         for left in _files_of(building):
             left.unlink(missing_ok=True)
         raise
+    if demo_version(path) == DEMO_VERSION:  # another process was quicker: keep what it made
+        for ours in _files_of(building):
+            ours.unlink(missing_ok=True)
+        return path
     for old in _files_of(path)[1:]:  # an old WAL must not be replayed into the new file
         old.unlink(missing_ok=True)
     os.replace(building, path)
