@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from review.records import AbstractSection, Record
-from review.store import open_store
+from review.store import Store, open_store
 
 # Package data (pyproject's package-data): read the same from a checkout and an installed wheel.
 DEMO_DATA: Traversable = files("review") / "demo_data"
@@ -83,7 +83,7 @@ def demo_version(path: Path) -> int | None:
     return version if isinstance(version, int) else None
 
 
-def demo_accounts(store) -> tuple[tuple[str, str], ...]:
+def demo_accounts(store: Store) -> tuple[tuple[str, str], ...]:
     """The demo's (name, role) pairs when ``store`` is the demo review, else nothing: the
     sign-in page shows them with ``DEMO_PASSWORD`` only there."""
     if store.settings_values().get(VERSION_KEY) is None:
