@@ -42,6 +42,7 @@ def choose_order() -> Order:
                 format_func=ORDERS.__getitem__,
                 key=MODE_KEY,
                 default="ranked",
+                label_visibility="collapsed",
                 on_change=lambda: st.session_state.pop(f"screen_current_{STAGE}", None),
             )
             or "ranked"

@@ -73,11 +73,19 @@ def _choose_reason(stage: str, reason: str) -> None:
     st.session_state[key] = "" if st.session_state.get(key) == reason else reason
 
 
-# The decision bar stays in view while the abstract scrolls under it (below Streamlit's header).
+# The decision bar stays in view while the abstract scrolls under it (below Streamlit's 3.75rem
+# header), on the page's own background; the page starts higher than Streamlit's 6rem.
 BAR_STYLE = """<style>
-div[class*="st-key-decision_bar_"]{position:sticky;top:3.75rem;z-index:3;
-background:var(--st-background-color, #fff);padding:.25rem 0 .4rem 0}
+[data-testid="stMainBlockContainer"]{padding-top:3.5rem}
+div[data-testid="stLayoutWrapper"]:has(> div[class*="st-key-decision_bar_"]){position:sticky;
+top:3.75rem;z-index:3;
+background:%s;padding:.3rem 0 .4rem 0}
 </style>"""
+
+
+def _background() -> str:
+    theme = getattr(st.context, "theme", None)
+    return "#0e1117" if getattr(theme, "type", None) == "dark" else "#ffffff"
 
 
 def _decision_bar(stage: str, record_id: int | None, reasons: tuple[str, ...]) -> None:
@@ -85,8 +93,8 @@ def _decision_bar(stage: str, record_id: int | None, reasons: tuple[str, ...]) -
     the n-th reason) and the note, above the record so that they are on screen without scrolling
     whatever the abstract's length. Without a record (all screened) only Undo is left."""
     bar = st.container(key=f"decision_bar_{stage}")
-    bar.html(BAR_STYLE)
-    columns = bar.columns(4)
+    bar.html(BAR_STYLE % _background())
+    columns = bar.columns([1, 1, 1, 1, 2.4], vertical_alignment="center")
     for column, (label, decision, shortcut) in zip(columns, BUTTONS, strict=False):
         column.button(
             label, key=f"{stage}_{decision}", shortcut=shortcut, on_click=_decide,
@@ -97,25 +105,25 @@ def _decision_bar(stage: str, record_id: int | None, reasons: tuple[str, ...]) -
         "Undo", key=f"{stage}_undo", shortcut="u", on_click=_undo, args=(stage,),
         use_container_width=True,
     )  # fmt: skip
+    if record_id is not None:
+        columns[4].text_input(
+            "Note", key=f"{stage}_note", placeholder="Note (optional)",
+            label_visibility="collapsed",
+        )  # fmt: skip
     if record_id is None:
         return
     chosen = st.session_state.get(f"{stage}_reason") or ""
     if reasons:
         row = bar.container(horizontal=True, gap="small", key=f"{stage}_reasons")
-        row.caption(
-            "Exclusion reason" + (" (required)" if stage == "full_text" else "")
-            + ": press its number, then E"
-        )  # fmt: skip
         for n, reason in enumerate(reasons, start=1):
             row.button(
                 plain(reason), key=f"{stage}_reason_{n}",
                 shortcut=str(n) if n <= 9 else None, on_click=_choose_reason,
-                args=(stage, reason), type="primary" if reason == chosen else "tertiary",
+                args=(stage, reason), type="primary" if reason == chosen else "secondary",
                 icon=":material/check:" if reason == chosen else None,
+                help="The exclusion reason: press its number, then E"
+                + (" (required at full text)" if stage == "full_text" else ""),
             )  # fmt: skip
-    bar.text_input(
-        "Note", key=f"{stage}_note", placeholder="Note (optional)", label_visibility="collapsed"
-    )
 
 
 def screen_stage(stage: str) -> None:
@@ -142,9 +150,11 @@ def screen_stage(stage: str) -> None:
 
     order = ranking = None
     if stage == "title_abstract":
-        chosen = choose_order()
+        left, right = st.columns([1, 1], vertical_alignment="bottom")
+        with left:
+            chosen = choose_order()
         order, ranking = chosen.ids, chosen.ranking
-        st.caption(plain(chosen.about))
+        right.caption(plain(chosen.about))
     key = _current_key(stage)
     record_id = st.session_state.get(key) or next_record(store, reviewer, stage, order=order)
     if record_id is None:
