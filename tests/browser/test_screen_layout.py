@@ -138,9 +138,9 @@ def test_the_stopping_panel_cuts_no_label_or_figure(tmp_path, serve, new_page):
     wait_idle(page)
     cut = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid=stMain] *')]
-            .filter(e => e.offsetParent !== null && e.children.length === 0
+            .filter(e => e.offsetParent !== null && (e.textContent || '').trim()
                     && e.scrollWidth > e.clientWidth + 1
                     && getComputedStyle(e).textOverflow === 'ellipsis')
-            .map(e => e.innerText)"""
+            .map(e => e.textContent)"""
     )
     assert cut == []
