@@ -160,7 +160,7 @@ def screen_stage(stage: str) -> None:
     if record_id is None:
         st.text("Nothing left to screen at this stage.")
         _decision_bar(stage, None, ())
-        _go_to(stage)  # still there: look a record up, or go back to one decided
+        _go_to(stage, finished=True)  # still there: look a record up, or go back to one
         if stage == "title_abstract":
             stopping_panel()
         return
@@ -245,11 +245,13 @@ def _show(stage: str, key: str) -> None:
     chosen = st.session_state.get(key)
     if chosen is not None:
         st.session_state[_current_key(stage)] = int(chosen)
+        st.session_state[f"{stage}_reason"] = ""  # a reason chosen for another record
 
 
-def _go_to(stage: str) -> None:
+def _go_to(stage: str, finished: bool = False) -> None:
     """Look a record up, or go back to one of the reviewer's own decisions to change it; there
-    before and after the last record is screened."""
+    before and after the last record is screened. The latest decisions are listed when asked
+    for, or once all is screened: listing them reads the stage's every decision."""
     store = review_store()
     with st.expander("Find a record, or go back to one you decided"):
         words = st.text_input(
@@ -267,7 +269,10 @@ def _go_to(stage: str) -> None:
             )  # fmt: skip
             st.button("Show", key=f"{stage}_goto_button", on_click=_show,
                       args=(stage, f"{stage}_found"))  # fmt: skip
-        recent = recent_decisions(store, me(), stage)
+        listed = finished or st.toggle("List my latest decisions", key=f"{stage}_list_recent")
+        recent = recent_decisions(store, me(), stage) if listed else []
+        if listed and not recent:
+            st.text("You have no decision at this stage yet.")
         if recent:
             names = store.record_titles([d.record_id for d in recent])
             said = {d.record_id: d for d in recent}

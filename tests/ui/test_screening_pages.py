@@ -231,3 +231,13 @@ def test_the_card_shows_what_screening_turns_on(tmp_path, monkeypatch):
     assert '<a href="https://doi.org/10.1000/x%3Cy%3E"' in card and "DOI 10.1000/x&lt;y&gt;" in card
     # keyword "rat" marks "rat" and "rats", never "rate"
     assert card.count('<mark class="exclude">') == 2 and "rat</mark>e" not in card
+
+
+def test_the_latest_decisions_are_listed_when_asked_while_records_remain(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    at.button(key="title_abstract_exclude").click().run(timeout=30)
+    assert not [s for s in at.selectbox if s.key == "title_abstract_recent"]
+    at.toggle(key="title_abstract_list_recent").set_value(True).run(timeout=30)
+    assert at.selectbox(key="title_abstract_recent").options == [
+        "1: exclude · Cryoablation study 1"
+    ]
