@@ -183,7 +183,7 @@ def advise(
             ),
             more_needed=0,
             message=(
-                f"You may stop: even if all {remaining - n} unscreened records were relevant, "
+                f"You may stop: even if all {remaining - n:,} unscreened records were relevant, "
                 f"recall would still be at least {recall_target:.0%}."
             ),
         )
@@ -198,7 +198,7 @@ def advise(
             upper_bound_remaining_relevant=None,
             more_needed=needed,
             message=(
-                f"Keep screening: screen {needed} records drawn at random from the {remaining} "
+                f"Keep screening: screen {needed:,} records drawn at random from the {remaining:,} "
                 f"unscreened; if none is relevant you may stop ({goal})."
             ),
         )
@@ -210,12 +210,12 @@ def advise(
     if can_stop:
         message = (
             f"You may stop: recall is at least {recall_target:.0%} with {confidence:.0%} "
-            f"confidence (p = {p:.3g}); about {estimate:.0f} and at most {upper} relevant "
+            f"confidence (p = {p:.3g}); about {estimate:,.0f} and at most {upper:,} relevant "
             f"records remain unscreened."
         )
     else:
         message = (
-            f"Keep screening: screen {needed} more random records; if none is relevant you may "
+            f"Keep screening: screen {needed:,} more random records; if none is relevant you may "
             f"stop ({goal}; now p = {p:.3g}, needs to be below {alpha:.3g})."
         )
     return StoppingAdvice(

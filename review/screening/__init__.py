@@ -9,6 +9,8 @@
 - ``sheet``: a decisions file read as rows with their lines (CSV, or an Excel workbook)
 - ``identify``: the record a line means, by record_id, PMID, DOI or original identifier
 - ``labels``: other tools' exports read as decisions (ASReview LAB's dataset, Rayyan's notes)
+- ``highlight``: where the reviewer's keywords occur in a text (whole words, or stems with *)
+- ``explain``: why the ranking offered a record, as one short readable line
 
 Only the types are re-exported: ``review.permissions`` imports ``model``, which runs this file,
 and ``decisions``, ``reviewers``, ``full_text`` and ``transfer`` import ``review.permissions``,

@@ -294,3 +294,21 @@ def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
         mine=sum(1 for u in units if view.state.of(u, name) is not None),
         blinded=view.blinded,
     )
+
+
+def recent_decisions(store: Store, actor: Reviewer, stage: str, limit: int = 20) -> list[Decision]:
+    """The actor's own standing decisions at a stage, latest first: what the Screen page offers
+    to look at again (never another reviewer's, so it is blind under dual screening)."""
+    state = current_state(store, stage)
+    found: list[Decision] = []
+    seen: set[int] = set()
+    for who, unit in reversed(state.order):
+        if who != actor.name or unit in seen:
+            continue
+        seen.add(unit)
+        mine = state.of(unit, actor.name)
+        if mine is not None:
+            found.append(mine)
+            if len(found) >= limit:
+                break
+    return found

@@ -213,6 +213,32 @@ class ImportsMixin(BaseStore):
                 _add(entry["ids"], row["original_id"])
         return found
 
+    def record_found_by(self, record_id: int) -> tuple[str, ...]:
+        """What found this record or any of its duplicates, as ``record_provenance`` names them
+        ("PubMed: name", "Embase: file.ris"), or "Other records (origin)" for records neither a
+        search nor an import brought (the demo). One record's group only: the screening card."""
+        group = (
+            "WITH unit(id) AS (SELECT coalesce((SELECT primary_id FROM duplicate_groups "
+            "WHERE record_id = :id), :id)), members(id) AS (SELECT id FROM unit UNION "
+            "SELECT record_id FROM duplicate_groups WHERE primary_id = (SELECT id FROM unit)) "
+        )
+        found: list[str] = []
+        for row in self.query(
+            group + "SELECT 'PubMed: ' || s.name AS name FROM record_sources rs "
+            "JOIN search_runs sr ON sr.id = rs.run_id JOIN searches s ON s.id = sr.search_id "
+            "WHERE rs.record_id IN (SELECT id FROM members) "
+            "UNION ALL SELECT CASE i.source WHEN '' THEN 'database not recorded' ELSE i.source "
+            "END || ': ' || i.file_name FROM record_imports ri JOIN imports i "
+            "ON i.id = ri.import_id WHERE ri.record_id IN (SELECT id FROM members) "
+            "UNION ALL SELECT 'Other records (' || r.origin || ')' FROM records r "
+            "WHERE r.id IN (SELECT id FROM members) "
+            "AND NOT EXISTS (SELECT 1 FROM record_sources x WHERE x.record_id = r.id) "
+            "AND NOT EXISTS (SELECT 1 FROM record_imports y WHERE y.record_id = r.id)",
+            {"id": int(record_id)},
+        ):
+            _add(found, row["name"])
+        return tuple(found)
+
 
 def _imported(row: dict) -> ImportedFile:
     return ImportedFile(**(row | {"warnings": tuple(json.loads(row["warnings"]))}))

@@ -20,7 +20,9 @@ from review.prioritise.progress import (
     start_stopping_sample,
     stopping_sample,
 )
+from review.records import Record
 from review.screening.decisions import settings
+from review.screening.explain import card_text, ranking_line
 from review.ui.render import plain
 from review.ui.state import me, review_store
 
@@ -40,6 +42,7 @@ def choose_order() -> Order:
                 format_func=ORDERS.__getitem__,
                 key=MODE_KEY,
                 default="ranked",
+                label_visibility="collapsed",
                 on_change=lambda: st.session_state.pop(f"screen_current_{STAGE}", None),
             )
             or "ranked"
@@ -47,20 +50,21 @@ def choose_order() -> Order:
     return screening_order(store, me(), choice)
 
 
-def why_ranked(record_id: int, ranking: Ranking | None) -> None:
-    """The record's top terms, when the ranked order put it near the top (before the first
-    include, the question's words it contains). Always one element, so
-    the buttons below keep their place in the page between reruns."""
-    text = " "
-    if ranking is not None and ranking.basis == "question" and record_id in ranking.terms:
-        text = "Matches the review question: " + ", ".join(ranking.terms[record_id])
-    elif ranking is not None and record_id in ranking.terms:
-        terms = ", ".join(ranking.terms[record_id]) or "no single term stands out"
-        chance = ranking.probabilities.get(record_id)
-        text = f"Ranked high for: {terms}" + (
-            f" · estimated chance of relevance {chance:.0%}" if chance is not None else ""
+def why_ranked(record_id: int, record: Record, ranking: Ranking | None) -> None:
+    """One short line on why the ranked order put the record near the top (its top terms, or
+    before the first include the question's words it contains), in the record's own spelling and
+    without stop words (review.screening.explain). Always one element, so the elements below
+    keep their place in the page between reruns."""
+    text = ""
+    if ranking is not None and record_id in ranking.terms:
+        question = ranking.basis == "question"
+        text = ranking_line(
+            ranking.terms[record_id],
+            card_text(record),
+            question=question,
+            chance=None if question else ranking.probabilities.get(record_id),
         )
-    st.caption(plain(text))
+    st.caption(plain(text) or " ")
 
 
 def stopping_panel() -> None:
@@ -74,17 +78,16 @@ def stopping_panel() -> None:
     found = screening_progress(store, me())
     advice = found.advice
     with st.container(border=True):
-        left, middle, right = st.columns(3)
-        left.metric("Screened", f"{found.screened:,} of {found.total:,}")
-        middle.metric("Relevant found", f"{found.relevant_found:,}")
         estimate = advice.estimated_remaining_relevant
-        right.metric(
-            "Relevant still unscreened (estimate)",
-            "n/a until a random sample" if estimate is None else f"{estimate:.1f}",
-            help=None
-            if advice.upper_bound_remaining_relevant is None
-            else f"At most {advice.upper_bound_remaining_relevant} at "
-            f"{advice.confidence:.0%} confidence",
+        bound = advice.upper_bound_remaining_relevant
+        still = "n/a until a random sample" if estimate is None else f"{estimate:,.1f}"
+        if bound is not None:
+            still += f", at most {bound:,} at {advice.confidence:.0%} confidence"
+        # A table, not st.metric: a metric cuts a long label or figure short with an ellipsis.
+        st.markdown(
+            "| Screened | Relevant found | Relevant still unscreened (estimate) |\n"
+            "|---|---|---|\n"
+            f"| {found.screened:,} of {found.total:,} | {found.relevant_found:,} | {still} |"
         )
         (st.success if advice.can_stop else st.info)(advice.message)
         if found.sample is not None:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from review.records import Record
 from review.report.markdown import escape_markdown
+from review.screening.highlight import find_marks
 
 # Links made from bare addresses (GFM autolink literals) and Streamlit's :material/...: icons are
 # found in the text after escapes are undone, so a backslash cannot stop them: an invisible
@@ -24,7 +25,10 @@ _AUTOLINK = re.compile(r"(?=https?://|www\.|@)", re.IGNORECASE)
 
 STYLE = """<style>
 .record-title{margin:0 0 .4rem 0;font-size:1.35rem;line-height:1.35}
-.record-meta{color:#555;margin:.2rem 0 .8rem 0}
+.record-meta{color:#555;margin:.2rem 0 .3rem 0}
+.record-facts,.record-links{color:#444;font-size:.92rem;margin:.1rem 0}
+.record-facts .label{font-weight:600}
+.record-abstract{margin-top:.6rem}
 .record-abstract p{margin:.35rem 0;line-height:1.55}
 .record-abstract .label{font-weight:600}
 mark.include{background:#c8f0c8;padding:0 2px}
@@ -42,59 +46,98 @@ def plain(text) -> str:
     return re.sub(r"[ \t]*\r?\n", "  \n", escaped)  # each line break kept (a hard break)
 
 
-def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:
-    words = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
-
-
 def highlight(text: str, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> str:
-    """``text`` as escaped HTML, include terms in one colour and exclude terms in another."""
-    marks = [
-        (p, css) for p, css in ((_pattern(include), "include"), (_pattern(exclude), "exclude"))
-    ]
-    spans: list[tuple[int, int, str]] = []
-    for pattern, css in marks:
-        if pattern is None:
-            continue
-        for m in pattern.finditer(text):
-            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
-                spans.append((m.start(), m.end(), css))
+    """``text`` as escaped HTML, include keywords in one colour and exclude keywords in another
+    (whole words or the stems the reviewer wrote: review.screening.highlight)."""
     out, pos = [], 0
-    for start, end, css in sorted(spans):
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<mark class="{css}">{html.escape(text[start:end])}</mark>')
-        pos = end
+    for mark in find_marks(text, include, exclude):
+        out.append(html.escape(text[pos : mark.start]))
+        piece = html.escape(text[mark.start : mark.end])
+        out.append(f'<mark class="{mark.kind}">{piece}</mark>')
+        pos = mark.end
     out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
+# MEDLINE's language codes (ISO 639-2/B) most often met, by name; any other code shows as given.
+LANGUAGES = {
+    "eng": "English", "fre": "French", "ger": "German", "spa": "Spanish", "ita": "Italian",
+    "por": "Portuguese", "dut": "Dutch", "chi": "Chinese", "jpn": "Japanese", "kor": "Korean",
+    "rus": "Russian", "pol": "Polish", "cze": "Czech", "hun": "Hungarian", "tur": "Turkish",
+    "swe": "Swedish", "dan": "Danish", "nor": "Norwegian", "fin": "Finnish", "gre": "Greek",
+    "heb": "Hebrew", "ara": "Arabic", "per": "Persian", "und": "undetermined",
+}  # fmt: skip
+
+
+def _language(code: str) -> str:
+    return LANGUAGES.get(code.strip().lower(), code.strip())
+
+
+def _link(text: str, url: str) -> str:
+    return (
+        f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+        f"{html.escape(text)}</a>"
+    )
+
+
+def record_links(record: Record) -> list[str]:
+    """The record's identifiers as links to where it can be read: PubMed, PMC, the DOI."""
+    links = []
+    if record.pmid.strip():
+        pmid = record.pmid.strip()
+        links.append(_link(f"PMID {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid)}/"))
+    if record.pmcid.strip():
+        pmc = record.pmcid.strip()
+        links.append(_link(pmc, f"https://www.ncbi.nlm.nih.gov/pmc/articles/{quote(pmc)}/"))
+    if record.doi.strip():
+        doi = record.doi.strip()
+        links.append(_link(f"DOI {doi}", f"https://doi.org/{quote(doi, safe='/')}"))
+    return links
+
+
 def record_html(
-    record_id: int, record: Record, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+    record_id: int,
+    record: Record,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    found_by: tuple[str, ...] = (),
 ) -> str:
+    """The screening card: title, who and where, the facts screening turns on (publication
+    types, language, the sources that found it, links), then the abstract and indexing terms.
+    Every piece of the record is escaped; only the marks of the keywords are markup."""
+
     def mark(text: str) -> str:
         return highlight(text, include, exclude)
 
     authors = ", ".join(a.display for a in record.authors[:12])
     if len(record.authors) > 12:
         authors += f" and {len(record.authors) - 12} more"
-    where = " ".join(
-        p
-        for p in (
-            record.journal or record.journal_abbrev,
-            str(record.year or ""),
-            f"{record.volume}({record.issue})" if record.issue else record.volume,
-            record.pages,
-        )
-        if p
+    volume = f"{record.volume}({record.issue})" if record.issue else record.volume
+    issue = ": ".join(p for p in (volume, record.pages) if p)
+    where = " · ".join(
+        p for p in (str(record.year or ""), record.journal or record.journal_abbrev, issue) if p
+    )
+    facts = [
+        ("Type", "; ".join(record.publication_types)),
+        ("Language", ", ".join(_language(c) for c in record.languages if c.strip())),
+        ("Found by", "; ".join(found_by)),
+    ]
+    fact_html = " · ".join(
+        f'<span class="label">{name}:</span> {html.escape(value)}' for name, value in facts if value
     )
     parts = [
         STYLE,
         f'<h3 class="record-title" data-record-id="{int(record_id)}">{mark(record.title)}</h3>',
-        f'<p class="record-meta">{html.escape(authors)}<br>{html.escape(where)}</p>',
-        '<div class="record-abstract">',
+        f'<p class="record-meta">{html.escape(authors)}'
+        + (f'<br><span class="record-where">{html.escape(where)}</span>' if where else "")
+        + "</p>",
     ]
+    if fact_html:
+        parts.append(f'<p class="record-facts">{fact_html}</p>')
+    links = record_links(record)
+    if links:
+        parts.append('<p class="record-links">' + " · ".join(links) + "</p>")
+    parts.append('<div class="record-abstract">')
     if not record.abstract_sections:
         parts.append("<p><em>No abstract.</em></p>")
     for section in record.abstract_sections:
@@ -107,20 +150,4 @@ def record_html(
     for name, values in terms:
         if values:
             parts.append(f'<p class="record-terms"><b>{name}:</b> {mark("; ".join(values))}</p>')
-    links = []
-    if record.pmid:
-        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{quote(record.pmid)}/"))
-    if record.pmcid:
-        links.append(("PMC", f"https://www.ncbi.nlm.nih.gov/pmc/articles/{quote(record.pmcid)}/"))
-    if record.doi:
-        links.append(("DOI", f"https://doi.org/{quote(record.doi, safe='/')}"))
-    if links:
-        parts.append(
-            '<p class="record-terms">'
-            + " · ".join(
-                f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{name}</a>'
-                for name, url in links
-            )
-            + "</p>"
-        )
     return "".join(parts)

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from review.errors import ReviewError
-from review.screening.decisions import decide, next_record, progress, settings, vote_is_final
+from review.screening.decisions import (
+    decide,
+    next_record,
+    progress,
+    recent_decisions,
+    settings,
+    vote_is_final,
+)
 from review.screening.decisions import undo_last as undo_decision
 from review.screening.model import STAGE_LABELS
 from review.screening.state import current_state
@@ -60,6 +67,65 @@ def _undo(stage: str) -> None:
     st.session_state[_current_key(stage)] = record_id
 
 
+def _choose_reason(stage: str, reason: str) -> None:
+    """A reason button (or its number key): chosen, or put back if it was the one chosen."""
+    key = f"{stage}_reason"
+    st.session_state[key] = "" if st.session_state.get(key) == reason else reason
+
+
+# The decision bar stays in view while the abstract scrolls under it (below Streamlit's 3.75rem
+# header), on the page's own background; the page starts higher than Streamlit's 6rem.
+BAR_STYLE = """<style>
+[data-testid="stMainBlockContainer"]{padding-top:3.5rem}
+div[data-testid="stLayoutWrapper"]:has(> div[class*="st-key-decision_bar_"]){position:sticky;
+top:3.75rem;z-index:3;
+background:%s;padding:.3rem 0 .4rem 0}
+</style>"""
+
+
+def _background() -> str:
+    theme = getattr(st.context, "theme", None)
+    return "#0e1117" if getattr(theme, "type", None) == "dark" else "#ffffff"
+
+
+def _decision_bar(stage: str, record_id: int | None, reasons: tuple[str, ...]) -> None:
+    """Include, Exclude, Maybe and Undo (keys I, E, M, U), the exclusion reasons (keys 1 to 9:
+    the n-th reason) and the note, above the record so that they are on screen without scrolling
+    whatever the abstract's length. Without a record (all screened) only Undo is left."""
+    bar = st.container(key=f"decision_bar_{stage}")
+    bar.html(BAR_STYLE % _background())
+    columns = bar.columns([1, 1, 1, 1, 2.4], vertical_alignment="center")
+    for column, (label, decision, shortcut) in zip(columns, BUTTONS, strict=False):
+        column.button(
+            label, key=f"{stage}_{decision}", shortcut=shortcut, on_click=_decide,
+            args=(stage, record_id, decision), use_container_width=True,
+            disabled=record_id is None,
+        )  # fmt: skip
+    columns[3].button(
+        "Undo", key=f"{stage}_undo", shortcut="u", on_click=_undo, args=(stage,),
+        use_container_width=True,
+    )  # fmt: skip
+    if record_id is not None:
+        columns[4].text_input(
+            "Note", key=f"{stage}_note", placeholder="Note (optional)",
+            label_visibility="collapsed",
+        )  # fmt: skip
+    if record_id is None:
+        return
+    chosen = st.session_state.get(f"{stage}_reason") or ""
+    if reasons:
+        row = bar.container(horizontal=True, gap="small", key=f"{stage}_reasons")
+        for n, reason in enumerate(reasons, start=1):
+            row.button(
+                plain(reason), key=f"{stage}_reason_{n}",
+                shortcut=str(n) if n <= 9 else None, on_click=_choose_reason,
+                args=(stage, reason), type="primary" if reason == chosen else "secondary",
+                icon=":material/check:" if reason == chosen else None,
+                help="The exclusion reason: press its number, then E"
+                + (" (required at full text)" if stage == "full_text" else ""),
+            )  # fmt: skip
+
+
 def screen_stage(stage: str) -> None:
     store, reviewer = review_store(), me()
     rules = settings(store)
@@ -84,22 +150,24 @@ def screen_stage(stage: str) -> None:
 
     order = ranking = None
     if stage == "title_abstract":
-        chosen = choose_order()
+        left, right = st.columns([1, 1], vertical_alignment="bottom")
+        with left:
+            chosen = choose_order()
         order, ranking = chosen.ids, chosen.ranking
-        st.caption(plain(chosen.about))
+        right.caption(plain(chosen.about))
     key = _current_key(stage)
     record_id = st.session_state.get(key) or next_record(store, reviewer, stage, order=order)
     if record_id is None:
         st.text("Nothing left to screen at this stage.")
+        _decision_bar(stage, None, ())
+        _go_to(stage, finished=True)  # still there: look a record up, or go back to one
         if stage == "title_abstract":
             stopping_panel()
         return
     st.session_state[key] = record_id
     record = store.record(record_id)
     assert record is not None  # records are never deleted (duplicates are marked)
-    st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms))
-    if stage == "title_abstract":
-        why_ranked(record_id, ranking)
+    _decision_bar(stage, record_id, rules.exclusion_reasons)
     mine = current_state(store, stage).of(record_id, reviewer.name)
     if mine is not None:  # only ever the reviewer's own decision: screening stays blinded
         final = vote_is_final(store, reviewer, record_id, stage)
@@ -108,29 +176,10 @@ def screen_stage(stage: str) -> None:
             + (" · final: another reviewer has also decided this record; a lead changes it on "
                "Conflicts" if final else "")
         )  # fmt: skip
-
-    reasons = ["", *rules.exclusion_reasons]
-    left, right = st.columns(2)
-    left.selectbox(
-        "Exclusion reason" + (" (required)" if stage == "full_text" else ""),
-        reasons,
-        key=f"{stage}_reason",
-    )
-    right.text_input("Note", key=f"{stage}_note")
-    columns = st.columns(4)
-    for column, (label, decision, shortcut) in zip(columns, BUTTONS, strict=False):
-        column.button(
-            label,
-            key=f"{stage}_{decision}",
-            shortcut=shortcut,
-            on_click=_decide,
-            args=(stage, record_id, decision),
-            use_container_width=True,
-        )
-    columns[3].button(
-        "Undo", key=f"{stage}_undo", shortcut="u", on_click=_undo, args=(stage,),
-        use_container_width=True,
-    )  # fmt: skip
+    if stage == "title_abstract":
+        why_ranked(record_id, record, ranking)
+    found_by = store.record_found_by(record_id)
+    st.html(record_html(record_id, record, rules.include_terms, rules.exclude_terms, found_by))
     if stage == "full_text":
         _full_text_file(store, record_id, reviewer.name)
     _go_to(stage)
@@ -192,27 +241,49 @@ def _full_text_file(store: Store, record_id: int, who) -> None:
         (st.error if kind == "error" else st.success)(plain(message))
 
 
-def _go_to(stage: str) -> None:
-    with st.expander("Find a record (to look again or change a decision)"):
+def _show(stage: str, key: str) -> None:
+    chosen = st.session_state.get(key)
+    if chosen is not None:
+        st.session_state[_current_key(stage)] = int(chosen)
+        st.session_state[f"{stage}_reason"] = ""  # a reason chosen for another record
+
+
+def _go_to(stage: str, finished: bool = False) -> None:
+    """Look a record up, or go back to one of the reviewer's own decisions to change it; there
+    before and after the last record is screened. The latest decisions are listed when asked
+    for, or once all is screened: listing them reads the stage's every decision."""
+    store = review_store()
+    with st.expander("Find a record, or go back to one you decided"):
         words = st.text_input(
             "Words of the title, abstract, authors, keywords or MeSH; a PMID or a DOI",
             key=f"{stage}_find",
         )
-        found = review_store().record_rows(search=words.strip(), limit=20) if words.strip() else []
+        found = store.record_rows(search=words.strip(), limit=20) if words.strip() else []
         if words.strip() and not found:
             st.text("No record matches.")
         if found:
-            choice = st.selectbox(
-                "Matching records, best match first",
-                [r.id for r in found],
-                format_func=lambda rid: next(
-                    f"{r.id}: {r.title[:110]}" for r in found if r.id == rid
-                ),
-                key=f"{stage}_found",
-            )
-            if st.button("Show", key=f"{stage}_goto_button"):
-                st.session_state[_current_key(stage)] = int(choice)
-                st.rerun()
+            titles = {r.id: r.title for r in found}
+            st.selectbox(
+                "Matching records, best match first", list(titles), key=f"{stage}_found",
+                format_func=lambda rid: f"{rid}: {titles[rid][:110]}",
+            )  # fmt: skip
+            st.button("Show", key=f"{stage}_goto_button", on_click=_show,
+                      args=(stage, f"{stage}_found"))  # fmt: skip
+        listed = finished or st.toggle("List my latest decisions", key=f"{stage}_list_recent")
+        recent = recent_decisions(store, me(), stage) if listed else []
+        if listed and not recent:
+            st.text("You have no decision at this stage yet.")
+        if recent:
+            names = store.record_titles([d.record_id for d in recent])
+            said = {d.record_id: d for d in recent}
+            st.selectbox(
+                "Your latest decisions, latest first", list(said), key=f"{stage}_recent",
+                format_func=lambda rid: f"{rid}: {said[rid].decision}"
+                + (f" ({said[rid].reason})" if said[rid].reason else "")
+                + f" · {names.get(rid, '')[:100]}",
+            )  # fmt: skip
+            st.button("Show this decision", key=f"{stage}_recent_button", on_click=_show,
+                      args=(stage, f"{stage}_recent"))  # fmt: skip
 
 
 def title_abstract_page() -> None:

@@ -63,7 +63,7 @@ def test_keep_screening_gives_more_needed_that_works():
     assert a.estimated_remaining_relevant == pytest.approx(1 / 100 * 2900)
     assert a.upper_bound_remaining_relevant > a.estimated_remaining_relevant
     m = a.more_needed
-    assert m > 0 and str(m) in a.message
+    assert m > 0 and f"{m:,}" in a.message  # with thousands separators
     assert advise(50, 3000, 100 + m, 1).can_stop
     assert not advise(50, 3000, 100 + m - 1, 1).can_stop
 

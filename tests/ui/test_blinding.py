@@ -178,7 +178,7 @@ def _script(session: Session) -> list[str]:
     session.click("full_text_include", "include the next at full text")
     session.click("full_text_undo", "undo it (only ann voted)")
     session.click("full_text_exclude", "exclude it without a reason")
-    session.choose("full_text_reason", "Wrong outcomes", "choose a reason")
+    session.click("full_text_reason_3", "choose a reason (Wrong outcomes, key 3)")
     session.click("full_text_exclude", "exclude it with a reason")
     session.visit_all("after")
     return session.seen

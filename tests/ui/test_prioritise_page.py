@@ -101,3 +101,43 @@ def test_before_the_first_include_the_page_ranks_by_the_question_and_says_so(rev
     assert "Ranked by similarity to the review question" in captions
     assert "until the first include" in captions
     assert "Matches the review question: knee, replacement, outcomes" in captions
+
+
+def _why_page():
+    from review.prioritise.live import Ranking
+    from review.records import AbstractSection, Author, Record
+    from review.ui.prioritise import why_ranked
+
+    record = Record(
+        title="Cryoablation during the follow-up: Müller's cohort",
+        abstract_sections=(AbstractSection("Pain fell during the year, as Müller found."),),
+        authors=(Author("Müller", "Hans", "H"),),
+    )
+    terms = ("during the", "muller", "pain", "the", "follow up", "cryoablation")
+    ranking = Ranking((), (7,), 2, 1, False, 0.1, {7: 0.4}, {7: terms})
+    why_ranked(7, record, ranking)
+
+
+def test_why_ranked_is_one_short_line_in_the_records_own_words():
+    at = AppTest.from_function(_why_page).run(timeout=30)
+    assert not at.exception
+    (line,) = [c.value for c in at.caption]
+    shown = line.replace("\\", "")  # the caption's Markdown escapes
+    # "follow up" holds a stop word ("up"): left out with "during the" and "the"
+    assert shown == "Ranked high for: Müller, pain, cryoablation · chance of relevance 40%"
+    assert "\n" not in shown and len(shown) <= 100
+
+
+def test_the_stopping_figures_have_thousands_separators(tmp_path, monkeypatch):
+    path = tmp_path / "review.db"
+    with open_store(path) as store:
+        store.add_records(
+            "t", [(str(i), Record(title=f"Record {i}", raw=str(i))) for i in range(1200)]
+        )
+    monkeypatch.setenv("REVIEW_DB", str(path))
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    at.toggle(key="stopping_shown").set_value(True).run(timeout=60)
+    assert not at.exception
+    assert any("| 0 of 1,200 |" in m.value for m in at.markdown)
+    (advice,) = [i.value for i in at.info]
+    assert "from the 1,200 unscreened" in advice, advice

@@ -9,6 +9,7 @@ from review.records import AbstractSection, Record
 from review.screening.decisions import conflicts, decide, progress, save_settings, settings
 from review.screening.model import Reviewer, Settings
 from review.screening.reviewers import add_reviewer
+from review.screening.state import current_state
 from review.store import open_store
 
 TA, FT = "title_abstract", "full_text"
@@ -79,7 +80,7 @@ def test_full_text_exclusion_asks_for_a_reason(review_db):
     assert at.session_state["screen_current_full_text"] == 2
     at.button(key="full_text_exclude").click().run(timeout=30)
     assert "needs a reason" in at.error[0].value
-    at.selectbox(key="full_text_reason").set_value("Wrong outcomes").run(timeout=30)
+    at.button(key="full_text_reason_3").click().run(timeout=30)  # Wrong outcomes, the third
     at.button(key="full_text_exclude").click().run(timeout=30)
     assert "Nothing left to screen at this stage." in [t.value for t in at.text]
     with open_store(review_db) as store:
@@ -131,3 +132,112 @@ def test_screen_page_finds_a_record_to_look_at_again(review_db):
     at.text_input(key="title_abstract_find").set_value("study 3").run(timeout=30)
     at.button(key="title_abstract_goto_button").click().run(timeout=30)
     assert at.session_state["screen_current_title_abstract"] == 3
+
+
+def test_reasons_are_buttons_with_number_keys_and_a_second_press_puts_one_back(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    reasons = [b for b in at.button if (b.key or "").startswith("title_abstract_reason_")]
+    assert [b.label for b in reasons][:3] == ["Wrong population", "Wrong intervention",
+                                               "Wrong outcomes"]  # fmt: skip
+    assert [b.proto.shortcut for b in reasons][:9] == [str(n) for n in range(1, 10)][: len(reasons)]
+    at.button(key="title_abstract_reason_2").click().run(timeout=30)
+    assert at.button(key="title_abstract_reason_2").proto.type == "primary"  # shown as chosen
+    at.button(key="title_abstract_reason_1").click().run(timeout=30)  # another replaces it
+    at.button(key="title_abstract_reason_1").click().run(timeout=30)  # pressed again: none
+    at.button(key="title_abstract_reason_3").click().run(timeout=30)
+    at.button(key="title_abstract_exclude").click().run(timeout=30)
+    assert at.session_state["screen_current_title_abstract"] == 2
+    at.button(key="title_abstract_reason_1").click().run(timeout=30)
+    at.button(key="title_abstract_reason_1").click().run(timeout=30)
+    at.button(key="title_abstract_exclude").click().run(timeout=30)
+    with open_store(review_db) as store:
+        rows = store.decision_rows(TA)
+    assert [(r.record_id, r.decision, r.reason) for r in rows] == [
+        (1, "exclude", "Wrong outcomes"),
+        (2, "exclude", ""),
+    ]
+    # the chosen reason does not carry over to the next record
+    assert all(b.proto.type != "primary" for b in at.button if "_reason_" in (b.key or ""))
+
+
+def test_the_decision_bar_comes_before_the_record(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    nodes = list(_flat(at._tree))
+    card = next(
+        i for i, n in enumerate(nodes)
+        if getattr(n, "type", "") == "html" and "record-title" in n.proto.body
+    )  # fmt: skip
+    keys = [getattr(n, "key", None) for n in nodes[:card]]
+    bar = ("include", "exclude", "maybe", "undo", "reason_1", "note")
+    assert all(f"title_abstract_{k}" in keys for k in bar), keys
+
+
+def _flat(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _flat(child)
+
+
+def test_find_and_revisit_stay_after_the_last_record(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    for key in ("include", "exclude", "maybe"):
+        at.button(key=f"title_abstract_{key}").click().run(timeout=30)
+    assert "Nothing left to screen at this stage." in [t.value for t in at.text]
+    assert not at.exception
+    recent = at.selectbox(key="title_abstract_recent")
+    assert recent.options[0].startswith("3: maybe")  # the latest first, with what was decided
+    recent.set_value(2).run(timeout=30)
+    at.button(key="title_abstract_recent_button").click().run(timeout=30)
+    assert at.session_state["screen_current_title_abstract"] == 2
+    assert any("Your decision: exclude" in c.value for c in at.caption)
+    at.button(key="title_abstract_include").click().run(timeout=30)  # changed
+    assert "Nothing left to screen at this stage." in [t.value for t in at.text]
+    with open_store(review_db) as store:
+        assert current_state(store, TA).of(2, "reviewer").decision == "include"
+    at.text_input(key="title_abstract_find").set_value("study 1").run(timeout=30)
+    at.button(key="title_abstract_goto_button").click().run(timeout=30)
+    assert at.session_state["screen_current_title_abstract"] == 1
+    at.session_state["screen_current_title_abstract"] = None  # back to "nothing left"
+    at.run(timeout=30)
+    at.button(key="title_abstract_undo").click().run(timeout=30)  # Undo is there too
+    assert at.session_state["screen_current_title_abstract"] == 2  # the change taken back
+    with open_store(review_db) as store:
+        assert current_state(store, TA).of(2, "reviewer").decision == "exclude"
+
+
+def test_the_card_shows_what_screening_turns_on(tmp_path, monkeypatch):
+    from review.records import Author
+
+    path = tmp_path / "review.db"
+    record = Record(
+        title="Cryoablation in rats", pmid="12345678", doi="10.1000/x<y>",
+        abstract_sections=(AbstractSection("The rate of rat pain fell."),),
+        authors=(Author("Müller", "Hans", "H"), Author("Gómez", "Ana", "A")),
+        journal="Pain Medicine", year=2019, volume="20", issue="3", pages="1-9",
+        languages=("ger", "xyz"), publication_types=("Randomized Controlled Trial", "Review"),
+        raw="r",
+    )  # fmt: skip
+    with open_store(path) as store:
+        store.add_records("Embase export", [("1", record)])
+        save_settings(store, Settings(exclude_terms=("rat",)), Reviewer("lee", "lead"))
+    monkeypatch.setenv("REVIEW_DB", str(path))
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    card = next(h.proto.body for h in at.get("html") if "record-title" in h.proto.body)
+    for shown in ("Müller H, Gómez A", "2019 · Pain Medicine · 20(3): 1-9",
+                  "Randomized Controlled Trial; Review", "German, xyz",
+                  "Other records (Embase export)"):  # fmt: skip
+        assert shown in card, shown
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/12345678/"' in card
+    assert '<a href="https://doi.org/10.1000/x%3Cy%3E"' in card and "DOI 10.1000/x&lt;y&gt;" in card
+    # keyword "rat" marks "rat" and "rats", never "rate"
+    assert card.count('<mark class="exclude">') == 2 and "rat</mark>e" not in card
+
+
+def test_the_latest_decisions_are_listed_when_asked_while_records_remain(review_db):
+    at = AppTest.from_function(_screen_page).run(timeout=30)
+    at.button(key="title_abstract_exclude").click().run(timeout=30)
+    assert not [s for s in at.selectbox if s.key == "title_abstract_recent"]
+    at.toggle(key="title_abstract_list_recent").set_value(True).run(timeout=30)
+    assert at.selectbox(key="title_abstract_recent").options == [
+        "1: exclude · Cryoablation study 1"
+    ]
