@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from review.records import AbstractSection, Record
 from review.store import open_store
+from review.ui.render import plain
 
 HOSTILE = '<script>alert("x")</script> **bold** [link](http://example.org)'
 
@@ -141,3 +142,39 @@ def test_find_a_record_on_the_screen_page_is_ranked(review_db):
     at.text_input(key="title_abstract_find").set_value('neuroma"(').run(timeout=30)
     assert not at.exception
     assert at.selectbox(key="title_abstract_found").value == 1
+
+
+def _pair(path):
+    from collections import namedtuple
+
+    Match = namedtuple("Match", "a b score verdict reasons")
+    with open_store(path) as store:
+        store.save_matches([Match(1, 2, 0.8, "possible", ("title 0.90",))], "review")
+
+
+def test_possible_duplicates_decide_by_key_and_list_decided_pairs_with_titles(review_db):
+    _pair(review_db)
+    at = AppTest.from_function(_duplicates_page).run(timeout=30)
+    assert at.button(key="dup_merge").proto.shortcut == "s"
+    assert at.button(key="dup_apart").proto.shortcut == "d"
+    assert not at.expander  # nothing decided yet
+    at.button(key="dup_apart").click().run(timeout=30)
+    assert not at.exception
+    (decided,) = at.expander
+    # Each record's number beside its title, the hostile title escaped to show as text.
+    said = f"1 Cryoablation of neuroma ~ 2 {HOSTILE} (kept apart by reviewer, score 0.80)"
+    assert decided.label == plain(said)
+    at.button(key="confirm_1_2").click().run(timeout=30)  # merged after all
+    assert not at.exception
+    with open_store(review_db) as store:
+        assert store.pairs()[0].status == "confirmed"
+    assert at.expander[0].label.endswith(plain("(merged by reviewer, score 0.80)"))
+
+
+def test_a_decided_pair_names_long_titles_cut_and_untitled_records():
+    from review.store.duplicates import DuplicatePair
+    from review.ui.duplicates import pair_label
+
+    pair = DuplicatePair(7, 9, 0.91, "duplicate", (), "merged", "", None, None)
+    label = pair_label(pair, {7: "word " * 30}, width=20)
+    assert label == "7 word word word word… ~ 9 (no title) (merged automatically, score 0.91)"
