@@ -178,3 +178,35 @@ def test_a_decided_pair_names_long_titles_cut_and_untitled_records():
     pair = DuplicatePair(7, 9, 0.91, "duplicate", (), "merged", "", None, None)
     label = pair_label(pair, {7: "word " * 30}, width=20)
     assert label == "7 word word word word… ~ 9 (no title) (merged automatically, score 0.91)"
+
+
+def _every_page():
+    import streamlit as st
+
+    from review.ui import router
+    from review.ui.state import me
+
+    for function, _title, path in router._pages(me()):
+        if path == st.session_state["page_under_test"]:
+            function()
+
+
+def _lead_paths() -> list[str]:
+    from review.screening.model import Reviewer
+    from review.ui import router
+
+    return [path for _function, _title, path in router._pages(Reviewer("lee", "lead"))]
+
+
+@pytest.mark.parametrize("path", _lead_paths())
+def test_every_page_runs(review_db, path):
+    at = AppTest.from_function(_every_page)
+    at.session_state["page_under_test"] = path
+    at.run(timeout=60)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, f"{path} drew no title"
+
+
+def test_the_settings_page_is_part_of_the_protocol_page():
+    assert "settings" not in _lead_paths()
+    assert "protocol" in _lead_paths()
