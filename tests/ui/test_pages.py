@@ -37,6 +37,13 @@ def _records_page():
     records.page()
 
 
+def click_row(at: AppTest, position: int) -> AppTest:
+    """A click on the table's row at ``position`` (as the browser reports it: the selection)."""
+    table = at.dataframe[0]
+    at.session_state[table.key] = {"selection": {"rows": [position], "columns": [], "cells": []}}
+    return at.run(timeout=30)
+
+
 def test_app_entry_opens_on_the_overview(review_db):
     at = AppTest.from_file("../../app.py").run(timeout=30)
     assert not at.exception
@@ -53,8 +60,10 @@ def test_overview_page(review_db):
 def test_records_page_shows_record_text_as_text(review_db):
     at = AppTest.from_function(_records_page).run(timeout=30)
     assert not at.exception
-    at.selectbox(key="records_show").set_value(2).run(timeout=30)
+    assert list(at.dataframe[0].value["id"]) == [2, 1]
+    click_row(at, 0)  # opens record 2
     assert not at.exception
+    assert at.subheader[0].value == "Record 2"
     shown = [t.value for t in at.text]
     assert HOSTILE in shown  # st.text: the markup is shown literally, never rendered
     assert not any("<script>" in m.value for m in at.markdown)
@@ -115,7 +124,8 @@ def test_records_page_search_is_ranked_best_match_first(review_db):
     assert not at.exception
     assert "2 records, best match first" in at.caption[0].value
     assert list(at.dataframe[0].value["id"]) == [1, 3]  # not newest first
-    assert at.selectbox(key="records_show").options == ["1", "3"]
+    click_row(at, 1)
+    assert at.subheader[0].value == "Record 3"
 
 
 @pytest.mark.parametrize("text", ['"(NEAR', "cryo* OR", "-"])
