@@ -26,12 +26,12 @@ LEE, ANN, BOB = Reviewer("lee", "lead"), Reviewer("ann"), Reviewer("bob")
 RIS = """TY  - JOUR
 TI  - Radiofrequency ablation of the genicular nerves
 DB  - Embase
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - Cryoablation of Morton neuroma: a cohort study
 DB  - Embase
-ER  - 
+ER  -
 """
 
 
