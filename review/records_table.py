@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from review.records import Record, author_list
 from review.screening.decisions import TO_FULL_TEXT, settings, stage_view
-from review.screening.model import STAGES, Decision, Reviewer
+from review.screening.model import STAGE_LABELS, STAGES, Decision, Reviewer
 from review.screening.state import current_units
 from review.store.record_table import (
     DUPLICATE_FILTERS,
@@ -87,34 +87,51 @@ class RecordTable:
 
 
 class _Decisions:
-    """Each stage's decisions folded once for one viewer."""
+    """Each stage's decisions as one viewer sees them. A page's rows ask for fifty records; only
+    a filter folds the whole stage, and then visits decided records only, so a review of
+    100,000 records with few decisions costs little."""
 
     def __init__(self, store: Store, viewer: Reviewer | None):
         dual = settings(store).dual
         self.views = {stage: stage_view(store, viewer, stage, dual) for stage in STAGES}
-        units = current_units(store)
-        first = self.views["title_abstract"]
-        self.listed = {
-            "title_abstract": set(units),
-            "full_text": {u for u in units if first.final(u) in TO_FULL_TEXT},
-        }
         self.blinded = any(v.blinded for v in self.views.values())
+        self.queued = set(current_units(store))  # the title/abstract list
+        self._finals: dict[str, dict[int, str]] = {}
+
+    def listed(self, unit: int, stage: str) -> bool:
+        """On the stage's list: queued, and at full text going on from title/abstract."""
+        if stage == "title_abstract":
+            return unit in self.queued
+        return self.shown(unit, "title_abstract") in TO_FULL_TEXT
 
     def shown(self, unit: int, stage: str) -> str:
-        if unit not in self.listed[stage]:
+        if not self.listed(unit, stage):
             return ""
         return self.views[stage].final(unit) or ""
 
-    def matches(self, unit: int, stage: str, wanted: str) -> bool:
-        if not wanted:
-            return True
-        if wanted == "undecided":
-            return unit in self.listed[stage] and not self.shown(unit, stage)
-        return self.shown(unit, stage) == wanted
+    def finals(self, stage: str) -> dict[int, str]:
+        """Every decided record of the stage's list and its decision as shown."""
+        if stage not in self._finals:
+            state = self.views[stage].state
+            decided = state.mine.keys() | state.resolved.keys()
+            shown = {u: self.shown(u, stage) for u in decided}
+            self._finals[stage] = {u: f for u, f in shown.items() if f}
+        return self._finals[stage]
+
+    def selected(self, stage: str, wanted: str) -> set[int]:
+        """The records (group primaries) a stage's filter keeps."""
+        finals = self.finals(stage)
+        if wanted != "undecided":
+            return {u for u, f in finals.items() if f == wanted}
+        if stage == "title_abstract":
+            listed = self.queued
+        else:
+            listed = {u for u, f in self.finals("title_abstract").items() if f in TO_FULL_TEXT}
+        return listed - finals.keys()
 
     def conflicts(self, unit: int) -> str:
         return ", ".join(
-            stage.replace("title_abstract", "title/abstract").replace("_", " ")
+            STAGE_LABELS[stage].replace("-", " ")
             for stage in STAGES
             if self.shown(unit, stage) == "conflict"
         )
@@ -133,13 +150,19 @@ def record_table(
         total = store.count_table(query)
         page = store.table_ids(query, limit=limit, offset=offset)
     else:
-        chosen = [
-            (record_id, unit)
-            for record_id, unit in store.table_ids(query)
-            if decisions.matches(unit, "title_abstract", filters.title_abstract)
-            and decisions.matches(unit, "full_text", filters.full_text)
-            and (not filters.conflict or decisions.conflicts(unit))
-        ]
+        keep: set[int] | None = None
+        for stage, wanted in (("title_abstract", filters.title_abstract),
+                              ("full_text", filters.full_text)):  # fmt: skip
+            if wanted:
+                units = decisions.selected(stage, wanted)
+                keep = units if keep is None else keep & units
+        if filters.conflict:
+            units = decisions.selected("title_abstract", "conflict") | decisions.selected(
+                "full_text", "conflict"
+            )
+            keep = units if keep is None else keep & units
+        assert keep is not None
+        chosen = [(record_id, unit) for record_id, unit in store.table_ids(query) if unit in keep]
         total, page = len(chosen), chosen[offset : offset + limit]
     unit_of = dict(page)
     rows = [
@@ -208,7 +231,7 @@ def record_detail(store: Store, viewer: Reviewer | None, record_id: int) -> Reco
         stages.append(
             StageDecisions(
                 stage=stage,
-                listed=unit in decisions.listed[stage],
+                listed=decisions.listed(unit, stage),
                 shown=decisions.shown(unit, stage),
                 votes=tuple(sorted(state.mine.get(unit, {}).values(), key=lambda d: d.reviewer)),
                 resolution=state.resolved.get(unit),

@@ -4,11 +4,12 @@ group, so that a review of 100,000 records is never read whole to show fifty of 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from review.records import Author, authors_from_json
-from review.store.base import BaseStore
+from review.store.base import BaseStore, _explain
 from review.store.records import _hits
 
 # How a record stands among duplicates: "grouped" (in a group, primary or not), "duplicate" (a
@@ -101,12 +102,16 @@ class RecordTableMixin(BaseStore):
         selects, in the table's order; ``limit`` -1 for all of them (ids only: a filter on
         decisions, which are folded outside SQL, reads them to pick a page)."""
         frm, order, params = self._table_sql(query)
-        rows = self.query(
-            f"SELECT r.id AS id, coalesce(g.primary_id, r.id) AS unit {frm} ORDER BY {order} "
-            "LIMIT :limit OFFSET :offset",
-            {**params, "limit": limit, "offset": offset},
+        sql = (
+            f"SELECT r.id, coalesce(g.primary_id, r.id) {frm} ORDER BY {order} "
+            "LIMIT :limit OFFSET :offset"
         )
-        return [(row["id"], row["unit"]) for row in rows]
+        try:  # tuples as SQLite gives them: a dict per row would double the cost of 100,000
+            return (
+                self._reader().execute(sql, {**params, "limit": limit, "offset": offset}).fetchall()
+            )
+        except sqlite3.Error as exc:
+            raise _explain(self.path, exc) from exc
 
     def table_rows(self, ids: Sequence[int]) -> list[RecordListing]:
         """The rows of these records (a page: at most a few hundred ids), in the order given."""
