@@ -127,7 +127,7 @@ def pair_label(pair, titles: dict[int, str], width: int = 70) -> str:
         title = " ".join((titles.get(record_id) or "").split())
         if len(title) > width:
             title = title[: width - 1].rstrip() + "…"
-        return f"{record_id} {title or '(no title)'}"
+        return f"{record_id}: {title or '(no title)'}"
 
     said = STATUS_WORDS.get(pair.status, pair.status)
     by = f" by {pair.decided_by}" if pair.decided_by and pair.status != "merged" else ""

@@ -64,10 +64,10 @@ def _filters(store, blinded: bool) -> RecordFilters:
         format_func=lambda key: sources.get(key, "All sources"),  # shown as plain text
         key="records_source",
     )
-    duplicates = fourth.selectbox(
-        "Duplicates", list(DUPLICATE_WORDS), format_func=DUPLICATE_WORDS.get,
+    duplicates: str = fourth.selectbox(
+        "Duplicates", list(DUPLICATE_WORDS), format_func=lambda d: DUPLICATE_WORDS[d],
         key="records_duplicates",
-    )  # fmt: skip
+    ) or ""  # fmt: skip
     conflict = False
     if not blinded:  # a blinded reviewer may not learn where others disagree
         conflict = st.checkbox("Only records with a conflict", key="records_conflict")
@@ -90,7 +90,9 @@ def page() -> None:
         number = st.session_state["records_page"] = pages
         table = record_table(store, viewer, filters, limit=PAGE, offset=(number - 1) * PAGE)
     order = "best match first" if filters.search.strip() else "newest first"
-    st.caption(
+    choose, about = st.columns([1, 4], vertical_alignment="bottom")  # the grid's tools: right
+    choose.number_input("Page", min_value=1, max_value=pages, key="records_page")
+    about.caption(
         f"{table.total:,} records, {order}; page {number} of {pages}. Click a row to open the "
         "record." + (" Decisions: yours, and leads' resolutions." if table.blinded else "")
     )
@@ -98,16 +100,16 @@ def page() -> None:
         {
             "id": r.id,
             "title": r.title,
-            "authors": r.authors,
-            "journal": r.journal,
-            "year": r.year,
-            "PMID": r.pmid,
-            "DOI": r.doi,
             "title/abstract": r.title_abstract,
             "full text": r.full_text,
             **({} if table.blinded else {"conflict": r.conflict}),
-            "sources": r.sources,
             "duplicate group": r.duplicate_group,
+            "sources": r.sources,
+            "year": r.year,
+            "authors": r.authors,
+            "journal": r.journal,
+            "PMID": r.pmid,
+            "DOI": r.doi,
         }
         for r in table.rows
     ]
@@ -117,18 +119,17 @@ def page() -> None:
     event = st.dataframe(
         rows, hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row", key=key,
-        column_config={"title": st.column_config.TextColumn("title", width="large")},
+        column_config={"title": st.column_config.TextColumn("title", width="medium")},
     )  # fmt: skip
     chosen = event.selection.rows if event is not None else []
     if chosen and chosen[0] < len(table.rows):
         st.session_state[OPEN] = table.rows[chosen[0]].id
-    st.number_input("Page", min_value=1, max_value=pages, key="records_page")
-    records_download(store, viewer)
     opened = st.session_state.get(OPEN)
-    if opened is not None:
+    if opened is not None:  # just below the table, so the click shows it without scrolling far
         detail = record_detail(store, viewer, int(opened))
         if detail is not None:
             _show(detail, viewer)
+    records_download(store, viewer)
 
 
 def _show(detail: RecordDetail, viewer: Reviewer) -> None:

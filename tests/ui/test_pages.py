@@ -172,7 +172,7 @@ def test_possible_duplicates_decide_by_key_and_list_decided_pairs_with_titles(re
     assert not at.exception
     (decided,) = at.expander
     # Each record's number beside its title, the hostile title escaped to show as text.
-    said = f"1 Cryoablation of neuroma ~ 2 {HOSTILE} (kept apart by reviewer, score 0.80)"
+    said = f"1: Cryoablation of neuroma ~ 2: {HOSTILE} (kept apart by reviewer, score 0.80)"
     assert decided.label == plain(said)
     at.button(key="confirm_1_2").click().run(timeout=30)  # merged after all
     assert not at.exception
@@ -187,7 +187,7 @@ def test_a_decided_pair_names_long_titles_cut_and_untitled_records():
 
     pair = DuplicatePair(7, 9, 0.91, "duplicate", (), "merged", "", None, None)
     label = pair_label(pair, {7: "word " * 30}, width=20)
-    assert label == "7 word word word word… ~ 9 (no title) (merged automatically, score 0.91)"
+    assert label == "7: word word word word… ~ 9: (no title) (merged automatically, score 0.91)"
 
 
 def _every_page():

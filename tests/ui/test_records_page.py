@@ -112,8 +112,8 @@ def test_the_columns_show_decisions_conflicts_sources_and_duplicate_groups(singl
     rows = _table(at)
     assert list(rows) == [5, 4, 3, 2, 1]  # newest first
     assert [c for c in at.dataframe[0].value.columns] == [
-        "id", "title", "authors", "journal", "year", "PMID", "DOI", "title/abstract",
-        "full text", "conflict", "sources", "duplicate group",
+        "id", "title", "title/abstract", "full text", "conflict", "duplicate group", "sources",
+        "year", "authors", "journal", "PMID", "DOI",
     ]  # fmt: skip
     assert (rows[1]["title/abstract"], rows[1]["full text"]) == ("include", "include")
     assert (rows[2]["title/abstract"], rows[2]["full text"]) == ("include", "")  # waiting
