@@ -8,8 +8,9 @@
 - ``state``: which review is served, its one shared store (``review_store``), who is signed in
 - ``signin``: sign in and out
 - ``overview``: what the review holds and where it came from
-- ``records``: browse and search the records
-- ``duplicates``: possible duplicates side by side, one decision each
+- ``records``: every record with its decisions, conflicts, sources and duplicate group;
+  filters, search, a row opened
+- ``duplicates``: possible duplicates side by side, one decision (or key) each; decided pairs
 - ``screen``: title/abstract and full-text screening, one record at a time (``screen_stage``)
 - ``prioritise``: the Screen page's order control and stopping panel
 - ``conflicts``: where two reviewers disagreed; a lead settles each
