@@ -15,7 +15,9 @@ Packages:
 - ``cli``: the ``review`` command (click)
 - ``ui``: the browser app (Streamlit); the only package that imports streamlit
 
-Modules: ``records`` (the bibliographic record), ``errors`` (named exceptions), ``permissions``
+Modules: ``records`` (the bibliographic record), ``records_table`` (the Records page's table:
+every record's decisions, conflicts, sources and duplicate group, filtered; a record opened
+from it), ``errors`` (named exceptions), ``permissions``
 (who may do what), ``config`` (settings from the environment), ``summary`` (the review's counts
 as the store gives them), ``status`` (where a review stands), ``demo`` (the bundled demo review),
 ``demo_build`` (the demo written through the library), ``workers`` (worker processes that end

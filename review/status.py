@@ -33,7 +33,7 @@ class StageStatus:
 class Status:
     path: Path
     records: int
-    queued: int  # records waiting in the screening queue
+    queued: int  # records to screen (queued, a duplicate group once: title/abstract's total)
     searches: int  # saved searches
     search_runs: int
     runs_by_status: Mapping[str, int]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ReviewSummary:
     records: int
-    queued_for_screening: int  # records waiting in the screening queue
+    queued_for_screening: int  # records to screen: queued, a duplicate group counted once
     searches: int  # saved searches
     search_runs: int
     runs_by_status: dict[str, int]

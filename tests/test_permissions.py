@@ -15,7 +15,7 @@ import pytest
 from review.dedupe.pairs import decide_pair
 from review.errors import PermissionDenied
 from review.extraction.model import StudyDetails
-from review.extraction.protocol import current_protocol, save_protocol
+from review.extraction.protocol import current_protocol, save_protocol, save_review_setup
 from review.extraction.sheet_export import export_extraction
 from review.extraction.sheet_import import import_extraction
 from review.extraction.studies import (
@@ -132,6 +132,8 @@ CASES = [
      lambda s, a, t: resolve(s, a, 1, "title_abstract", "include"), "changed"),
     ("edit_protocol", "save_settings", None,
      lambda s, a, t: save_settings(s, Settings(dual=True), a), "changed"),
+    ("edit_protocol", "save_review_setup", None,
+     lambda s, a, t: save_review_setup(s, current_protocol(s), Settings(dual=True), a), "changed"),
     ("manage_reviewers", "add_reviewer", _accounts,
      lambda s, a, t: add_reviewer(s, "bob", "reviewer", "bob-password", by=a), "changed"),
     ("manage_reviewers", "set_reviewer_role", _accounts,

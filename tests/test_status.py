@@ -113,3 +113,15 @@ def test_a_blinded_reviewer_gets_no_flow_no_agreement_and_nothing_of_other_votes
             seen.append({stage: s.progress for stage, s in ann.stages.items()})
     assert seen[0] == seen[1]
     assert seen[0][TA].mine == 2 and seen[0][FT].total == 1  # her own include goes on
+
+
+def test_queued_for_screening_counts_a_duplicate_group_once(store):
+    """Overview's "Queued for screening" is what there is to screen: once 5 and 6 are merged,
+    six queued records are five to screen (it said six, beside five on the Screen page)."""
+    from review.dedupe.pairs import decide_pair
+
+    decide_pair(store, LEE, 5, 6, "confirm")
+    status = review_status(store, None)
+    assert status.duplicates_removed == 1
+    assert status.queued == 5 == status.stages[TA].progress.total
+    assert store.review_summary().queued_for_screening == 5

@@ -6,8 +6,8 @@ kept with the protocol because it is agreed and revised the same way.
 
 The protocol is one setting (JSON) of the review; importing a TOML file replaces it whole, so the
 file a team agreed on is exactly what the review uses. Screening exclusion reasons in the protocol
-become the Screen page's reasons, and its ``[screening]`` table holds the rest of the Settings
-page (question, criteria, keywords, single or dual), so a review can be set up from one file.
+become the Screen page's reasons, and its ``[screening]`` table holds the other screening
+settings (question, criteria, keywords, single or dual), so a review can be set up from one file.
 Those stay the review's own settings, not part of the protocol: a key the table leaves out keeps
 its current value, and a file without the table changes none of them.
 """
@@ -30,7 +30,7 @@ from review.extraction.model import (
     Sections,
 )
 from review.permissions import require
-from review.screening.model import Reviewer
+from review.screening.model import Reviewer, Settings
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -86,6 +86,21 @@ def save_protocol(
     if screening is not None:
         values.update(screening.values())
     store.set_settings(values, by.name)
+
+
+def save_review_setup(store: Store, new: Protocol, rules: Settings, by: Reviewer) -> None:
+    """The Protocol page's one save: the protocol and every screening setting (question,
+    criteria, exclusion reasons, keywords, single or dual) as one change, so the two never
+    disagree. The screening exclusion reasons are the settings' (an empty list clears them)."""
+    from review.screening.decisions import setting_values
+
+    require(by, "edit_protocol")
+    values = setting_values(rules)
+    new = replace(new, exclusion_reasons=tuple(values["exclusion_reasons"]))
+    problems = check_protocol(new)
+    if problems:
+        raise ProtocolError("The protocol was not saved: " + "; ".join(problems) + ".")
+    store.set_settings({KEY: protocol_to_dict(new), **values}, by.name)
 
 
 def check_protocol(p: Protocol) -> list[str]:

@@ -2,7 +2,7 @@
 
 Until a reviewer has an include, the model has nothing to learn from, and import order puts
 relevant records wherever the databases happened to list them. A reviewer starts from the
-question, so we do too: the question, the inclusion criteria (the Settings page's text and the
+question, so we do too: the question, the inclusion criteria (the screeners' own words and the
 protocol's population, intervention and outcomes) and the include terms make one query, and
 unscreened records are ordered by its BM25 score over title, abstract, keywords and MeSH.
 Exclusion criteria never add words; the exclude terms, when matched, lower a record's score.

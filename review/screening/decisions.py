@@ -62,10 +62,16 @@ def settings(store: Store) -> Settings:
 
 def save_settings(store: Store, new: Settings, actor: Reviewer) -> None:
     require(actor, "edit_protocol")
+    store.set_settings(setting_values(new), actor.name)
+
+
+def setting_values(new: Settings) -> dict:
+    """The settings as the store keeps them (lists stripped of blank lines), for one write that
+    also holds the protocol (review.extraction.protocol.save_review_setup)."""
     values = {k: getattr(new, k) for k in (*SETTING_KEYS, "dual")}
     for key in ("exclusion_reasons", "include_terms", "exclude_terms"):
         values[key] = [v.strip() for v in values[key] if v.strip()]
-    store.set_settings(values, actor.name)
+    return values
 
 
 def _check(stage: str, decision: str, reason: str) -> None:

@@ -5,6 +5,8 @@
 - ``base``: the connection, migrations from ``db/``, transactions, ``now``
 - ``records``: records, stored once per (origin, identifier), linked to the runs that found them;
   their full-text search (db/008, ranked)
+- ``record_table``: the Records page's table: records selected, counted and paged in SQL, with
+  their sources and duplicate group
 - ``searches``: saved searches, their runs, date slices and the hits a run still owes
 - ``imports``: imported files, their records stored as given
 - ``duplicates``: duplicate pairs, their decisions as events, the groups they make
@@ -28,6 +30,7 @@ from review.store.duplicates import DuplicatesMixin
 from review.store.extraction import ExtractionMixin
 from review.store.flow import FlowStore
 from review.store.imports import ImportsMixin
+from review.store.record_table import RecordTableMixin
 from review.store.records import RecordsMixin
 from review.store.screening import ScreeningMixin
 from review.store.searches import SearchesMixin
@@ -35,6 +38,7 @@ from review.store.searches import SearchesMixin
 
 class Store(
     RecordsMixin,
+    RecordTableMixin,
     SearchesMixin,
     ImportsMixin,
     DuplicatesMixin,

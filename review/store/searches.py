@@ -184,7 +184,12 @@ class SearchesMixin(BaseStore):
         """Counts for `review status` and the Overview page."""
         return ReviewSummary(
             records=self.scalar("SELECT count(*) FROM records"),
-            queued_for_screening=self.scalar("SELECT count(*) FROM screening_queue"),
+            # What there is to screen: a duplicate group is screened once, as its primary.
+            queued_for_screening=self.scalar(
+                "SELECT count(*) FROM screening_queue q "
+                "LEFT JOIN duplicate_groups g ON g.record_id = q.record_id "
+                "WHERE g.record_id IS NULL OR g.primary_id = q.record_id"
+            ),
             searches=self.scalar("SELECT count(*) FROM searches"),
             search_runs=self.scalar("SELECT count(*) FROM search_runs"),
             runs_by_status={

@@ -8,13 +8,14 @@
 - ``state``: which review is served, its one shared store (``review_store``), who is signed in
 - ``signin``: sign in and out
 - ``overview``: what the review holds and where it came from
-- ``records``: browse and search the records
-- ``duplicates``: possible duplicates side by side, one decision each
-- ``settings``: the review question, criteria, reasons, keywords, single or dual screening
+- ``records``: every record with its decisions, conflicts, sources and duplicate group;
+  filters, search, a row opened
+- ``duplicates``: possible duplicates side by side, one decision (or key) each; decided pairs
 - ``screen``: title/abstract and full-text screening, one record at a time (``screen_stage``)
 - ``prioritise``: the Screen page's order control and stopping panel
 - ``conflicts``: where two reviewers disagreed; a lead settles each
-- ``protocol``: key outcomes, criteria and appendix reasons, edited or uploaded
+- ``protocol``: the question, screening settings, criteria, reasons, key outcomes and the
+  overview's sections, edited or uploaded; who reviews
 - ``studies``: included records grouped into studies, key evidence or appendix
 - ``extraction``: one study's details and findings
 - ``report``: the summaries, the report files, the PRISMA diagram

@@ -1,7 +1,8 @@
 """Possible duplicates: two records side by side, their differences marked, one decision each.
 
 Record text is escaped before it is marked up, so a title holding HTML or script is shown as
-text. Merges made automatically are listed too, each with an undo.
+text. Decided pairs are listed too (merges made automatically among them), each record's
+number beside its title, each with the way back; S and D decide the pair on show.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from review.dedupe.pairs import decide_pair
 from review.errors import ReviewError
 from review.permissions import allowed
 from review.records import Record
+from review.ui.render import plain
 from review.ui.state import me, review_store
+
+# The decided pairs the page lists, with how it names their status; keys for a decision.
+STATUS_WORDS = {"merged": "merged automatically", "confirmed": "merged", "rejected": "kept apart"}
+SHOWN = 50
+MERGE_KEY, APART_KEY = "s", "d"  # Same study, Different studies
 
 FIELDS = (
     ("Title", lambda r: r.title),
@@ -78,7 +85,7 @@ def page() -> None:
     reviewer = who if allowed(who, "decide_duplicates") else None
     error = st.session_state.pop("dup_error", None)
     if error:
-        st.error(error)
+        st.error(plain(error))
     pending = store.pairs("pending")
     summary = store.duplicate_summary()
     st.caption(
@@ -99,25 +106,55 @@ def page() -> None:
         shown = (pair.a, pair.b)
         same.button(
             "Same study: merge", key="dup_merge", disabled=not reviewer, on_click=_decide,
-            args=(*shown, "confirm", reviewer, "pending"),
+            args=(*shown, "confirm", reviewer, "pending"), shortcut=MERGE_KEY,
         )  # fmt: skip
         different.button(
             "Different studies: keep apart", key="dup_apart", disabled=not reviewer,
-            on_click=_decide, args=(*shown, "reject", reviewer, "pending"),
+            on_click=_decide, args=(*shown, "reject", reviewer, "pending"), shortcut=APART_KEY,
         )  # fmt: skip
+        st.caption(f"Keys: {MERGE_KEY.upper()} same study, {APART_KEY.upper()} different studies.")
     else:
         st.text("No possible duplicates are waiting.")
 
-    merged = store.pairs("merged") + store.pairs("confirmed")
-    if merged:
-        st.subheader("Merged pairs")
-        for pair in merged[:50]:
-            label = f"{pair.a} ~ {pair.b} ({pair.status}, score {pair.score:.2f})"
-            with st.expander(label):
-                records = dict(store.records_for_matching({pair.a, pair.b}))
-                st.html(comparison(records[pair.a], records[pair.b]))
-                key = f"undo_{pair.a}_{pair.b}"
-                st.button(
-                    "Undo this merge", key=key, disabled=not reviewer, on_click=_decide,
-                    args=(pair.a, pair.b, "undo", reviewer, pair.status),
-                )  # fmt: skip
+    _decided(store, reviewer)
+
+
+def pair_label(pair, titles: dict[int, str], width: int = 70) -> str:
+    """A decided pair as its list names it: each record's number beside its title (cut to
+    ``width``), so a lead finds the pair without opening it. Plain text: escape it to show."""
+
+    def one(record_id: int) -> str:
+        title = " ".join((titles.get(record_id) or "").split())
+        if len(title) > width:
+            title = title[: width - 1].rstrip() + "…"
+        return f"{record_id}: {title or '(no title)'}"
+
+    said = STATUS_WORDS.get(pair.status, pair.status)
+    by = f" by {pair.decided_by}" if pair.decided_by and pair.status != "merged" else ""
+    return f"{one(pair.a)} ~ {one(pair.b)} ({said}{by}, score {pair.score:.2f})"
+
+
+def _decided(store, reviewer) -> None:
+    """The pairs already decided, most recent first, each with the way back: a merge undone,
+    a pair kept apart merged after all."""
+    decided = [p for status in STATUS_WORDS for p in store.pairs(status)]
+    if not decided:
+        return
+    decided.sort(key=lambda p: p.decided_at or p.found_at or "", reverse=True)
+    shown = decided[:SHOWN]
+    st.subheader("Decided pairs")
+    if len(decided) > SHOWN:
+        st.caption(f"The {SHOWN} most recent of {len(decided):,}.")
+    titles = store.record_titles({x for p in shown for x in (p.a, p.b)})
+    for pair in shown:
+        with st.expander(plain(pair_label(pair, titles))):
+            records = dict(store.records_for_matching({pair.a, pair.b}))
+            st.html(comparison(records[pair.a], records[pair.b]))
+            if pair.status == "rejected":
+                label, action = "Merge after all", "confirm"
+            else:
+                label, action = "Undo this merge", "undo"
+            st.button(
+                label, key=f"{action}_{pair.a}_{pair.b}", disabled=not reviewer, on_click=_decide,
+                args=(pair.a, pair.b, action, reviewer, pair.status),
+            )  # fmt: skip

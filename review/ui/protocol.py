@@ -1,11 +1,13 @@
-"""Protocol: key outcomes, inclusion criteria, appendix reasons and the overview's sections the
-lead writes (the procedure, existing assessments, experts' views ...), edited or uploaded by a lead.
+"""Protocol: everything a lead sets up the review with, on one page in sections: the review
+question and how it is screened (single or dual, keywords), the inclusion criteria, the
+exclusion and appendix reasons, the key outcomes, and the overview's sections the lead writes
+(the procedure, existing assessments, experts' views ...); then who reviews.
 
 The protocol a team agreed on usually arrives as a TOML file: uploading it replaces the protocol
 whole (the library checks it first and names every problem), and the current one downloads as
-the same TOML, so the file and the app never drift apart. The form is for the protocol it was
-drawn from: if another lead saves meanwhile, a save is refused rather than applied to rows that
-now mean something else.
+the same TOML, so the file and the app never drift apart. One form saves the protocol and the
+screening settings as one change; it is for the review as it was drawn from: if another lead
+saves meanwhile, a save is refused rather than applied to rows that now mean something else.
 """
 
 from __future__ import annotations
@@ -31,14 +33,18 @@ from review.extraction.protocol import (
     read_protocol_file,
     review_toml,
     save_protocol,
+    save_review_setup,
 )
+from review.screening.decisions import settings
+from review.screening.model import Settings
+from review.screening.reviewers import active_reviewers
 from review.ui.extraction import edited, frame, text, text_columns
 from review.ui.render import plain
-from review.ui.state import me, review_store
+from review.ui.state import has_accounts, me, review_store
 
 OUTCOME_COLUMNS = ("name", "kind", "better", "description")
 DEFAULTS = {"efficacy": ("continuous", "none"), "safety": ("event", "lower")}
-CHANGED = "The protocol was changed by someone else since this form was drawn."
+CHANGED = "The protocol or settings were changed by someone else since this form was drawn."
 
 
 def _version() -> int:
@@ -85,14 +91,19 @@ def _outcomes(role: str) -> tuple[Outcome, ...]:
     )
 
 
-def _drawn_from() -> ProtocolModel | None:
-    """The protocol this version of the form was drawn from (its tables' edits are positions)."""
+def _drawn_from() -> tuple[ProtocolModel, Settings] | None:
+    """The protocol and settings this version of the form was drawn from (its tables' edits
+    are positions)."""
     return st.session_state.get(_key("drawn"))
+
+
+def _now(store) -> tuple[ProtocolModel, Settings]:
+    return current_protocol(store), settings(store)
 
 
 def _save_form() -> None:
     state = st.session_state
-    if current_protocol(review_store()) != _drawn_from():
+    if _now(review_store()) != _drawn_from():
         _fresh()  # on the protocol as it now is: the tables' edits would name other rows
         _say("error", CHANGED + " Your changes were not saved; make them again.")
         return
@@ -103,15 +114,22 @@ def _save_form() -> None:
         criteria=Criteria(
             **{name: (state.get(_key(name)) or "").strip() for name, _ in CRITERIA_ROWS}
         ),
-        exclusion_reasons=_lines(state.get(_key("exclusion_reasons")) or ""),
         appendix_reasons=_lines(state.get(_key("appendix_reasons")) or "")
         or ProtocolModel().appendix_reasons,
         sections=Sections(
             **{name: (state.get(_key(f"section_{name}")) or "").strip() for name, _ in SECTION_ROWS}
         ),
     )
+    rules = Settings(
+        question=(state.get(_key("question")) or "").strip(),
+        criteria=(state.get(_key("screening_criteria")) or "").strip(),
+        exclusion_reasons=_lines(state.get(_key("exclusion_reasons")) or ""),
+        include_terms=_lines(state.get(_key("include_terms")) or ""),
+        exclude_terms=_lines(state.get(_key("exclude_terms")) or ""),
+        dual=bool(state.get(_key("dual"))),
+    )
     try:
-        save_protocol(review_store(), new, me())
+        save_review_setup(review_store(), new, rules, me())
     except ReviewError as exc:
         _say("error", str(exc))
         return
@@ -127,7 +145,7 @@ def _upload() -> None:
         path = Path(folder) / (Path(upload.name).name or "protocol.toml")
         path.write_bytes(upload.getvalue())
         try:
-            new, screening = read_protocol_file(path)  # [screening] sets the Settings page too
+            new, screening = read_protocol_file(path)  # [screening]: the screening settings
             save_protocol(review_store(), new, me(), screening=screening)
         except ReviewError as exc:  # name the uploaded file, not our temporary copy
             _say("error", str(exc).replace(str(path), upload.name))
@@ -163,15 +181,15 @@ def page() -> None:
         st.error(plain(message))
     elif kind:
         st.success(plain(message))
-    current = current_protocol(store)
+    current, rules = drawn_now = _now(store)
     drawn = _drawn_from()
-    if drawn is not None and drawn != current:
+    if drawn is not None and drawn != drawn_now:
         _fresh()
-        st.info(CHANGED + " The form now shows the current protocol.")
-    st.session_state[_key("drawn")] = current
+        st.info(CHANGED + " The form now shows them as they are.")
+    st.session_state[_key("drawn")] = drawn_now
     editable = who.is_lead
     if not editable:
-        st.caption("Only a lead changes the protocol.")
+        st.caption("Only a lead changes the protocol and the settings.")
     st.download_button(
         "Download the protocol (TOML)",
         review_toml(store),  # with the screening settings, so the file sets up the same review
@@ -184,40 +202,73 @@ def page() -> None:
             st.file_uploader("Protocol TOML", type=["toml"], key=_key("upload"))
             st.button("Use this protocol", key="protocol_use_upload", on_click=_upload)
     with st.form("protocol_form"):
-        st.text_input("Title", current.title, key=_key("title"), disabled=not editable)
-        st.subheader("Inclusion criteria")
-        for name, label in CRITERIA_ROWS:
-            st.text_area(
-                label, getattr(current.criteria, name), key=_key(name), disabled=not editable
-            )
-        st.subheader("Key efficacy outcomes")
-        _outcome_editor("efficacy", current.efficacy, editable)
-        st.subheader("Key safety outcomes")
-        _outcome_editor("safety", current.safety, editable)
-        st.subheader("Sections of the overview")
-        st.caption(
-            "The report prints this text as written, line by line, under these headings in "
-            "NICE's order; an empty one prints a note that it has not been written. The outcome "
-            "measures come from the outcomes' descriptions above."
-        )
-        for name, label in SECTION_ROWS:
-            st.text_area(
-                label, getattr(current.sections, name), key=_key(f"section_{name}"),
-                disabled=not editable,
-            )  # fmt: skip
-        st.subheader("Reasons")
+        _form(current, rules, editable)
+    _reviewers(store)
+
+
+def _form(current: ProtocolModel, rules: Settings, editable: bool) -> None:
+    off = not editable
+    st.text_input("Title", current.title, key=_key("title"), disabled=off)
+    st.subheader("Review question and screening")
+    st.text_area("Review question", rules.question, key=_key("question"), disabled=off)
+    st.checkbox(
+        "Dual screening: every record needs two independent decisions",
+        rules.dual, key=_key("dual"), disabled=off,
+    )  # fmt: skip
+    left, right = st.columns(2)
+    left.text_area(
+        "Include keywords, highlighted green (one a line)",
+        "\n".join(rules.include_terms), key=_key("include_terms"), disabled=off,
+    )  # fmt: skip
+    right.text_area(
+        "Exclude keywords, highlighted red (one a line)",
+        "\n".join(rules.exclude_terms), key=_key("exclude_terms"), disabled=off,
+    )  # fmt: skip
+    st.subheader("Inclusion criteria")
+    st.caption(
+        "The report prints these rows; they, the question and the text below rank the records "
+        "before the first include."
+    )
+    for name, label in CRITERIA_ROWS:
+        st.text_area(label, getattr(current.criteria, name), key=_key(name), disabled=off)
+    st.text_area(
+        "Other criteria for the screeners, in your own words",
+        rules.criteria, key=_key("screening_criteria"), disabled=off,
+    )  # fmt: skip
+    st.subheader("Reasons")
+    st.text_area(
+        "Exclusion reasons for screening (one a line; the Screen and Full text pages offer them)",
+        "\n".join(rules.exclusion_reasons), key=_key("exclusion_reasons"), disabled=off,
+    )  # fmt: skip
+    st.text_area(
+        "Reasons for leaving a study out of the key evidence (one a line)",
+        "\n".join(current.appendix_reasons), key=_key("appendix_reasons"), disabled=off,
+    )  # fmt: skip
+    st.subheader("Key efficacy outcomes")
+    _outcome_editor("efficacy", current.efficacy, editable)
+    st.subheader("Key safety outcomes")
+    _outcome_editor("safety", current.safety, editable)
+    st.subheader("Sections of the overview")
+    st.caption(
+        "The report prints this text as written, line by line, under these headings in "
+        "NICE's order; an empty one prints a note that it has not been written. The outcome "
+        "measures come from the outcomes' descriptions above."
+    )
+    for name, label in SECTION_ROWS:
         st.text_area(
-            "Reasons for leaving a study out of the key evidence (one a line)",
-            "\n".join(current.appendix_reasons),
-            key=_key("appendix_reasons"),
-            disabled=not editable,
+            label, getattr(current.sections, name), key=_key(f"section_{name}"), disabled=off
         )
-        st.text_area(
-            "Screening exclusion reasons (one a line; empty keeps those of the Settings page)",
-            "\n".join(current.exclusion_reasons),
-            key=_key("exclusion_reasons"),
-            disabled=not editable,
+    st.form_submit_button("Save", key="protocol_save", on_click=_save_form, disabled=off)
+
+
+def _reviewers(store) -> None:
+    st.subheader("Reviewers")
+    if has_accounts():
+        st.dataframe(
+            [{"name": r.name, "role": r.role} for r in active_reviewers(store)], hide_index=True
         )
-        st.form_submit_button(
-            "Save protocol", key="protocol_save", on_click=_save_form, disabled=not editable
+    else:
+        st.text(
+            "No accounts: this review has one reviewer and the app listens on this computer "
+            "only.\nAdd accounts with: review reviewer add DB NAME --role lead|reviewer"
         )

@@ -17,7 +17,6 @@ from review.ui import (
     records,
     report,
     screen,
-    settings,
     signin,
     sources,
     studies,
@@ -26,7 +25,7 @@ from review.ui.state import current_reviewer, has_accounts
 
 # Pages only a lead uses: they are not offered to a reviewer at all (and the library refuses
 # what they do to anyone but a lead). A lead made a reviewer loses them at the next click.
-LEAD_PAGES = ("conflicts", "duplicates", "report", "sources", "protocol", "settings")
+LEAD_PAGES = ("conflicts", "duplicates", "report", "sources", "protocol")
 
 
 def _pages(reviewer) -> list[tuple]:
@@ -43,7 +42,6 @@ def _pages(reviewer) -> list[tuple]:
         (report.page, "Report", "report"),
         (sources.page, "Sources", "sources"),
         (protocol.page, "Protocol", "protocol"),
-        (settings.page, "Settings", "settings"),
     ]
     if reviewer is not None and not reviewer.is_lead:
         pages = [p for p in pages if p[2] not in LEAD_PAGES]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 TITLES = ["Cryoablation of Morton neuroma: a cohort study", "Radiofrequency for knee pain"]
 OWNER = Reviewer("owner", "lead")  # the file's owner, changing accounts from the command line
-LEAD_PAGES = ["Conflicts", "Possible duplicates", "Report", "Sources", "Protocol", "Settings"]
+LEAD_PAGES = ["Conflicts", "Possible duplicates", "Report", "Sources", "Protocol"]
 SIGNED_OUT = "You were signed out"
 
 
@@ -48,7 +48,7 @@ def test_a_demoted_lead_loses_the_lead_pages_at_the_next_click(tmp_path, serve, 
     page = new_page()
     page.goto(base)
     sign_in(page, "lee")
-    go_to(page, "Settings")
+    go_to(page, "Protocol")
     assert set(LEAD_PAGES) <= set(nav_titles(page))
 
     with open_store(db) as store:  # another process changes the account: nothing is pushed

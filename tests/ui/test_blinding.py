@@ -149,6 +149,14 @@ class Session:
         self.at.selectbox(key=key).set_value(value)
         self.run(step)
 
+    def click_row(self, position: int, step: str):
+        """A click on the Records table's row at ``position``: opens that record."""
+        table = self.at.dataframe[0]
+        self.at.session_state[table.key] = {
+            "selection": {"rows": [position], "columns": [], "cells": []}
+        }
+        self.run(step)
+
     def visit_all(self, step: str):
         for url_path in self.pages():
             self.open(url_path)
@@ -181,6 +189,14 @@ def _script(session: Session) -> list[str]:
     session.click("full_text_reason_3", "choose a reason (Wrong outcomes, key 3)")
     session.click("full_text_exclude", "exclude it with a reason")
     session.visit_all("after")
+    # The Records page: each stage's decision, its filters and an opened record (record 1, the
+    # last of twelve, newest first, which bob decided at both stages).
+    session.open("records")
+    session.click_row(11, "open record 1")
+    session.choose("records_title_abstract", "include", "records included at title/abstract")
+    session.choose("records_full_text", "undecided", "records waiting at full text")
+    session.choose("records_title_abstract", "", "every record")
+    session.choose("records_full_text", "exclude", "records excluded at full text")
     return session.seen
 
 
@@ -204,3 +220,7 @@ def test_a_reviewer_sees_the_same_whatever_the_other_voted(tmp_path, monkeypatch
     # stages, the ranking and its explanation were on show, and so was the stopping panel
     assert everything.count("decision on record 1 is final") == 2
     assert "Ranked high for" in everything and "Relevant found" in everything
+    records = everything[everything.index("## page records") :]
+    assert "Record 1" in records and "you: include" in records  # ann's own vote, opened
+    assert "bob" not in records and "conflict" not in records
+    assert ": no records_" not in records  # every filter was there to choose

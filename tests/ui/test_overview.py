@@ -42,3 +42,19 @@ def test_the_prisma_table_agrees_with_the_diagram_and_counts_studies(tmp_path, m
     assert re.search(
         r"Studies included in review \(n = 1\) Reports of included studies \(n = 2\)", text
     )
+
+
+def test_queued_for_screening_is_what_there_is_to_screen(tmp_path, monkeypatch):
+    """Six queued records, two of them one study: five to screen, as the Screen page says."""
+    from review.dedupe.pairs import decide_pair
+
+    path = tmp_path / "review.db"
+    with open_store(path) as store:
+        _review(store)
+        decide_pair(store, LEE, 5, 6, "confirm")
+    monkeypatch.setenv("REVIEW_DB", str(path))
+    at = AppTest.from_function(_overview_page).run(timeout=30)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Records"] == "6"
+    assert metrics["Queued for screening"] == "5"

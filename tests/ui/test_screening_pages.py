@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from review.extraction.protocol import current_protocol
 from review.records import AbstractSection, Record
 from review.screening.decisions import conflicts, decide, progress, save_settings, settings
 from review.screening.model import Reviewer, Settings
-from review.screening.reviewers import add_reviewer
+from review.screening.reviewers import Session, add_reviewer
 from review.screening.state import current_state
 from review.store import open_store
+from review.ui.state import SESSION
 
 TA, FT = "title_abstract", "full_text"
 
@@ -49,10 +51,10 @@ def _conflicts_page():
     conflicts.page()
 
 
-def _settings_page():
-    from review.ui import settings
+def _protocol_page():
+    from review.ui import protocol
 
-    settings.page()
+    protocol.page()
 
 
 def test_screen_page_decides_and_undoes(review_db):
@@ -100,15 +102,66 @@ def test_conflicts_page_lets_a_lead_resolve(review_db):
         assert conflicts(store, TA) == []
 
 
-def test_settings_page_saves(review_db):
-    at = AppTest.from_function(_settings_page).run(timeout=30)
+def test_the_protocol_page_saves_the_screening_settings(review_db):
+    """The Settings page is gone: its question, reasons, keywords and mode are saved by the
+    Protocol page's one form, with the protocol, as one change."""
+    at = AppTest.from_function(_protocol_page).run(timeout=30)
     assert not at.exception
-    at.checkbox[0].check()
-    at.text_area[3].set_value("cryoablation\nneuroma")
-    at.button[0].click().run(timeout=30)
+    at.checkbox(key="protocol_dual_0").check()
+    at.text_area(key="protocol_question_0").set_value("Does cryoablation relieve neuroma pain?")
+    at.text_area(key="protocol_include_terms_0").set_value("cryoablation\nneuroma")
+    at.text_area(key="protocol_exclude_terms_0").set_value("rat")
+    at.text_area(key="protocol_screening_criteria_0").set_value("Adults with Morton neuroma")
+    at.text_area(key="protocol_exclusion_reasons_0").set_value("Wrong population\n\nAnimal study")
+    at.text_input(key="protocol_title_0").set_value("Cryoablation for neuroma")
+    at.button(key="protocol_save").click().run(timeout=30)
+    assert not at.exception
+    assert at.success[0].value == "Protocol saved."
     with open_store(review_db) as store:
         saved = settings(store)
-    assert saved.dual and saved.include_terms == ("cryoablation", "neuroma")
+        protocol = current_protocol(store)
+        changes = store.query("SELECT actor FROM audit WHERE action = 'settings'")
+    assert saved == Settings(
+        question="Does cryoablation relieve neuroma pain?",
+        criteria="Adults with Morton neuroma",
+        exclusion_reasons=("Wrong population", "Animal study"),
+        include_terms=("cryoablation", "neuroma"),
+        exclude_terms=("rat",),
+        dual=True,
+    )
+    assert protocol.title == "Cryoablation for neuroma"
+    assert protocol.exclusion_reasons == saved.exclusion_reasons
+    assert [c["actor"] for c in changes] == ["reviewer"]  # one change, by the signed-in lead
+    # The form is drawn again from what was saved.
+    assert at.checkbox(key="protocol_dual_1").value is True
+    reasons = at.text_area(key="protocol_exclusion_reasons_1").value
+    assert reasons == "Wrong population\nAnimal study"
+
+
+def test_the_protocol_page_clears_the_exclusion_reasons(review_db):
+    at = AppTest.from_function(_protocol_page).run(timeout=30)
+    assert at.text_area(key="protocol_exclusion_reasons_0").value  # the defaults
+    at.text_area(key="protocol_exclusion_reasons_0").set_value("")
+    at.button(key="protocol_save").click().run(timeout=30)
+    with open_store(review_db) as store:
+        assert settings(store).exclusion_reasons == ()
+
+
+def test_the_protocol_page_lists_the_reviewers(review_db):
+    at = AppTest.from_function(_protocol_page).run(timeout=30)
+    assert "No accounts: this review has one reviewer" in at.text[0].value
+    with open_store(review_db) as store:
+        add_reviewer(store, "lee", "lead", "lee-password", by=Reviewer("owner", "lead"))
+        add_reviewer(store, "ann", "reviewer", "ann-password", by=Reviewer("lee", "lead"))
+    at = AppTest.from_function(_protocol_page)
+    at.session_state[SESSION] = Session("lee", 0)
+    at.run(timeout=30)
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert sorted(zip(table["name"], table["role"], strict=True)) == [
+        ("ann", "reviewer"),
+        ("lee", "lead"),
+    ]
 
 
 def test_a_review_with_accounts_asks_who_you_are(review_db):

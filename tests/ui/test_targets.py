@@ -9,6 +9,7 @@ What was stored is read back with the library.
 from __future__ import annotations
 
 from collections import namedtuple
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -25,7 +26,7 @@ from review.extraction.studies import (
     study,
 )
 from review.records import AbstractSection, Record
-from review.screening.decisions import conflicts, decide, resolve, save_settings
+from review.screening.decisions import conflicts, decide, resolve, save_settings, settings
 from review.screening.model import Reviewer, Settings
 from review.screening.state import current_state
 from review.store import open_store
@@ -335,6 +336,21 @@ def test_a_protocol_saved_by_another_lead_meanwhile_is_not_overwritten(ipg):
     at.button(key="protocol_save").click().run(timeout=TIMEOUT)
     with open_store(ipg) as store:
         assert current_protocol(store).title == "My title"
+
+
+def test_settings_saved_by_another_lead_meanwhile_are_not_overwritten(ipg):
+    """The Protocol page saves the screening settings too: a form drawn before another lead
+    turned on dual screening must not turn it off again with its stale checkbox."""
+    at = _run("protocol.page")
+    assert at.checkbox(key="protocol_dual_0").value is False
+    with open_store(ipg) as store:
+        save_settings(store, replace(settings(store), dual=True), KIM)
+    at.text_input(key="protocol_title_0").set_value("My title")
+    at.button(key="protocol_save").click().run(timeout=TIMEOUT)
+    assert "changed by someone else since this form was drawn" in _errors(at)[0]
+    with open_store(ipg) as store:
+        assert settings(store).dual
+    assert at.checkbox(key="protocol_dual_1").value is True  # drawn afresh
 
 
 # -- Full text: the decision is for the record on screen -------------------------------------------

@@ -146,8 +146,12 @@ def _interact(path: str, at: AppTest) -> None:
         at.text_input(key="title_abstract_find").set_value("cryoablation").run(timeout=60)
     elif path == "full-text":
         at.text_input(key="full_text_find").set_value("cryoablation").run(timeout=60)
-    elif path == "records":
-        at.selectbox(key="records_show").set_value(1).run(timeout=60)
+    elif path == "records":  # a click on record 1's row opens it
+        table = at.dataframe[0]
+        row = list(table.value["id"]).index(1)
+        at.session_state[table.key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+        at.run(timeout=60)
+        assert at.subheader[0].value == "Record 1"
     elif path == "report":
         at.button(key="report_prepare").click().run(timeout=60)
     assert not at.exception, [e.value for e in at.exception]
