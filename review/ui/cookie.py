@@ -3,7 +3,7 @@ signed in.
 
 Streamlit reads the cookies a browser sent when its session connected (``st.context.cookies``)
 but has no way to set one, and ``streamlit run`` adds no route of ours to its server that could
-answer with a ``Set-Cookie`` header. So a tiny script in a zero-height component frame (same
+answer with a ``Set-Cookie`` header. So a tiny script in an empty frame of the page (same
 origin as the app) writes ``document.cookie`` of the app's page: ``Path=/``, ``SameSite=Strict``,
 ``Secure`` over https, and a ``Max-Age`` ending with the sign-in. Being written by a script, it
 cannot be HttpOnly; the app shows no user text as HTML, the token is useless once signed out or
@@ -18,7 +18,6 @@ import json
 import re
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from review.screening.sessions import SESSION_SECONDS
 
@@ -43,7 +42,9 @@ def token() -> str | None:
 
 
 def _script(body: str) -> None:
-    components.html(f"<script>{body}</script>", height=0)
+    # st.iframe runs an HTML string in a frame of the app's own origin (a sandbox with scripts
+    # and same-origin allowed), so the script reaches the app page's cookies.
+    st.iframe(f"<script>{body}</script>", height=1, tab_index=-1, alt="sign-in cookie")
 
 
 def keep(value: str, seconds: float = SESSION_SECONDS) -> None:
