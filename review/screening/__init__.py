@@ -4,6 +4,7 @@
 - ``state``: a stage's current decisions, folded from the events and kept up to date
 - ``decisions``: deciding, undoing, resolving; the next record, conflicts, agreement, progress
 - ``reviewers``: accounts, roles, password hashes, sign-in (``active_reviewers``)
+- ``sessions``: a sign-in kept by the browser as a token (a cookie) until it expires or is ended
 - ``full_text``: the PDFs kept with the review, every upload a new version
 - ``transfer``: decisions in and out as CSV (``import_decisions``, ``export_decisions``)
 - ``sheet``: a decisions file read as rows with their lines (CSV, or an Excel workbook)
@@ -28,6 +29,7 @@ from review.screening.model import (
     Progress,
     Reviewer,
     Settings,
+    SignIn,
 )
 
 __all__ = [
@@ -41,4 +43,5 @@ __all__ = [
     "Progress",
     "Reviewer",
     "Settings",
+    "SignIn",
 ]

@@ -57,6 +57,20 @@ class AccountEvent:
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """One sign-in to the app: who, with which credential version, until when, and how it ended
+    (``revoked_why``: sign-out, password or remove; None while it lasts or once it expired)."""
+
+    id: int
+    name: str
+    credential_version: int
+    created_at: str
+    expires: float  # seconds since the epoch
+    revoked_at: str | None = None
+    revoked_why: str | None = None
+
+
+@dataclass(frozen=True)
 class Decision:
     record_id: int  # the record decided on (its group's primary is the unit screened)
     reviewer: str

@@ -1,4 +1,5 @@
-"""Reviewer accounts: their rows, their changes as events, and the wrong-password counts.
+"""Reviewer accounts: their rows, their changes as events, the wrong-password counts and the
+sign-ins the app keeps (by the token's hash; a password reset or a removal ends them).
 
 A change and its event are written in one transaction, and the checks that must hold across
 concurrent writers (the name is free, a lead remains) are made inside that transaction.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 
 from review.errors import ReviewError
-from review.screening.model import Account, AccountEvent
+from review.screening.model import Account, AccountEvent, SignIn
 from review.store.base import BaseStore, now
 
 
@@ -105,6 +106,7 @@ class AccountsMixin(BaseStore):
                 (password_hash, name),
             )
             conn.execute("DELETE FROM sign_in_failures WHERE name = ?", (name,))
+            self._end_sign_ins(conn, name, stamp, "password")
             self._account_event(conn, stamp, actor, "password", name)
 
     def remove_reviewer(self, name: str, actor: str) -> None:
@@ -119,6 +121,7 @@ class AccountsMixin(BaseStore):
                 "credential_version = credential_version + 1 WHERE name = ?",
                 (stamp, name),
             )
+            self._end_sign_ins(conn, name, stamp, "remove")
             self._account_event(conn, stamp, actor, "remove", name, role=role)
 
     def account_events(self, name: str | None = None) -> list[AccountEvent]:
@@ -157,3 +160,52 @@ class AccountsMixin(BaseStore):
     def clear_sign_in_failures(self, name: str) -> None:
         if self.sign_in_failures(name)[0]:
             self.write("DELETE FROM sign_in_failures WHERE name = ?", (name,))
+
+    # -- sign-ins kept by the browser (db/011) -------------------------------------------------
+
+    def add_sign_in(self, token_hash: str, name: str, version: int, expires: float) -> SignIn:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sessions (token_hash, name, credential_version, created_at, expires) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (token_hash, name, version, now(), expires),
+            )
+        found = self.sign_in_by_token(token_hash)
+        assert found is not None
+        return found
+
+    def sign_in_by_token(self, token_hash: str) -> SignIn | None:
+        rows = self.query(
+            "SELECT id, name, credential_version, created_at, expires, revoked_at, revoked_why "
+            "FROM sessions WHERE token_hash = ?",
+            (token_hash,),
+        )
+        return SignIn(**rows[0]) if rows else None
+
+    def end_sign_in(self, token_hash: str, why: str) -> bool:
+        """Mark a sign-in ended; False when it was unknown or had ended already."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE sessions SET revoked_at = ?, revoked_why = ? "
+                "WHERE token_hash = ? AND revoked_at IS NULL",
+                (now(), why, token_hash),
+            )
+            return cursor.rowcount > 0
+
+    def _end_sign_ins(self, conn, name: str, stamp: str, why: str) -> None:
+        conn.execute(
+            "UPDATE sessions SET revoked_at = ?, revoked_why = ? "
+            "WHERE name = ? AND revoked_at IS NULL",
+            (stamp, why, name),
+        )
+
+    def sign_ins(self, name: str | None = None) -> list[SignIn]:
+        """Every sign-in kept, oldest first (never its token)."""
+        sql = (
+            "SELECT id, name, credential_version, created_at, expires, revoked_at, revoked_why "
+            "FROM sessions"
+        )
+        params: tuple[str, ...] = ()
+        if name is not None:
+            sql, params = sql + " WHERE name = ?", (name,)
+        return [SignIn(**r) for r in self.query(sql + " ORDER BY id", params)]

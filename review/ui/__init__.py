@@ -7,6 +7,7 @@
 - ``router``: the pages, one per stage of the review, and the navigation between them
 - ``state``: which review is served, its one shared store (``review_store``), who is signed in
 - ``signin``: sign in and out
+- ``cookie``: the sign-in's token kept by the browser, so a refresh or a new tab stays signed in
 - ``overview``: what the review holds and where it came from
 - ``records``: every record with its decisions, conflicts, sources and duplicate group;
   filters, search, a row opened

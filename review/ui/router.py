@@ -56,22 +56,38 @@ def _signing_in(path: str):
     return page
 
 
+def _home(first: list):
+    """The app's root address. Streamlit serves its default page at "/" and drops that page's
+    own path (/overview would be "Page not found"), so the default is a hidden page of its own
+    that sends the browser on to the first real page, and every page keeps its address."""
+
+    def home() -> None:
+        if first:
+            st.switch_page(first[0])
+        signin.page()  # signed out: "/" is the sign-in form too
+
+    return st.Page(home, title="Sign in", url_path=HOME, default=True, visibility="hidden")
+
+
+HOME = "home"  # the default page's own path: the same signed in and out, so signing in at "/"
+# reruns the same page, which then opens the first page
+
+
 def main() -> None:
     st.set_page_config(page_title="review", layout="wide")
     reviewer = current_reviewer()
     if reviewer is None:
         # Every address answers with the sign-in form, and after signing in the same address
         # shows the page that was asked for.
-        hidden = [
-            st.Page(_signing_in(path), title="Sign in", url_path=path, default=(i == 0))
-            for i, (_function, _title, path) in enumerate(_pages(None))
+        hidden = [_home([])] + [
+            st.Page(_signing_in(path), title="Sign in", url_path=path)
+            for _function, _title, path in _pages(None)
         ]
         st.navigation(hidden, position="hidden").run()
         return
     if has_accounts():
         signin.sidebar(reviewer)
     pages = [
-        st.Page(function, title=title, url_path=path, default=(i == 0))
-        for i, (function, title, path) in enumerate(_pages(reviewer))
+        st.Page(function, title=title, url_path=path) for function, title, path in _pages(reviewer)
     ]
-    st.navigation(pages).run()
+    st.navigation([_home(pages[:1]), *pages]).run()

@@ -1,7 +1,8 @@
 """Sign in and out: reviewers of a review with accounts must say who they are.
 
 A form, so Enter in either field signs in; the library decides whether the name and password
-match and how long a name with many wrong passwords must wait.
+match and how long a name with many wrong passwords must wait, and issues the token the browser
+keeps in a cookie (``cookie``) so that a refresh or a new tab stays signed in.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import streamlit as st
 
 from review.demo import DEMO_PASSWORD, demo_accounts
 from review.screening.reviewers import SignInWait, open_session
-from review.ui.state import NOTICE, review_store, sign_out, start_session
+from review.screening.sessions import issue_token
+from review.ui import cookie
+from review.ui.state import FORGET, NOTICE, TOKEN, review_store, sign_out, start_session
 
 
 def page() -> None:
@@ -26,6 +29,9 @@ def page() -> None:
         name = st.text_input("Name", key="signin_name")
         password = st.text_input("Password", type="password", key="signin_password")
         submitted = st.form_submit_button("Sign in", key="signin_button", type="primary")
+    stale = st.session_state.get(FORGET) or cookie.token()  # signed out, refused or expired
+    if stale:
+        cookie.forget(stale)
     if not submitted:
         return
     try:
@@ -36,12 +42,16 @@ def page() -> None:
     if session is None:
         st.error("That name and password do not match a reviewer of this review.")
         return
-    start_session(session)
+    start_session(session, issue_token(review_store(), session))
     st.rerun()
 
 
 def sidebar(reviewer) -> None:
     st.sidebar.text(f"Signed in as {reviewer.name} ({reviewer.role})")
     if st.sidebar.button("Sign out", key="signout"):
-        sign_out()
+        sign_out(end=True)
         st.rerun()
+    token = st.session_state.get(TOKEN)
+    if token:
+        with st.sidebar:
+            cookie.keep(token)

@@ -111,6 +111,7 @@ class Session:
     def record(self, step: str):
         text = "\n".join(_shown(self.at._tree)).replace(str(self.path), "<review>")
         text = re.sub(r"Review database: [^']*", "Review database: <review>", text)  # escaped
+        text = re.sub(r"review_session_\w+=[\w-]+", "<sign-in cookie>", text)  # random token
         self.seen.append(f"## {step}\n" + _TIME.sub("<time>", text))
 
     def sign_in(self):
