@@ -149,7 +149,7 @@ def test_a_password_reset_ends_the_sign_in_and_a_role_change_is_read_again(
         page.goto(f"{base}/records")
         sign_in(page, name)
         on_page(page, "Records")
-    assert "Settings" in nav_titles(lee)
+    assert "Protocol" in nav_titles(lee)
 
     with open_store(db) as store:  # from the command line, while both are signed in
         set_reviewer_role(store, "lee", "reviewer", by=Reviewer("kim", "lead"))
@@ -158,7 +158,7 @@ def test_a_password_reset_ends_the_sign_in_and_a_role_change_is_read_again(
     lee.reload()
     signed_in_as(lee, "lee", "reviewer")  # still signed in, as the account is now
     on_page(lee, "Records")
-    assert "Settings" not in nav_titles(lee) and "Records" in nav_titles(lee)
+    assert "Protocol" not in nav_titles(lee) and "Records" in nav_titles(lee)
 
     ann.reload()
     at_sign_in(ann)  # the cookie from before the reset gives nothing
