@@ -95,8 +95,21 @@ _CHANGED = re.compile(
     re.IGNORECASE,
 )
 _SYNONYMS = {"vas": "pain", "nrs": "pain", "visual analog": "pain", "analgesi": "pain"}
-_STOP = {"reduction", "improvement", "improved", "increased", "reduced", "better", "change",
-         "need", "further", "with", "from", "score", "worsening"}
+_STOP = {
+    "reduction",
+    "improvement",
+    "improved",
+    "increased",
+    "reduced",
+    "better",
+    "change",
+    "need",
+    "further",
+    "with",
+    "from",
+    "score",
+    "worsening",
+}
 _DONE = r"\s+(?:(?:was|were)\s+)?(?:occurred|developed|seen|observed|reported|noted|found)$"
 
 
@@ -129,7 +142,7 @@ def suggestions(abstract: str, protocol: Protocol | None = None) -> list[Suggest
     return list(unique.values())
 
 
-# -- the readers: each yields ((start, end) in the sentence, suggestion) -----------------------------
+# -- the readers: each yields ((start, end) in the sentence, suggestion) ------------------------
 
 
 def _changes(sentence: str, protocol):
