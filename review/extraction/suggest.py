@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from review.extraction.model import EfficacyFinding, Protocol, SafetyFinding
+from review.extraction.model import EfficacyFinding, Protocol, SafetyFinding, Study
+
+if TYPE_CHECKING:
+    from review.store import Store
 
 NUM = r"\d+(?:\.\d+)?"
 _SPREAD = (
@@ -123,6 +127,34 @@ class Suggestion:
     @property
     def kind(self) -> str:
         return "efficacy" if isinstance(self.finding, EfficacyFinding) else "safety"
+
+
+@dataclass(frozen=True)
+class StudyText:
+    """A record of the study as the extractor reads it: its title and abstract."""
+
+    record_id: int
+    title: str
+    abstract: str
+
+
+def study_texts(store: Store, s: Study) -> list[StudyText]:
+    """The title and abstract of each of the study's records, its main record first."""
+    records = store.records_by_id([r.record_id for r in s.records])
+    return [
+        StudyText(r.record_id, records[r.record_id].title, records[r.record_id].abstract)
+        for r in sorted(s.records, key=lambda r: not r.main)
+        if r.record_id in records
+    ]
+
+
+def study_suggestions(texts: list[StudyText], protocol: Protocol | None) -> list[Suggestion]:
+    """Every record's suggestions, each finding once (a trial's two papers repeat numbers)."""
+    unique: dict[tuple, Suggestion] = {}
+    for t in texts:
+        for s in suggestions(t.abstract, protocol):
+            unique.setdefault((s.kind, s.finding), s)
+    return list(unique.values())
 
 
 def suggestions(abstract: str, protocol: Protocol | None = None) -> list[Suggestion]:
