@@ -362,9 +362,10 @@ def safety_editor(s: Study, events: list[str], mine: ExtractionDraft | None) -> 
     sid = s.id
     with st.form(f"extraction_add_safety_{sid}", clear_on_submit=True):
         st.caption("Add a safety finding (saved with the table above as it stands)")
+        typed = st.session_state.get(f"extraction_add_event_{sid}")  # a suggestion's event
         st.selectbox(
             "Event",
-            events,
+            [*events, typed] if typed and typed not in events else events,
             index=None,
             accept_new_options=True,
             placeholder="A key safety outcome, or type another event",
