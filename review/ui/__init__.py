@@ -17,6 +17,9 @@
 - ``protocol``: key outcomes, criteria and appendix reasons, edited or uploaded
 - ``studies``: included records grouped into studies, key evidence or appendix
 - ``extraction``: one study's details and findings
+- ``extraction_tables``: its findings tables (data editors) and the safety add form
+- ``extraction_form``: the efficacy add form, kept as a draft while filled
+- ``extraction_suggest``: the abstracts, the kept PDF and the findings they suggest
 - ``report``: the summaries, the report files, the PRISMA diagram
 - ``sources``: every source searched; a lead records an imported file's search details
 
