@@ -15,6 +15,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from playwright.sync_api import expect
 
+from review.extraction.drafts import draft
 from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS
 from review.extraction.studies import list_studies, set_role, study
 from review.screening.model import Reviewer
@@ -28,7 +29,14 @@ from tests.browser.harness import (
     sign_in,
     wait_idle,
 )
-from tests.extraction.ipg747 import STUDY1, STUDY1_SAFETY, build_review
+from tests.extraction.ipg747 import (
+    PROLOGO_ABSTRACT,
+    STUDY1,
+    STUDY1_SAFETY,
+    STUDY2_PAIN,
+    build_review,
+    with_abstracts,
+)
 
 LEE = Reviewer("lee", "lead")
 
@@ -235,3 +243,100 @@ def test_renaming_a_study_keeps_every_later_write_on_that_study(cazzato, serve, 
     # The body and the selector still show the study written to, under its new label.
     main.get_by_text(f"Study {picked.id} · undecided").wait_for()
     expect(selector).to_have_value(f"Study {picked.id}: von Falck 2022 (renamed) (undecided)")
+
+
+# -- beside the abstract: suggestions, the efficacy add form, its draft (issue 16) -----------------
+
+
+@pytest.fixture
+def prologo(tmp_path):
+    """The IPG747 review with Prologo 2017's illustrative abstract and a lead account; returns
+    (review file, Prologo's study id)."""
+    db = tmp_path / "review.db"
+    ris = with_abstracts(tmp_path, {"Percutaneous image-guided": PROLOGO_ABSTRACT})
+    made = build_review(db, lead="lee", ris=ris)
+    with open_store(db) as store:
+        add_reviewer(store, "lee", "lead", PASSWORDS["lee"], by=LEE)
+    [study_id] = [s.id for s in made if s.label == "Prologo 2017"]
+    return db, study_id
+
+
+def _all_efficacy(db) -> dict[int, tuple]:
+    with open_store(db) as store:
+        return {s.id: s.efficacy for s in list_studies(store) if s.efficacy or s.safety}
+
+
+def _draft_value(db, study_id: int):
+    with open_store(db) as store:
+        found = draft(store, LEE, study_id)
+    return (found.parts.get("efficacy_form") or {}).get("value") if found else None
+
+
+def _use(page, study_id: int, described: str) -> None:
+    """Click Use on the suggestion described so (each sits in its own keyed container)."""
+    box = page.locator(f'[class*="st-key-extraction_suggestion_{study_id}_"]').filter(
+        has_text=described
+    )
+    expect(box).to_have_count(1)
+    box.get_by_role("button", name="Use").click()
+    wait_idle(page)
+
+
+def _open_prologo(page, base: str, study_id: int) -> None:
+    page.goto(f"{base}/extraction?study={study_id}")
+    sign_in(page, "lee")
+    main = current_elements(page)
+    main.get_by_role("heading", name="Extraction", exact=True).wait_for()
+    main.get_by_text("VAS 6.2 → 2.3 at 45 days, p<0.0001").first.wait_for()  # the abstract
+    wait_idle(page)
+
+
+def test_a_suggestion_accepted_and_edited_lands_on_the_study_on_screen(prologo, serve, new_page):
+    db, study_id = prologo
+    page = new_page()
+    _open_prologo(page, serve(db), study_id)
+
+    _use(page, study_id, "45 days: 2.3 (p<0.0001)")
+    expect(current_elements(page).get_by_label("Value", exact=True)).to_have_value("2.3")
+    expect(current_elements(page).get_by_label("p-value", exact=True)).to_have_value("<0.0001")
+    fill(page, "Measure", "Mean pain score (VAS 0 to 10)")
+    fill(page, "Analysed", 21)
+    page.keyboard.press("Tab")
+    wait_idle(page)
+    assert _all_efficacy(db) == {}  # accepted into the form, edited: still nothing stored
+
+    button(page, "Add efficacy finding").click()
+    current_elements(page).get_by_text("1 efficacy findings saved.").wait_for()
+    wait_idle(page)
+    # Only the suggestion added, on the study on screen; those not taken stored nothing.
+    assert eventually(lambda: _all_efficacy(db)) == {study_id: (STUDY2_PAIN[2],)}
+    with open_store(db) as store:
+        assert study(store, study_id).safety == ()
+        assert draft(store, LEE, study_id) is None
+
+
+def test_the_half_filled_form_is_kept_across_pages(prologo, serve, new_page):
+    db, study_id = prologo
+    page = new_page()
+    _open_prologo(page, serve(db), study_id)
+
+    _use(page, study_id, "45 days: 2.3 (p<0.0001)")
+    fill(page, "Value", "2.4")
+    page.keyboard.press("Tab")
+    wait_idle(page)
+    assert eventually(lambda: _draft_value(db, study_id) == "2.4")
+
+    go_to(page, "Studies")
+    go_to(page, "Extraction")
+    main = current_elements(page)
+    main.get_by_text(f"Study {study_id} · undecided").wait_for()
+    expect(main.get_by_label("Value", exact=True)).to_have_value("2.4")
+    expect(main.get_by_label("Time point", exact=True).first).to_have_value("45 days")
+    assert _all_efficacy(db) == {}
+
+    button(page, "Add efficacy finding").click()
+    main.get_by_text("1 efficacy findings saved.").wait_for()
+    wait_idle(page)
+    [saved] = eventually(lambda: _all_efficacy(db).get(study_id))
+    assert (saved.measure, saved.timepoint, saved.value) == ("VAS", "45 days", "2.4")
+    assert _draft_value(db, study_id) is None
