@@ -30,6 +30,12 @@ STYLE = """<style>
 .extraction-abstract p{margin:.3rem 0;line-height:1.5}
 .extraction-abstract .title{font-weight:600}
 </style>"""
+# The source column stays in view while the forms beside it scroll (it scrolls on its own).
+STICKY = """<style>
+div[data-testid="stColumn"]:has(div[class*="st-key-extraction_source_"]){
+  position:sticky;top:3.75rem;align-self:flex-start}
+</style>"""
+PANEL_HEIGHT = 720
 
 
 def abstract_html(record_id: int, title: str, abstract: str) -> str:
@@ -94,10 +100,15 @@ def source_panel(s: Study, protocol: Protocol) -> None:
     outcomes = [o.name for o in protocol.efficacy]
     events = [o.name for o in protocol.safety]
     texts = study_texts(review_store(), s)
+    st.html(STICKY)
+    with st.container(height=PANEL_HEIGHT, border=False, key=f"extraction_source_{s.id}"):
+        _panel(s, protocol, texts, outcomes, events)
+
+
+def _panel(s: Study, protocol: Protocol, texts, outcomes: list[str], events: list[str]) -> None:
     st.subheader("Abstract")
-    with st.container(height=420, key=f"extraction_abstracts_{s.id}"):
-        for t in texts:
-            st.html(abstract_html(t.record_id, t.title, t.abstract))
+    for t in texts:
+        st.html(abstract_html(t.record_id, t.title, t.abstract))
     st.subheader("Suggested from the abstract")
     found = study_suggestions(texts, protocol)
     if not found:

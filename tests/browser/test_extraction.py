@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 import docx
 import pytest
@@ -17,7 +18,7 @@ from playwright.sync_api import expect
 
 from review.extraction.drafts import draft
 from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS
-from review.extraction.studies import list_studies, set_role, study
+from review.extraction.studies import list_studies, save_findings, set_role, study
 from review.screening.model import Reviewer
 from review.screening.reviewers import add_reviewer
 from review.store import open_store
@@ -340,3 +341,47 @@ def test_the_half_filled_form_is_kept_across_pages(prologo, serve, new_page):
     [saved] = eventually(lambda: _all_efficacy(db).get(study_id))
     assert (saved.measure, saved.timepoint, saved.value) == ("VAS", "45 days", "2.4")
     assert _draft_value(db, study_id) is None
+
+
+def _table_draft(db, study_id: int) -> list[str]:
+    with open_store(db) as store:
+        found = draft(store, LEE, study_id)
+    rows = (found.parts.get("efficacy") or {}).get("rows", []) if found else []
+    return [r["value"] for r in rows]
+
+
+def test_an_edit_in_the_efficacy_table_is_kept_across_pages_then_saved(prologo, serve, new_page):
+    """The grid's edit (a cell typed in, not saved) survives another page: back on the study the
+    edited rows are drawn again, and Save stores the edit on that study."""
+    db, study_id = prologo
+    with open_store(db) as store:
+        save_findings(store, study_id, LEE, efficacy=STUDY2_PAIN)
+    page = new_page()
+    _open_prologo(page, serve(db), study_id)
+
+    grid = page.locator(f'[class*="st-key-extraction_efficacy_{study_id}_"]')
+    canvas = grid.locator('[data-testid="data-grid-canvas"]')
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 36 + 17)  # row 1's outcome (after the marker)
+    for _ in range(4):  # outcome, measure, timepoint, analysed, value
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.locator("#portal textarea, #portal input").first.wait_for()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("6.3")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    assert eventually(lambda: _table_draft(db, study_id) == ["6.3", "5.4", "2.3", "2.0"])
+    assert _all_efficacy(db)[study_id] == tuple(STUDY2_PAIN)  # kept as a draft, not saved
+
+    go_to(page, "Studies")
+    go_to(page, "Extraction")
+    main = current_elements(page)
+    main.get_by_text("Your efficacy edits are not saved yet").wait_for()
+    button(page, "Save efficacy findings").click()
+    main.get_by_text("4 efficacy findings saved.").wait_for()
+    wait_idle(page)
+    saved = eventually(lambda: _all_efficacy(db)[study_id][0].value == "6.3" and _all_efficacy(db))
+    assert saved[study_id] == (replace(STUDY2_PAIN[0], value="6.3"), *STUDY2_PAIN[1:])
+    assert _table_draft(db, study_id) == []
