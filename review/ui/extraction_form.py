@@ -18,20 +18,21 @@ from review.extraction.model import NOT_REPORTED, SPREAD_KINDS, EfficacyFinding,
 from review.ui.extraction_tables import save_table, say, show, whole
 from review.ui.state import me, review_store
 
-# field -> (label, kind): text, number (a count), outcome, spread_kind, flag
+# field -> (label, kind): text, number (a count), outcome, spread_kind, flag. Labels differ from
+# the safety form's ("Time point", "N", "Note") so each field is named once on the page.
 FIELDS = {
     "outcome": ("Outcome", "outcome"),
     "measure": ("Measure", "text"),
-    "timepoint": ("Time point", "text"),
+    "timepoint": ("Time point (e.g. 45 days)", "text"),
     "value": ("Value", "text"),
     "not_reported": ("Value not reported in the paper", "flag"),
     "spread_kind": ("Spread", "spread_kind"),
     "spread": ("Spread value", "text"),
     "n": ("n (events or responders)", "number"),
-    "N": ("N", "number"),
+    "N": ("N (patients)", "number"),
     "p_value": ("p-value", "text"),
     "analysed": ("Analysed", "number"),
-    "note": ("Note", "text"),
+    "note": ("Note on the result", "text"),
 }
 
 
@@ -64,8 +65,9 @@ def fill(study_id: int, finding: EfficacyFinding, outcomes: list[str]) -> None:
     _keep(study_id)
 
 
-def _set(study_id: int, values: dict) -> None:
-    for field, (_, kind) in FIELDS.items():
+def _set(study_id: int, values: dict, fields=tuple(FIELDS)) -> None:
+    for field in fields:
+        kind = FIELDS[field][1]
         blank = False if kind == "flag" else ("" if kind in {"text", "spread_kind"} else None)
         value = values.get(field, blank)
         st.session_state[key(field, study_id)] = blank if value is None else value
@@ -103,15 +105,17 @@ def _discard(study_id: int) -> None:
 
 
 def restore(study_id: int, mine: ExtractionDraft | None, outcomes: list[str]) -> None:
-    """Fill the form from the reviewer's draft when this session has none of its fields (the
-    reviewer comes back from another page, or opens the study in a new tab)."""
-    if any(key(f, study_id) in st.session_state for f in FIELDS):
-        return
+    """Fill in from the reviewer's draft each field this session does not have (the reviewer
+    comes back from another page, or opens the study in a new tab). Field by field: Streamlit
+    may forget some of a page's widgets before others; those it kept hold what the draft has."""
     kept = (mine.parts if mine else {}).get("efficacy_form")
-    if kept:
-        if outcomes and kept.get("outcome") not in outcomes:  # the protocol changed meanwhile
-            kept = {k: v for k, v in kept.items() if k != "outcome"}
-        _set(study_id, kept)
+    if not kept:
+        return
+    if outcomes and kept.get("outcome") not in outcomes:  # the protocol changed meanwhile
+        kept = {k: v for k, v in kept.items() if k != "outcome"}
+    missing = [f for f in FIELDS if key(f, study_id) not in st.session_state]
+    if missing:
+        _set(study_id, kept, missing)
 
 
 def efficacy_form(study_id: int, outcomes: list[str], mine: ExtractionDraft | None) -> None:
