@@ -11,6 +11,8 @@ for (its id is the callback's argument).
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from review.extraction import drafts
@@ -129,7 +131,7 @@ def efficacy_form(study_id: int, outcomes: list[str], mine: ExtractionDraft | No
         )
         if (mine.parts if mine else {}).get("efficacy_form"):
             st.caption("What you typed here is kept as your draft until you add or clear it.")
-        args = {"on_change": _keep, "args": (sid,)}
+        args: dict[str, Any] = {"on_change": _keep, "args": (sid,)}
         if outcomes:
             st.selectbox(
                 FIELDS["outcome"][0], outcomes, index=None, placeholder="A key efficacy outcome",

@@ -271,6 +271,10 @@ def save_table(kind: str, study_id: int, extra=None) -> bool:
     return True
 
 
+def _save(kind: str, study_id: int) -> None:
+    save_table(kind, study_id)
+
+
 def _add_safety(study_id: int) -> None:
     state = st.session_state
 
@@ -304,7 +308,7 @@ def _table(kind: str, s: Study, mine: ExtractionDraft | None, column_config: dic
     left.button(
         f"Save {kind} findings",
         key=f"extraction_save_{kind}_{s.id}",
-        on_click=save_table,
+        on_click=_save,
         args=(kind, s.id),
     )
     if drafts.table(mine, kind) is not None or _editing(kind, s.id):

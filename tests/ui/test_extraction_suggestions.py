@@ -25,7 +25,9 @@ PROLOGO = 2  # the study (and record) of Prologo 2017
 @pytest.fixture
 def review_db(tmp_path, monkeypatch):
     path = tmp_path / "review.db"
-    build_review(path, ris=with_abstracts(tmp_path, {"Percutaneous image-guided": PROLOGO_ABSTRACT}))
+    build_review(
+        path, ris=with_abstracts(tmp_path, {"Percutaneous image-guided": PROLOGO_ABSTRACT})
+    )
     monkeypatch.setenv("REVIEW_DB", str(path))
     return path
 
@@ -149,7 +151,9 @@ def test_a_kept_table_draft_is_drawn_then_saved_or_discarded(review_db):
         keep_table(store, SOLO, PROLOGO, "efficacy", (), rows)
     at = _open()
     assert any("edits are not saved yet" in i.value for i in at.info)
-    [table] = [d.value for d in at.dataframe if d.editing_mode == "dynamic" and "outcome" in d.value]
+    [table] = [
+        d.value for d in at.dataframe if d.editing_mode == "dynamic" and "outcome" in d.value
+    ]
     assert table["value"].tolist() == ["6.2"]
     at.button(key="extraction_save_efficacy_2").click().run(timeout=TIMEOUT)
     assert not at.error
