@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
+from importlib.util import find_spec
 
 import docx
 import pytest
@@ -20,6 +21,7 @@ from playwright.sync_api import expect
 from review.extraction.drafts import draft
 from review.extraction.model import ANALYSIS_PARTS, DETAIL_ROWS
 from review.extraction.studies import list_studies, save_findings, set_role, study
+from review.screening.full_text import keep_full_text
 from review.screening.model import Reviewer
 from review.screening.reviewers import add_reviewer
 from review.store import open_store
@@ -405,3 +407,54 @@ def test_an_edit_in_the_efficacy_table_is_kept_across_pages_then_saved(prologo, 
     saved = eventually(lambda: _all_efficacy(db)[study_id][0].value == "6.3" and _all_efficacy(db))
     assert saved[study_id] == (replace(STUDY2_PAIN[0], value="6.3"), *STUDY2_PAIN[1:])
     assert _table_draft(db, study_id) == []
+
+
+def _one_page_pdf(words: str) -> bytes:
+    """A valid one-page PDF that prints ``words`` (offsets in its xref table computed)."""
+    stream = f"BT /F1 24 Tf 30 100 Td ({words}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref,
+    )  # fmt: skip
+
+
+DARK_PIXELS = """c => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let dark = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 100) dark++;
+  return dark;
+}"""
+
+
+def test_the_kept_pdf_is_drawn_beside_the_forms(prologo, serve, new_page):
+    """st.pdf (the streamlit-pdf component, its PDF.js bundled) draws the page offline."""
+    if find_spec("streamlit_pdf") is None:  # importing it outside a Streamlit server fails
+        pytest.skip("streamlit-pdf (a dependency in pyproject.toml) is not installed")
+    db, study_id = prologo
+    with open_store(db) as store:
+        [record] = study(store, study_id).records
+        keep_full_text(store, LEE, record.record_id, "prologo.pdf", _one_page_pdf("Hello PDF"))
+    page = new_page()
+    _open_prologo(page, serve(db), study_id)
+    viewer = page.locator(f".st-key-extraction_pdf_{study_id}_{record.record_id}")
+    viewer.scroll_into_view_if_needed()
+    canvas = viewer.locator("canvas").first
+    canvas.wait_for()
+    deadline = time.monotonic() + 10
+    while canvas.evaluate(DARK_PIXELS) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)  # PDF.js draws after the canvas is there
+    assert canvas.evaluate(DARK_PIXELS) > 0  # the words were drawn, not an empty frame
