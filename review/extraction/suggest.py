@@ -93,6 +93,7 @@ _VERBS = re.compile(
     r"improved|reduced|fell|dropped|rose|declined|changed|went|was|were|from)\s*$",
     re.IGNORECASE,
 )
+_SPAN = re.compile(r"\b(?:rang(?:e|ed|es|ing)|aged?|ages|varied|varying)(?:\s+\w+){0,2}\s*$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CHANGED = re.compile(
     r"\b(?:decreased|increased|improved|reduced|lowered|raised|fell|rose|dropped|declined)\s+",
@@ -181,6 +182,8 @@ def _changes(sentence: str, protocol):
     matches = [m for pattern in _CHANGES for m in pattern.finditer(sentence)]
     for m in sorted(matches, key=lambda m: m.start()):
         label = _label(sentence[: m.start()])
+        if _SPAN.search(sentence[: m.start()]):  # "ranged from 22 to 55": a range, no change
+            continue
         if not label or _YEAR.match(m.group("a").strip()) and _YEAR.match(m.group("b").strip()):
             continue
         later = [n.start() for n in matches if n.start() > m.start()]

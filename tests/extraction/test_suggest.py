@@ -125,3 +125,4 @@ def test_real_abstracts_harm_is_safety_and_response_is_efficacy():
 def test_text_without_results_proposes_nothing():
     assert suggestions("") == []
     assert suggestions("We describe the technique in 2011 to 2015 and its rationale.") == []
+    assert suggestions("Knowledge scores ranged from 22 to 55; patients aged from 20 to 70.") == []
