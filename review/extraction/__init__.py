@@ -5,6 +5,8 @@
 - ``protocol``: the protocol from TOML or the app, checked and kept (``current_protocol``)
 - ``studies``: included records grouped into studies, their details and findings
   (``list_studies``, ``save_details``, ``save_findings``)
+- ``suggest``: numbers in an abstract read as proposed findings (``suggestions``); stores nothing
+- ``drafts``: a reviewer's unsaved findings and form, kept per study until saved or discarded
 - ``columns``: the one definition of the studies and findings tables (editors, workbook, CSV)
 - ``sheet_export``: the extraction written as a workbook and as CSV (``export_extraction``)
 - ``sheet_import``: the edited workbook checked whole and read back (``import_extraction``)

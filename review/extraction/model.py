@@ -17,6 +17,9 @@ BETTER = ("higher", "lower", "none")
 STUDY_ROLES = ("undecided", "key", "appendix")
 SAFETY_UNITS = ("patient", "lesion", "procedure")
 SPREAD_KINDS = ("", "SD", "SE", "95% CI", "range", "IQR")
+# A value or p-value the paper does not give: an explicit answer, unlike a blank (not extracted
+# yet). "NR", as NICE's tables print it, is read as the same.
+NOT_REPORTED = "not reported"
 
 # Study designs, best evidence first: the order NICE reviewers use to pick the key evidence.
 DESIGNS = (
@@ -298,3 +301,14 @@ class ExtractionEvent:
     action: str
     detail: dict = field(default_factory=dict)
     source: str = "app"
+
+
+@dataclass(frozen=True)
+class ExtractionDraft:
+    """A reviewer's unsaved work on a study (db/012): each part as ``review.extraction.drafts``
+    keeps it, and when it was last changed."""
+
+    reviewer: str
+    study_id: int
+    parts: dict = field(default_factory=dict)
+    updated_at: str = ""

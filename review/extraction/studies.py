@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from review.errors import ExtractionError, TargetChanged
 from review.extraction.model import (
     DESIGNS,
+    NOT_REPORTED,
     SAFETY_UNITS,
     SPREAD_KINDS,
     STUDY_ROLES,
@@ -303,8 +304,8 @@ def check_efficacy(f: EfficacyFinding, p: Protocol) -> list[str]:
     if f.outcome.strip() and efficacy and f.outcome.strip().casefold() not in efficacy:
         names = ", ".join(o.name for o in p.efficacy)
         problems.append(f"outcome {f.outcome!r} is not a key efficacy outcome ({names})")
-    if f.value and not NUMBER.match(f.value.strip()):
-        problems.append(f"value {f.value!r} is not a number (write 6.2, 75%, <1)")
+    if f.value and not_reported(f.value) != NOT_REPORTED and not NUMBER.match(f.value.strip()):
+        problems.append(f"value {f.value!r} is not a number (write 6.2, 75%, <1 or {NOT_REPORTED})")
     if f.spread_kind not in SPREAD_KINDS:
         problems.append(
             f"spread_kind {f.spread_kind!r} is not one of {', '.join(SPREAD_KINDS[1:])}"
@@ -313,7 +314,11 @@ def check_efficacy(f: EfficacyFinding, p: Protocol) -> list[str]:
         problems.append(f"spread {f.spread!r} is not a number or a range (write 1.4 or 5.2 to 7.3)")
     if f.spread and not f.spread_kind:
         problems.append("spread_kind is empty: say whether the spread is an SD, CI, range ...")
-    if f.p_value and not P_VALUE.match(f.p_value.strip()):
+    if (
+        f.p_value
+        and not_reported(f.p_value) != NOT_REPORTED
+        and not P_VALUE.match(f.p_value.strip())
+    ):
         problems.append(f"p_value {f.p_value!r} is not a p-value (write 0.03, <0.0001 or NS)")
     problems.extend(_counts(f.n, f.total))
     if f.analysed is not None and f.analysed < 0:
@@ -384,7 +389,10 @@ def _finding_change(study_id, p, efficacy, safety) -> dict:
         efficacy = list(efficacy)
         seen = set()
         for i, f in enumerate(efficacy, 1):
-            f = replace(f, outcome=_canonical(f.outcome, p), p_value=f.p_value.strip())
+            f = replace(
+                f, outcome=_canonical(f.outcome, p), value=not_reported(f.value),
+                p_value=not_reported(f.p_value),
+            )  # fmt: skip
             key = (f.outcome.casefold(), f.measure.casefold(), f.timepoint.casefold())
             if key in seen:
                 problems.append(
@@ -406,6 +414,12 @@ def _finding_change(study_id, p, efficacy, safety) -> dict:
     if problems:
         raise ExtractionError(f"Study {study_id}: " + "; ".join(problems) + ". Nothing was saved.")
     return change
+
+
+def not_reported(text: str) -> str:
+    """The one spelling of "not reported" ("NR", "Not reported" as typed); other text stripped."""
+    text = text.strip()
+    return NOT_REPORTED if text.casefold() in {NOT_REPORTED, "nr", "n/r"} else text
 
 
 def _canonical(name: str, p: Protocol) -> str:

@@ -13,6 +13,7 @@ from dataclasses import fields
 from review.extraction.model import (
     AppendixEntry,
     EfficacyFinding,
+    ExtractionDraft,
     ExtractionEvent,
     SafetyFinding,
     Study,
@@ -99,7 +100,51 @@ class ExtractionMixin(BaseStore):
         rows = self.query(f"SELECT * FROM extraction_events {where} ORDER BY id", args)
         return [ExtractionEvent(**(r | {"detail": json.loads(r["detail"])})) for r in rows]
 
+    def extraction_draft(self, reviewer: str, study_id: int) -> ExtractionDraft | None:
+        rows = self.query(
+            "SELECT * FROM extraction_drafts WHERE reviewer = ? AND study_id = ?",
+            (reviewer, study_id),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return ExtractionDraft(reviewer, study_id, json.loads(row["content"]), row["updated_at"])
+
     # -- writing --------------------------------------------------------------------------------
+
+    def keep_extraction_draft(self, reviewer: str, study_id: int, part: str, value) -> None:
+        """Set one part of the reviewer's draft of a study (None removes the part; a draft left
+        empty goes). One statement each, so two tabs of one reviewer never lose each other's
+        other parts."""
+        path = f"$.{json.dumps(part)}"
+        with self.transaction() as conn:
+            if value is None:
+                conn.execute(
+                    "UPDATE extraction_drafts SET content = json_remove(content, ?), "
+                    "updated_at = ? WHERE reviewer = ? AND study_id = ?",
+                    (path, now(), reviewer, study_id),
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO extraction_drafts (reviewer, study_id, content, updated_at) "
+                    "VALUES (?, ?, json_object(?, json(?)), ?) ON CONFLICT (reviewer, study_id) "
+                    "DO UPDATE SET content = json_set(content, ?, json(?)), "
+                    "updated_at = excluded.updated_at",
+                    (reviewer, study_id, part, json.dumps(value, default=str), now(), path,
+                     json.dumps(value, default=str)),
+                )  # fmt: skip
+            conn.execute(
+                "DELETE FROM extraction_drafts WHERE reviewer = ? AND study_id = ? "
+                "AND content = '{}'",
+                (reviewer, study_id),
+            )
+
+    def discard_extraction_draft(self, reviewer: str, study_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM extraction_drafts WHERE reviewer = ? AND study_id = ?",
+                (reviewer, study_id),
+            )
 
     def create_studies(self, studies: Sequence[dict], by: str, source: str = "app") -> list[int]:
         """Create studies, each ``{"label", "record_ids", "main"}``; their records leave any study

@@ -209,7 +209,7 @@ def test_efficacy_checks_name_the_field():
         EfficacyFinding("Pain", "m", "t", value="1"): ["outcome 'Pain' is not a key efficacy "
             "outcome (Improved quality of life, Improved mobility, Reduction in pain)"],
         EfficacyFinding("Reduction in pain", "m", "t", value="abc"): [
-            "value 'abc' is not a number (write 6.2, 75%, <1)"],
+            "value 'abc' is not a number (write 6.2, 75%, <1 or not reported)"],
         EfficacyFinding("Reduction in pain", "m", "t", value="1", spread="5 to 7"): [
             "spread_kind is empty: say whether the spread is an SD, CI, range ..."],
         EfficacyFinding("Reduction in pain", "m", "t", value="1", spread_kind="SD",
@@ -275,3 +275,25 @@ def test_the_history_keeps_every_save(db):
     assert saves[3].detail["safety"] == []
     assert events[0].action == "create"  # from sync_studies, with its record
     assert events[0].detail["record_ids"] == [1]
+
+
+def test_not_reported_is_a_value_distinct_from_blank(tmp_path):
+    """A paper that gives no number at a time point: "not reported" (or NR) is saved as that
+    answer, while a blank row is still refused as having no value."""
+    from review.extraction.model import NOT_REPORTED, EfficacyFinding
+    from review.extraction.studies import save_findings, study
+
+    db = tmp_path / "review.db"
+    build_review(db)
+    lead = Reviewer("lead", "lead")
+    pain = "Reduction in pain"
+    with open_store(db) as store:
+        save_findings(store, 1, lead, efficacy=[
+            EfficacyFinding(pain, "Mean VAS", "Baseline", value="NR"),
+            EfficacyFinding(pain, "Mean VAS", "45 days", value="2.3", p_value="Not reported"),
+        ])  # fmt: skip
+        saved = study(store, 1).efficacy
+        assert [(f.value, f.p_value) for f in saved] == [(NOT_REPORTED, ""), ("2.3", NOT_REPORTED)]
+        assert saved[0].cell == NOT_REPORTED
+        with pytest.raises(ExtractionError, match="there is no value"):
+            save_findings(store, 1, lead, efficacy=[EfficacyFinding(pain, "Mean VAS", "Baseline")])
