@@ -360,7 +360,8 @@ def _edit_cell(page, study_id: int, *, right: int, was: str) -> None:
     grid = page.locator(f'[class*="st-key-extraction_efficacy_{study_id}_"]')
     canvas = grid.locator('[data-testid="data-grid-canvas"]')
     editor = page.locator("#portal textarea, #portal input").first
-    for _ in range(3):
+    seen = []
+    for _ in range(6):
         wait_idle(page)
         canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
@@ -369,13 +370,17 @@ def _edit_cell(page, study_id: int, *, right: int, was: str) -> None:
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
         try:
-            editor.wait_for(timeout=3_000)
+            editor.wait_for(timeout=5_000)
         except PlaywrightTimeout:
+            seen.append(None)
+            page.keyboard.press("Escape")
             continue
-        if editor.input_value() == was:
+        value = editor.input_value()
+        if value == was:
             return
+        seen.append(value)
         page.keyboard.press("Escape")
-    raise AssertionError(f"could not open the cell holding {was!r}")
+    raise AssertionError(f"could not open the cell holding {was!r}; the editor held {seen}")
 
 
 def test_an_edit_in_the_efficacy_table_is_kept_across_pages_then_saved(prologo, serve, new_page):
