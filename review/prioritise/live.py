@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from review.store import Store
 
 STAGE = "title_abstract"
+# The worker's added niceness: building features for a whole review is seconds of work on one of
+# the two cores the page (server and browser) needs for every decision; the page comes first.
+NICENESS = 10
 TOP = 50  # records whose probability and top terms are sent back with the order
 RELEVANT = ("include", "maybe")  # a "maybe" goes to full text: treat as relevant for learning
 
@@ -99,7 +102,10 @@ def _executor() -> ProcessPoolExecutor:
         # forkserver: a clean process, not a fork of a server full of threads
         context = multiprocessing.get_context("forkserver")
         _pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
+            max_workers=1,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(os.getpid(), False, NICENESS),
         )
     return _pool
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,7 @@ from review.screening.model import (
     Reviewer,
     Settings,
 )
-from review.screening.state import StageState, current_state, current_units
+from review.screening.state import StageState, current_queue, current_state
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -207,11 +207,13 @@ def stage_units(
     """The records (group primaries) to screen at a stage, in arrival order. At full text: those
     going on from title/abstract as the viewer sees it (for a blinded reviewer, their own include
     or maybe unless a lead resolved otherwise; for a lead and the review, the final decision)."""
-    units = current_units(store)
+    queue = current_queue(store)
     if stage == "title_abstract":
-        return units
+        return queue.units
     first = stage_view(store, viewer, "title_abstract", dual)
-    return [u for u in units if first.final(u) in TO_FULL_TEXT]
+    decided = first.state.mine.keys() | first.state.resolved.keys()  # undecided ones stay behind
+    on = [u for u in decided if u in queue.position and first.final(u) in TO_FULL_TEXT]
+    return sorted(on, key=queue.position.__getitem__)
 
 
 def next_record(
@@ -233,7 +235,9 @@ def next_record(
     state = current_state(store, stage)
     units: Iterable[int] = stage_units(store, stage, dual, viewer=actor)
     if order is not None:
-        known = set(units)
+        known: Container[int] = (
+            current_queue(store).position if stage == "title_abstract" else set(units)
+        )
         units = itertools.chain((u for u in order if u in known), units)
     for unit in units:
         if unit in skip or unit in state.resolved:
@@ -278,11 +282,17 @@ def agreement(store: Store, stage: str) -> Agreement:
 
 
 def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
-    """A stage's counts as the viewer may see them (``None``: the review as a whole)."""
+    """A stage's counts as the viewer may see them (``None``: the review as a whole). Only the
+    records with a decision are read (the rest have none to count), so a page view's counts cost
+    the same for 2,000 records or 200,000."""
     dual = settings(store).dual
     view = stage_view(store, viewer, stage, dual)
     units = stage_units(store, stage, dual, viewer=viewer)
-    finals = Counter(view.final(u) for u in units)
+    members: Container[int] = (
+        current_queue(store).position if stage == "title_abstract" else set(units)
+    )
+    decided = [u for u in view.state.mine.keys() | view.state.resolved.keys() if u in members]
+    finals = Counter(view.final(u) for u in decided)
     name = viewer.name if viewer is not None else None
     return Progress(
         stage=stage,
@@ -291,6 +301,6 @@ def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
         included=finals["include"],
         excluded=finals["exclude"],
         conflicts=finals["conflict"],
-        mine=sum(1 for u in units if view.state.of(u, name) is not None),
+        mine=sum(1 for u in decided if view.state.of(u, name) is not None),
         blinded=view.blinded,
     )
