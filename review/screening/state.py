@@ -30,9 +30,12 @@ class StageState:
     when: dict[tuple[int, str], int] = field(default_factory=dict)  # standing decision's event
     stacks: dict[tuple[int, str, str], list[tuple[int, Decision]]] = field(default_factory=dict)
     last_id: int = 0
+    # a snapshot's views for blinded reviewers, made once each (see seen_by)
+    _seen: dict[str, StageState] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, rows: list[DecisionEvent]) -> None:
         """Fold events (oldest first): a decision goes on its reviewer's stack, an undo pops it."""
+        self._seen.clear()
         for row in rows:
             self.last_id = max(self.last_id, row.id)
             key = (row.unit, row.reviewer, row.kind)
@@ -84,7 +87,13 @@ class StageState:
 
     def seen_by(self, reviewer: str) -> StageState:
         """Only this reviewer's decisions and the leads' resolutions: what a reviewer under dual
-        screening may see, so nothing shown depends on another reviewer's vote."""
+        screening may see, so nothing shown depends on another reviewer's vote. Kept with the
+        snapshot, which never changes (current_state), so a page view makes it once."""
+        if reviewer not in self._seen:
+            self._seen[reviewer] = self._only(reviewer)
+        return self._seen[reviewer]
+
+    def _only(self, reviewer: str) -> StageState:
         return StageState(
             mine={u: {reviewer: d[reviewer]} for u, d in self.mine.items() if reviewer in d},
             resolved=dict(self.resolved),
