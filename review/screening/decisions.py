@@ -120,7 +120,7 @@ def vote_is_final(store: Store, actor: Reviewer, record_id: int, stage: str) -> 
     reviewer, or a lead's resolution), so the actor may no longer change or undo it."""
     if not settings(store).dual:
         return False
-    unit = store.duplicate_of().get(int(record_id), int(record_id))
+    unit = store.primary_of(record_id)
     return is_final(current_state(store, stage), unit, actor.name)
 
 

@@ -81,3 +81,20 @@ def test_a_blinded_view_is_made_once_per_snapshot(big):
     assert set(mine.mine) == {9} and set(snapshot.seen_by("lee").mine) == {5, 2900, 7}
     done = progress(big, ANN, TA)
     assert (done.blinded, done.mine, done.decided) == (True, 1, 1)
+
+
+def test_a_vote_is_checked_by_its_own_group_not_every_group(big, monkeypatch):
+    from review.screening.decisions import vote_is_final
+
+    big.write("INSERT INTO duplicate_groups (record_id, primary_id) VALUES (11, 11), (12, 11)")
+    assert (big.primary_of(12), big.primary_of(11), big.primary_of(13)) == (11, 11, 13)
+    save_settings(big, Settings(dual=True), LEAD)
+    decide(big, ANN, 12, TA, "include")  # stands for its primary, 11
+    decide(big, Reviewer("bob", "reviewer"), 11, TA, "include")
+
+    def every_group():
+        raise AssertionError("read every duplicate group for one record")
+
+    monkeypatch.setattr(big, "duplicate_of", every_group)
+    assert vote_is_final(big, ANN, 12, TA)
+    assert not vote_is_final(big, ANN, 13, TA)
