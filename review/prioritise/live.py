@@ -84,8 +84,7 @@ def training_labels(store: Store, viewer: Reviewer | None) -> dict[int, int]:
     yet), a blinded reviewer's own decisions and the leads' resolutions."""
     view = stage_view(store, viewer, STAGE)
     labels = {}
-    for unit in sorted(view.state.mine.keys() | view.state.resolved.keys()):
-        final = view.final(unit)
+    for unit, final in view.finals().items():
         if final in RELEVANT:
             labels[unit] = 1
         elif final == "exclude":

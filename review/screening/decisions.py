@@ -96,6 +96,10 @@ class StageView:
     def final(self, unit: int) -> str | None:
         return self.state.final(unit, self.dual)
 
+    def finals(self) -> dict[int, str]:
+        """unit -> final for every record that has one (see StageState.finals)."""
+        return self.state.finals(self.dual)
+
 
 def stage_view(
     store: Store, viewer: Reviewer | None, stage: str, dual: bool | None = None
@@ -211,8 +215,8 @@ def stage_units(
     if stage == "title_abstract":
         return queue.units
     first = stage_view(store, viewer, "title_abstract", dual)
-    decided = first.state.mine.keys() | first.state.resolved.keys()  # undecided ones stay behind
-    on = [u for u in decided if u in queue.position and first.final(u) in TO_FULL_TEXT]
+    finals = first.finals()  # records without a decision stay behind
+    on = [u for u, f in finals.items() if f in TO_FULL_TEXT and u in queue.position]
     return sorted(on, key=queue.position.__getitem__)
 
 
@@ -291,9 +295,9 @@ def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
     members: Container[int] = (
         current_queue(store).position if stage == "title_abstract" else set(units)
     )
-    decided = [u for u in view.state.mine.keys() | view.state.resolved.keys() if u in members]
-    finals = Counter(view.final(u) for u in decided)
+    finals = Counter(f for u, f in view.finals().items() if u in members)
     name = viewer.name if viewer is not None else None
+    mine = sum(1 for u, d in view.state.mine.items() if name in d and u in members)
     return Progress(
         stage=stage,
         total=len(units),
@@ -301,6 +305,6 @@ def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
         included=finals["include"],
         excluded=finals["exclude"],
         conflicts=finals["conflict"],
-        mine=sum(1 for u in decided if view.state.of(u, name) is not None),
+        mine=mine,
         blinded=view.blinded,
     )

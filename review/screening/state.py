@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from review.screening.model import Decision, DecisionEvent
 
@@ -30,12 +30,13 @@ class StageState:
     when: dict[tuple[int, str], int] = field(default_factory=dict)  # standing decision's event
     stacks: dict[tuple[int, str, str], list[tuple[int, Decision]]] = field(default_factory=dict)
     last_id: int = 0
-    # a snapshot's views for blinded reviewers, made once each (see seen_by)
-    _seen: dict[str, StageState] = field(default_factory=dict, repr=False, compare=False)
+    # what a snapshot's readers work out from it, once each: views for blinded reviewers,
+    # the final decisions (see seen_by, finals); emptied whenever events are folded in
+    _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, rows: list[DecisionEvent]) -> None:
         """Fold events (oldest first): a decision goes on its reviewer's stack, an undo pops it."""
-        self._seen.clear()
+        self._memo.clear()
         for row in rows:
             self.last_id = max(self.last_id, row.id)
             key = (row.unit, row.reviewer, row.kind)
@@ -89,9 +90,10 @@ class StageState:
         """Only this reviewer's decisions and the leads' resolutions: what a reviewer under dual
         screening may see, so nothing shown depends on another reviewer's vote. Kept with the
         snapshot, which never changes (current_state), so a page view makes it once."""
-        if reviewer not in self._seen:
-            self._seen[reviewer] = self._only(reviewer)
-        return self._seen[reviewer]
+        key = ("seen_by", reviewer)
+        if key not in self._memo:
+            self._memo[key] = self._only(reviewer)
+        return self._memo[key]
 
     def _only(self, reviewer: str) -> StageState:
         return StageState(
@@ -114,6 +116,16 @@ class StageState:
             if who == reviewer and self.of(unit, reviewer) is not None:
                 return unit
         return None
+
+    def finals(self, dual: bool) -> dict[int, str]:
+        """Every record's final decision or "conflict" (those still missing one left out),
+        worked out once per snapshot for the counts, the ranking's labels and the rest."""
+        key = ("finals", dual)
+        if key not in self._memo:
+            decided = self.mine.keys() | self.resolved.keys()
+            found = {u: self.final(u, dual) for u in decided}
+            self._memo[key] = {u: f for u, f in found.items() if f is not None}
+        return self._memo[key]
 
     def final(self, unit: int, dual: bool) -> str | None:
         """include / exclude / maybe, "conflict", or None while decisions are missing."""

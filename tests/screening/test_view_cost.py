@@ -53,6 +53,11 @@ def test_counts_and_the_next_record_read_the_decided_records_only(big, monkeypat
         3000, 3, 1, 1, 3,
     )  # fmt: skip
     assert len(asked) <= 3
+    from review.prioritise.live import training_labels
+
+    assert training_labels(big, LEAD) == {5: 1, 2900: 1, 7: 0}
+    assert progress(big, LEAD, TA) == done
+    assert len(asked) <= 3  # the finals worked out once for the snapshot
     asked.clear()
     assert stage_units(big, FT) == [5, 2900]  # include and maybe go on, in arrival order
     assert progress(big, LEAD, FT).total == 2
