@@ -29,6 +29,9 @@ SERVER_OPTIONS = {
     # The tables' own CSV download and copy would hand out record text unneutralised; the pages
     # offer review.exports' neutralised files instead.
     "client.disableDataExport": "true",
+    # A full garbage collection after every script run cost most of a screening decision's
+    # server time (.streamlit/config.toml says more).
+    "runner.postScriptGC": "false",
 }
 
 

@@ -2,10 +2,13 @@
 
 Building the text features of a large review is seconds of Python work that holds the GIL; done
 in the app server it freezes every page while it runs (an earlier in-process thread made the
-page hang). So ranking runs in one worker process per server, which keeps each review's features
-between retrains. The page asks for the newest finished ranking and gets it at once: while a
-retrain for newer decisions is under way it keeps using the previous one (or import order before
-the first), and the next page view after the retrain finishes uses the new order.
+page hang). So ranking runs in one worker process per server, at a lower priority than the page,
+which keeps each review's features between retrains: records that arrive or are merged away later
+change only their own rows (the vocabulary stays as fitted), until so many have arrived that the
+features are built again from the whole review. The page asks for the newest finished ranking
+and gets it at once: while a retrain for newer decisions is under way it keeps using the previous
+one (or import order before the first), and the next page view after the retrain finishes uses
+the new order.
 
 Before the model has an include (and an exclude) to learn from, the worker orders the records by
 their BM25 similarity to the review question, criteria and include terms
@@ -26,10 +29,11 @@ import sys
 import threading
 import time
 import types
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from review.prioritise.question import (
@@ -48,6 +52,12 @@ if TYPE_CHECKING:
     from review.store import Store
 
 STAGE = "title_abstract"
+# The worker's added niceness: building features for a whole review is seconds of work on one of
+# the two cores the page (server and browser) needs for every decision; the page comes first.
+NICENESS = 10
+# Records added since the features were built, as a share of those they were built from, beyond
+# which they are built again (words new to the review then count; until then they do not).
+REBUILD_SHARE = 0.25
 TOP = 50  # records whose probability and top terms are sent back with the order
 RELEVANT = ("include", "maybe")  # a "maybe" goes to full text: treat as relevant for learning
 
@@ -74,8 +84,7 @@ def training_labels(store: Store, viewer: Reviewer | None) -> dict[int, int]:
     yet), a blinded reviewer's own decisions and the leads' resolutions."""
     view = stage_view(store, viewer, STAGE)
     labels = {}
-    for unit in sorted(view.state.mine.keys() | view.state.resolved.keys()):
-        final = view.final(unit)
+    for unit, final in view.finals().items():
         if final in RELEVANT:
             labels[unit] = 1
         elif final == "exclude":
@@ -99,7 +108,10 @@ def _executor() -> ProcessPoolExecutor:
         # forkserver: a clean process, not a fork of a server full of threads
         context = multiprocessing.get_context("forkserver")
         _pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
+            max_workers=1,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(os.getpid(), False, NICENESS),
         )
     return _pool
 
@@ -185,7 +197,50 @@ def forget(store: Store) -> None:
 
 # -- the worker side ------------------------------------------------------------------------------
 
-_features: dict[str, tuple[tuple[int, ...], Ranker, dict[int, int]]] = {}
+
+@dataclass(frozen=True)
+class Features:
+    """A review's text features in the worker: the ranker's rows are ``units``, in order;
+    ``fitted`` is how many records its vocabulary was fitted on."""
+
+    units: tuple[int, ...]
+    ranker: Ranker
+    fitted: int
+
+    @cached_property
+    def index(self) -> dict[int, int]:
+        return {u: i for i, u in enumerate(self.units)}
+
+
+_features: dict[str, Features] = {}
+
+
+def _texts(path: str, units: Sequence[int]) -> list[str]:
+    from review.store import open_store  # in the worker process only
+
+    with open_store(path, create=False) as store:
+        records = store.records_by_id(units)
+    return [record_text(records[u]) if u in records else "" for u in units]
+
+
+def features(path: str, units: tuple[int, ...]) -> Features:
+    """The features of ``units``: the ones kept, with only records new since vectorised (or
+    rows of records merged away dropped), or built again when many records are new."""
+    cached = _features.get(path)
+    if cached is not None and cached.units == units:
+        return cached
+    if cached is not None:
+        index = cached.index
+        new = [u for u in units if u not in index]
+        if len(new) <= REBUILD_SHARE * cached.fitted:
+            ranker = cached.ranker.extended(_texts(path, new)) if new else cached.ranker
+            row = {**index, **{u: len(index) + i for i, u in enumerate(new)}}
+            found = Features(units, ranker.rows([row[u] for u in units]), cached.fitted)
+            _features[path] = found
+            return found
+    found = Features(units, Ranker(_texts(path, units)), len(units))
+    _features[path] = found
+    return found
 
 
 def _rank(
@@ -195,22 +250,14 @@ def _rank(
     key: tuple,
     query: QuestionQuery | None = None,
 ) -> Ranking:
-    from review.store import open_store  # in the worker process only
-
     started = time.perf_counter()
     members = set(units)
     known = {u: y for u, y in labels.items() if u in members}
     relevant = sum(known.values())
     if (relevant == 0 or relevant == len(known)) and query is not None and not query.empty:
         return _by_question(path, units, known, key, query, started)
-    cached = _features.get(path)
-    if cached is None or cached[0] != units:
-        with open_store(path, create=False) as store:
-            records = store.records_by_id(units)
-        texts = [record_text(records[u]) if u in records else "" for u in units]
-        cached = (units, Ranker(texts), {u: i for i, u in enumerate(units)})
-        _features[path] = cached
-    _, ranker, index = cached
+    built = features(path, units)
+    ranker, index = built.ranker, built.index
     labelled = {index[u]: y for u, y in labels.items() if u in index}
     ranked = ranker.rank(labelled)
     relevant = sum(labelled.values())

@@ -132,22 +132,34 @@ def _counting(docs: list[str], tally: Tally) -> Iterator[str]:
         tally.add()
 
 
-def _terms_matrix(docs: Sequence[str]) -> tuple[list[str], sp.csr_matrix] | None:
-    """One binary, L2-normalised feature per indexing term seen in at least two records; None
-    when no record has terms (then the model is exactly the text-only one)."""
+def _terms_matrix(docs: Sequence[str]) -> tuple[Any, list[str], sp.csr_matrix] | None:
+    """One binary, L2-normalised feature per indexing term seen in at least two records (with
+    the fitted vectoriser, for records added later); None when no record has terms (then the
+    model is exactly the text-only one)."""
     from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.preprocessing import normalize
 
     lists = [split_terms(d) for d in docs]
     if sum(1 for t in lists if t) < 2:
         return None
-    vec = CountVectorizer(analyzer=lambda terms: terms, binary=True, min_df=2, dtype=np.float32)
+    vec = CountVectorizer(analyzer=_same, binary=True, min_df=2, dtype=np.float32)
     try:
-        X = vec.fit_transform(lists)
+        vec.fit(lists)
     except ValueError:  # no term in two records
         return None
     names = [f"[{t}]" for t in vec.get_feature_names_out()]
-    return names, normalize(X.tocsr()).astype(np.float32)
+    return vec, names, _terms_rows(vec, docs)
+
+
+def _same(terms: list[str]) -> list[str]:
+    """The terms vectoriser's analyser (a module function, so a ranker can be pickled)."""
+    return terms
+
+
+def _terms_rows(vec: Any, docs: Sequence[str]) -> sp.csr_matrix:
+    from sklearn.preprocessing import normalize
+
+    X = vec.transform([split_terms(d) for d in docs])
+    return normalize(X.tocsr()).astype(np.float32)
 
 
 def presumed_excludes(
@@ -197,12 +209,16 @@ class Ranker:
         tally.end()
         terms = _terms_matrix(docs) if self.settings.terms else None
         self._term_names: list[str] = []
-        if terms is not None:
+        self._term_vec: Any = None
+        if terms is not None and self._blocks and self._blocks[0][0].analyzer == "word":
             # the terms join the word model as features of their own, weighted like its words
-            self._term_names, T = terms
-            if self._blocks and self._blocks[0][0].analyzer == "word":
-                vec, W = self._blocks[0]
-                self._blocks[0] = (vec, sp.hstack([W, T], format="csr", dtype=np.float32))
+            self._term_vec, self._term_names, T = terms
+            vec, W = self._blocks[0]
+            self._blocks[0] = (vec, sp.hstack([W, T], format="csr", dtype=np.float32))
+        self._settle()
+
+    def _settle(self) -> None:
+        """The state that follows from the feature blocks: the word model, no fit yet."""
         # top_terms explains with word features only; None if there are none
         words = self._blocks[0] if self._blocks and self._blocks[0][0].analyzer == "word" else None
         self._vec: TfidfVectorizer | None = words[0] if words else None
@@ -212,6 +228,35 @@ class Ranker:
         self._coef: np.ndarray | None = None
         self._terms: np.ndarray | None = None
         self._score: np.ndarray | None = None
+
+    def extended(self, texts: Sequence[str]) -> Ranker:
+        """This ranker with ``texts`` added after its own, read with the vocabularies and
+        weights already fitted: records that arrive mid-review (an update, an import) cost only
+        their own vectorising. Words new to the review count for nothing until a full rebuild,
+        which the caller does when many records have arrived (review.prioritise.live)."""
+        docs = [t or "" for t in texts]
+        blocks = []
+        for vec, X in self._blocks:
+            new = vec.transform(docs)
+            if X is self.X and self._term_vec is not None:
+                new = sp.hstack([new, _terms_rows(self._term_vec, docs)], format="csr")
+            blocks.append((vec, sp.vstack([X, new], format="csr", dtype=np.float32)))
+        return self._with(blocks)
+
+    def rows(self, rows: Sequence[int]) -> Ranker:
+        """A ranker over these rows of this one, in this order (records merged away dropped,
+        the rest in the review's current order), without vectorising anything again."""
+        take = np.asarray(rows, dtype=np.int64)
+        return self._with([(vec, X[take]) for vec, X in self._blocks])
+
+    def _with(self, blocks: list[tuple[TfidfVectorizer, sp.csr_matrix]]) -> Ranker:
+        other = Ranker.__new__(Ranker)
+        other.n = blocks[0][1].shape[0] if blocks else self.n
+        other.seed, other.settings = self.seed, self.settings
+        other._blocks = blocks
+        other._term_names, other._term_vec = self._term_names, self._term_vec
+        other._settle()
+        return other
 
     def _fit(self, labelled: Mapping[int, int]) -> np.ndarray | None:
         """Decision values for every text, or None at cold start (one class only, or no text)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,7 @@ from review.screening.model import (
     Reviewer,
     Settings,
 )
-from review.screening.state import StageState, current_state, current_units
+from review.screening.state import StageState, current_queue, current_state
 
 if TYPE_CHECKING:
     from review.store import Store
@@ -102,6 +102,10 @@ class StageView:
     def final(self, unit: int) -> str | None:
         return self.state.final(unit, self.dual)
 
+    def finals(self) -> dict[int, str]:
+        """unit -> final for every record that has one (see StageState.finals)."""
+        return self.state.finals(self.dual)
+
 
 def stage_view(
     store: Store, viewer: Reviewer | None, stage: str, dual: bool | None = None
@@ -126,7 +130,7 @@ def vote_is_final(store: Store, actor: Reviewer, record_id: int, stage: str) -> 
     reviewer, or a lead's resolution), so the actor may no longer change or undo it."""
     if not settings(store).dual:
         return False
-    unit = store.duplicate_of().get(int(record_id), int(record_id))
+    unit = store.primary_of(record_id)
     return is_final(current_state(store, stage), unit, actor.name)
 
 
@@ -213,11 +217,13 @@ def stage_units(
     """The records (group primaries) to screen at a stage, in arrival order. At full text: those
     going on from title/abstract as the viewer sees it (for a blinded reviewer, their own include
     or maybe unless a lead resolved otherwise; for a lead and the review, the final decision)."""
-    units = current_units(store)
+    queue = current_queue(store)
     if stage == "title_abstract":
-        return units
+        return queue.units
     first = stage_view(store, viewer, "title_abstract", dual)
-    return [u for u in units if first.final(u) in TO_FULL_TEXT]
+    finals = first.finals()  # records without a decision stay behind
+    on = [u for u, f in finals.items() if f in TO_FULL_TEXT and u in queue.position]
+    return sorted(on, key=queue.position.__getitem__)
 
 
 def next_record(
@@ -239,7 +245,9 @@ def next_record(
     state = current_state(store, stage)
     units: Iterable[int] = stage_units(store, stage, dual, viewer=actor)
     if order is not None:
-        known = set(units)
+        known: Container[int] = (
+            current_queue(store).position if stage == "title_abstract" else set(units)
+        )
         units = itertools.chain((u for u in order if u in known), units)
     for unit in units:
         if unit in skip or unit in state.resolved:
@@ -284,12 +292,18 @@ def agreement(store: Store, stage: str) -> Agreement:
 
 
 def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
-    """A stage's counts as the viewer may see them (``None``: the review as a whole)."""
+    """A stage's counts as the viewer may see them (``None``: the review as a whole). Only the
+    records with a decision are read (the rest have none to count), so a page view's counts cost
+    the same for 2,000 records or 200,000."""
     dual = settings(store).dual
     view = stage_view(store, viewer, stage, dual)
     units = stage_units(store, stage, dual, viewer=viewer)
-    finals = Counter(view.final(u) for u in units)
+    members: Container[int] = (
+        current_queue(store).position if stage == "title_abstract" else set(units)
+    )
+    finals = Counter(f for u, f in view.finals().items() if u in members)
     name = viewer.name if viewer is not None else None
+    mine = sum(1 for u, d in view.state.mine.items() if name in d and u in members)
     return Progress(
         stage=stage,
         total=len(units),
@@ -297,7 +311,7 @@ def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
         included=finals["include"],
         excluded=finals["exclude"],
         conflicts=finals["conflict"],
-        mine=sum(1 for u in units if view.state.of(u, name) is not None),
+        mine=mine,
         blinded=view.blinded,
     )
 

@@ -251,6 +251,14 @@ class DuplicatesMixin(BaseStore):
             )
         }
 
+    def primary_of(self, record_id: int) -> int:
+        """The record's group primary (itself when it is one or has no group): one key's
+        look-up, for a question about one record on every click."""
+        rows = self.query(
+            "SELECT primary_id FROM duplicate_groups WHERE record_id = ?", (int(record_id),)
+        )
+        return rows[0]["primary_id"] if rows else int(record_id)
+
     def link_kinds(self) -> dict[int, str]:
         """record id -> how it joins its group's primary ("duplicate" or "erratum"), for every
         record that is not a primary itself."""

@@ -325,6 +325,8 @@ def test_the_half_filled_form_is_kept_across_pages(prologo, serve, new_page):
     _open_prologo(page, serve(db), study_id)
 
     _use(page, study_id, "45 days: 2.3 (p<0.0001)")
+    time_point = current_elements(page).get_by_label("Time point (e.g. 45 days)", exact=True)
+    expect(time_point).to_have_value("45 days")  # the form filled, as the reviewer sees it
     fill(page, "Value", "2.4")
     page.keyboard.press("Tab")
     wait_idle(page)

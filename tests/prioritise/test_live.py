@@ -179,3 +179,50 @@ def test_each_blinded_reviewer_has_a_ranking_of_their_own(tmp_path):
         lead = latest_ranking(store, LEAD, wait=120)  # records 1 and 2 are conflicts: no label
         assert lead.labelled == 0 and lead.cold
         forget(store)
+
+
+def test_features_change_by_their_rows_until_many_records_arrive(tmp_path, monkeypatch):
+    """Records added mid-review are vectorised alone and a merged record's row dropped; when
+    more than REBUILD_SHARE new records have arrived, the features are built from the whole."""
+    from review.prioritise import live
+
+    built: list[int] = []
+
+    class Counting(live.Ranker):
+        def __init__(self, texts, **kwargs):
+            built.append(len(texts))
+            super().__init__(texts, **kwargs)
+
+    monkeypatch.setattr(live, "Ranker", Counting)
+    path = tmp_path / "r.db"
+    with open_store(path) as store:
+        store.add_records("t", [(str(i), Record(title=f"Cryoablation study {i} of knee pain",
+                                                raw=str(i))) for i in range(40)])  # fmt: skip
+        units = tuple(store.screening_units())
+    first = live.features(str(path), units)
+    assert built == [40] and first.fitted == 40
+    grown = (*units[1:], 1001, 1002)  # one record merged away, two new (not stored: blank)
+    second = live.features(str(path), grown)
+    assert built == [40] and second.fitted == 40  # nothing built again
+    assert second.units == grown and second.ranker.n == 41
+    assert (second.ranker.X[0] != first.ranker.X[1]).nnz == 0  # record 2's row, kept
+    assert live.features(str(path), grown) is second
+    many = (*units, *range(2000, 2011))  # 11 new of 40 fitted: over a quarter
+    live.features(str(path), many)
+    assert built == [40, 51]
+    live._features.clear()
+
+
+def test_the_ranking_worker_runs_below_the_page(tmp_path):
+    """The worker shares the cores with the app's page: it lowers its own priority."""
+    import os
+
+    from review.prioritise import live
+
+    with open_store(tmp_path / "r.db") as store:
+        store.add_records("t", [(str(i), Record(title=f"Study {i}", raw=str(i))) for i in range(5)])
+        assert latest_ranking(store, None, wait=60) is not None
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert live._pool is not None
+    for worker in live._pool._processes.values():
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, mine + live.NICENESS)

@@ -49,6 +49,15 @@ def test_random_order_is_the_same_for_a_reviewer_and_differs_between_reviewers(s
     assert screening_order(store, BOB, "random").ids != ann.ids
 
 
+def test_random_order_is_shuffled_once_until_records_arrive(store):
+    first = screening_order(store, ANN, "random").ids
+    assert screening_order(store, ANN, "random").ids is first  # not shuffled again per view
+    store.add_records("t", [("new", Record(title="A new record", raw="new"))])
+    again = screening_order(store, ANN, "random").ids
+    assert again is not None and len(again) == len(first) + 1
+    assert sorted(again) == sorted(current_units(store))
+
+
 def test_ranked_order_starts_cold_then_puts_records_like_the_includes_first(store):
     cold = screening_order(store, ANN, "ranked", wait=120)
     assert cold.ids is None and cold.ranking is None and cold.kind == "import"

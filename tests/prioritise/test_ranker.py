@@ -139,3 +139,26 @@ def test_presumed_excludes_grow_with_the_review_and_keep_small_ones_safe():
     assert sizes == [5, 50, 250, 300]  # a quarter of the unscreened records, at most 300
     assert len(presumed_excludes(1010, labelled, seed=0, cap=1000)) == 250
     assert len(presumed_excludes(50_000, labelled, seed=0, cap=1000)) == 1000
+
+
+def test_records_added_later_are_read_with_the_fitted_vocabulary():
+    """extended() vectorises only the new texts, with the vocabularies (and indexing terms) as
+    fitted; rows() reorders or drops rows; both rank as the whole would."""
+    texts, labels = low_prevalence_task(400, 20, 0)
+    terms = [f"{t}\n{TERMS_MARK}Humans\nRats" if i % 2 else t for i, t in enumerate(texts)]
+    first = Ranker(terms[:300])
+    grown = first.extended(terms[300:])
+    assert grown.n == 400 and first.n == 300
+    for (vec, X), (_, Y) in zip(first._blocks, grown._blocks, strict=True):
+        assert Y.shape == (400, X.shape[1])
+        assert (Y[:300] != X).nnz == 0  # the old rows as they were
+        new = vec.transform(terms[300:])
+        assert (Y[300:, : new.shape[1]] != new).nnz == 0  # the new ones by the fitted vocabulary
+    assert grown.X is not None and grown.X[301, -2:].nnz == 2  # its terms, as features
+    picked = grown.rows([5, 399, 0])
+    assert picked.n == 3
+    assert (grown.X[[5, 399, 0]] != picked.X).nnz == 0
+    labelled = {i: labels[i] for i in range(60)}
+    order = grown.rank(labelled)
+    found = [labels[i] for i in order[:100]]
+    assert sum(found) >= 0.6 * sum(labels[60:])  # still ranks the includes high
