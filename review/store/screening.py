@@ -106,7 +106,7 @@ class ScreeningMixin(BaseStore):
     def groups_signature(self) -> str:
         """Changes whenever the duplicate groups do (cached screening state depends on them), and
         differs between two databases made one after the other at the same path. Read from the
-        running tally (migration 014): one row, however many groups."""
+        running tally (migration 013): one row, however many groups."""
         row = self.query(
             "SELECT n, s, (SELECT applied_at FROM schema_migrations WHERE version = 1) AS made "
             "FROM tallies WHERE name = 'duplicate_groups'"
