@@ -84,6 +84,7 @@ def test_every_download_button_in_the_app_is_a_known_one():
     assert {k: v for k, v in found.items() if v} == {
         "conflicts.py": 1,  # agreement_csv
         "downloads.py": 1,  # records export (CSV, XLSX) through review.exports
+        "extraction_suggest.py": 1,  # the kept PDF, as uploaded
         "protocol.py": 1,  # TOML
         "report.py": 2,  # PRISMA SVG; report DOCX/HTML/Markdown
         "screen.py": 2,  # the PDFs

@@ -1,4 +1,4 @@
-"""The screening queue's and duplicate groups' running tallies (migration 014): the signatures
+"""The screening queue's and duplicate groups' running tallies (migration 013): the signatures
 the Screen page asks for on every view are read from them, so they must always equal a count of
 the tables, in a file made before the migration too."""
 
@@ -11,7 +11,7 @@ from review.store import base, open_store
 
 
 def counted(store) -> tuple[str, tuple[int, int]]:
-    """The signatures as they were computed before migration 014: from every row."""
+    """The signatures as they were computed before migration 013: from every row."""
     groups = store.query(
         "SELECT count(*) AS n, coalesce(sum(record_id * 31 + primary_id), 0) AS s, "
         "(SELECT applied_at FROM schema_migrations WHERE version = 1) AS made "
@@ -31,11 +31,11 @@ def records(*ids: int) -> list[tuple[str, Record]]:
     return [(str(i), Record(title=f"Record {i}", raw=str(i))) for i in ids]
 
 
-def test_a_file_made_before_014_gets_tallies_of_what_it_holds(tmp_path, monkeypatch):
-    old = tmp_path / "db013"
+def test_a_file_made_before_013_gets_tallies_of_what_it_holds(tmp_path, monkeypatch):
+    old = tmp_path / "db012"
     old.mkdir()
     for f in sorted(base.MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
-        if int(f.name[:3]) < 14:
+        if int(f.name[:3]) < 13:
             shutil.copy(f, old)
     path = tmp_path / "r.db"
     monkeypatch.setattr(base, "MIGRATIONS_DIR", old)
@@ -45,7 +45,7 @@ def test_a_file_made_before_014_gets_tallies_of_what_it_holds(tmp_path, monkeypa
         before = counted(store)
     monkeypatch.undo()
     with open_store(path) as store:
-        assert "014_screening_tallies.sql" in store.schema_versions()
+        assert "013_screening_tallies.sql" in store.schema_versions()
         assert tallied(store) == counted(store) == before
         assert before[1] == (4, 4)
 
