@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,9 +27,9 @@ from review.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo  # noqa: E402
 from tests.browser.harness import (  # noqa: E402
     free_port,
     go_to,
-    healthy,
     launch,
     main_area,
+    running,
     sign_in,
     wait_idle,
 )
@@ -45,29 +41,12 @@ TIMEOUT_MS = 30_000
 RANKING_WAIT = "Ranking is being prepared"
 
 
-@contextmanager
-def served(db: Path, log: Path, timeout: float = 60.0) -> Iterator[str]:
+def served(db: Path, timeout: float = 60.0):
     """The app on ``db`` as `review app DB` starts it; yields the base URL."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    command = server_command(str(ENTRY), "127.0.0.1", port)
     env = {**os.environ, "REVIEW_DB": str(db)}
-    with log.open("wb") as out:
-        command = server_command(str(ENTRY), "127.0.0.1", port)
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout
-            while not healthy(f"{base}/_stcore/health"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not come up:\n{log.read_text()[-3000:]}")
-                time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    return running(command, f"http://127.0.0.1:{port}", timeout=timeout, env=env)
 
 
 def ranked(page, tries: int = 15) -> None:
@@ -111,8 +90,7 @@ def screenshots(out: Path) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as folder:
         db = ensure_demo(Path(folder) / "demo-review.db")
-        log = Path(folder) / "app.log"
-        with served(db, log) as base, sync_playwright() as playwright:
+        with served(db) as base, sync_playwright() as playwright:
             browser = launch(playwright)
             context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
             context.set_default_timeout(TIMEOUT_MS)

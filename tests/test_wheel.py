@@ -18,11 +18,9 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from tests.browser.harness import free_port, healthy
+from tests.browser.harness import free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "review", "db")  # what the build reads
@@ -77,29 +75,11 @@ def clean_environment(**extra: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if not k.startswith(("REVIEW_", "STREAMLIT_"))} | extra
 
 
-@contextmanager
-def served(command: list[str], port: int, **kwargs) -> Iterator[str]:
-    """Run `review app` until its server answers /_stcore/health; yields the base URL."""
-    base = f"http://127.0.0.1:{port}"
-    log = kwargs["cwd"] / f"app-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, **kwargs
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while not healthy(f"{base}/_stcore/health"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the app did not come up:\n{log.read_text()[-3000:]}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+def served(command: list[str], port: int, **options):
+    """`review app` on ``port`` (its flags as the command gives them); yields the base URL."""
+    return running(
+        [*command, "--port", str(port)], f"http://127.0.0.1:{port}", timeout=90, **options
+    )
 
 
 def first_page(base: str) -> tuple[bool, list[tuple[str, str]]]:

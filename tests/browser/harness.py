@@ -123,16 +123,23 @@ def serve(db: Path, *, timeout: float = 30.0) -> Iterator[str]:
         "127.0.0.1",
     ]
     env = {**os.environ, "REVIEW_DB": str(db)}
+    with running(command, f"http://127.0.0.1:{port}", timeout=timeout, cwd=ROOT, env=env) as base:
+        yield base
+
+
+@contextmanager
+def running(command: list[str], base: str, *, timeout: float = 30.0, **popen) -> Iterator[str]:
+    """Run a Streamlit server until it answers ``/_stcore/health`` at ``base``; yields ``base``
+    and stops the server after. Its output is said only when it does not come up."""
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
         try:
-            base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + timeout
             while not healthy(f"{base}/_stcore/health"):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     output = log.read().decode(errors="replace")[-3000:]
-                    raise RuntimeError(f"streamlit did not come up on {base}:\n{output}")
+                    raise RuntimeError(f"{command[0]} did not come up on {base}:\n{output}")
                 time.sleep(0.1)
             yield base
         finally:
