@@ -25,18 +25,9 @@ from review.screening.reviewers import (
     wait_before_try,
 )
 from review.store import open_store
+from tests.screening.clock import Clock
 
 OWNER = Reviewer("owner", "lead")  # the file's owner on the command line
-
-
-class Clock:
-    """A clock the test moves by hand: no sleeping, no timing asserts."""
-
-    def __init__(self, at: float = 1_000_000.0):
-        self.at = at
-
-    def __call__(self) -> float:
-        return self.at
 
 
 @pytest.fixture

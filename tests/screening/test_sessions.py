@@ -25,18 +25,10 @@ from review.screening.sessions import (
     token_hash,
 )
 from review.store import open_store
+from tests.screening.clock import Clock
 
 OWNER = Reviewer("owner", "lead")
-
-
-class Clock:
-    """A clock the test moves by hand: no sleeping, no timing asserts."""
-
-    def __init__(self, at: float = 2_000_000_000.0):
-        self.at = at
-
-    def __call__(self) -> float:
-        return self.at
+NOW = 2_000_000_000.0  # a time after today: tokens made at it have not expired
 
 
 @pytest.fixture
@@ -51,7 +43,7 @@ def store(tmp_path):
 def signed_in(store, name: str, clock=None) -> str:
     session = open_session(store, name, f"{name}-password")
     assert session is not None
-    return issue_token(store, session, clock=clock or Clock())
+    return issue_token(store, session, clock=clock or Clock(NOW))
 
 
 def test_the_file_keeps_only_the_tokens_hash(store, tmp_path):
@@ -65,7 +57,7 @@ def test_the_file_keeps_only_the_tokens_hash(store, tmp_path):
 
 
 def test_a_token_resumes_its_session_until_it_expires(store):
-    clock = Clock()
+    clock = Clock(NOW)
     token = signed_in(store, "ann", clock)
     session = resume_session(store, token, clock=clock)
     assert session_reviewer(store, session) == Reviewer("ann", "reviewer")
@@ -74,7 +66,7 @@ def test_a_token_resumes_its_session_until_it_expires(store):
     clock.at += 1
     assert resume_session(store, token, clock=clock) is None
     [sign_in] = sign_in_history(store, "ann")
-    assert sign_in.expires == Clock().at + SESSION_SECONDS and sign_in.revoked_at is None
+    assert sign_in.expires == Clock(NOW).at + SESSION_SECONDS and sign_in.revoked_at is None
 
 
 def test_unknown_or_missing_tokens_are_refused(store):
