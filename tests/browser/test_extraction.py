@@ -357,17 +357,24 @@ def _table_draft(db, study_id: int) -> list[str]:
 
 def _edit_cell(page, study_id: int, *, right: int, was: str) -> None:
     """Open the editor of a cell of the efficacy table's first row: the grid is a canvas, so
-    click its first cell and move with the keyboard; checked by the value the editor opens on
-    (a click during a rerun can miss, and is tried again)."""
+    click its first cell and move with the keyboard once the grid has the focus (arrows pressed
+    before it has are lost); checked by the value the editor opens on (a click during a rerun
+    can miss, and is tried again from the grid's left edge: the arrows scrolled it sideways)."""
     grid = page.locator(f'[class*="st-key-extraction_efficacy_{study_id}_"]')
     canvas = grid.locator('[data-testid="data-grid-canvas"]')
     editor = page.locator("#portal textarea, #portal input").first
-    seen = []
+    seen: list[str | None] = []
     for _ in range(6):
         wait_idle(page)
+        grid.locator(".dvn-scroller").evaluate("e => { e.scrollLeft = 0; }")
         canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
         page.mouse.click(box["x"] + 60, box["y"] + 36 + 17)  # row 1's first cell
+        try:
+            expect(canvas).to_be_focused(timeout=5_000)
+        except AssertionError:
+            seen.append("no focus")
+            continue
         for _ in range(right):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
@@ -385,6 +392,20 @@ def _edit_cell(page, study_id: int, *, right: int, was: str) -> None:
     raise AssertionError(f"could not open the cell holding {was!r}; the editor held {seen}")
 
 
+def _keys_handled(page) -> None:
+    """Until the page has run what the keys typed so far scheduled.
+
+    The grid's cell editor (Glide Data Grid, inside Streamlit) handles each key in a zero-delay
+    timer that reads which key ended the edit; if Enter comes before the previous key's timer has
+    run, that timer ends the edit without saving it, and Enter's own timer finds the edit over:
+    the typed value is dropped and the selection moves down (glideapps/glide-data-grid#1201).
+    Playwright sends keys faster than Chromium runs timers (input goes first); a person's keys
+    come tens of milliseconds apart. Timers of equal delay run in order, so one queued now
+    runs after every timer the keys queued.
+    """
+    page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
+
+
 def test_an_edit_in_the_efficacy_table_is_kept_across_pages_then_saved(prologo, serve, new_page):
     """The grid's edit (a cell typed in, not saved) survives another page: back on the study the
     edited rows are drawn again, and Save stores the edit on that study."""
@@ -398,6 +419,7 @@ def test_an_edit_in_the_efficacy_table_is_kept_across_pages_then_saved(prologo, 
     page.keyboard.press("Control+A")
     page.keyboard.type("6.3")
     expect(page.locator("#portal textarea, #portal input").first).to_have_value("6.3")
+    _keys_handled(page)  # what the reviewer sees typed is what Enter keeps
     page.keyboard.press("Enter")
     wait_idle(page)
     kept = eventually(lambda: _table_draft(db, study_id) == ["6.3", "5.4", "2.3", "2.0"], 10)
