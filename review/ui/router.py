@@ -69,6 +69,21 @@ def _home(first: list):
     return st.Page(home, title="Sign in", url_path=HOME, default=True, visibility="hidden")
 
 
+def _moved(old: str, new: str, pages: list):
+    """An address a page used to have (a bookmark, a link in a note): it opens the page that
+    took its place, or the first page for a reviewer who may not open that one."""
+    target = next((p for p in pages if p.url_path == new), pages[0])
+
+    def moved() -> None:
+        st.switch_page(target)
+
+    moved.__name__ = f"moved_{old.replace('-', '_')}"
+    return st.Page(moved, title=target.title, url_path=old, visibility="hidden")
+
+
+# Old address: the page now at it. Settings joined Protocol in issue 16.
+MOVED = {"settings": "protocol"}
+
 HOME = "home"  # the default page's own path: the same signed in and out, so signing in at "/"
 # reruns the same page, which then opens the first page
 
@@ -79,9 +94,9 @@ def main() -> None:
     if reviewer is None:
         # Every address answers with the sign-in form, and after signing in the same address
         # shows the page that was asked for.
+        paths = [path for _function, _title, path in _pages(None)] + list(MOVED)
         hidden = [_home([])] + [
-            st.Page(_signing_in(path), title="Sign in", url_path=path)
-            for _function, _title, path in _pages(None)
+            st.Page(_signing_in(path), title="Sign in", url_path=path) for path in paths
         ]
         st.navigation(hidden, position="hidden").run()
         return
@@ -90,4 +105,5 @@ def main() -> None:
     pages = [
         st.Page(function, title=title, url_path=path) for function, title, path in _pages(reviewer)
     ]
-    st.navigation([_home(pages[:1]), *pages]).run()
+    moved = [_moved(old, new, pages) for old, new in MOVED.items()]
+    st.navigation([_home(pages[:1]), *pages, *moved]).run()

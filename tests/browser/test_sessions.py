@@ -195,6 +195,30 @@ def test_every_address_opens_its_page_after_signing_in_and_when_signed_in(
     assert tab.url == f"{base}/records"
 
 
+def test_the_settings_address_opens_the_protocol_that_took_its_place(tmp_path, serve, new_page):
+    """/settings (the page that joined Protocol) in a bookmark: Protocol for a lead, signed in
+    there or already; a reviewer, who may not open Protocol, gets the first page."""
+    db = build_review(tmp_path / "review.db", TITLES, accounts=True)
+    base = serve(db)
+    page = new_page()
+    page.goto(f"{base}/settings")
+    at_sign_in(page)
+    sign_in(page, "lee")
+    on_page(page, "Protocol")
+    assert page.url == f"{base}/protocol"
+    tab = page.context.new_page()
+    tab.goto(f"{base}/settings")
+    on_page(tab, "Protocol")
+    assert not tab.get_by_text(NOT_FOUND).count()
+
+    ann = new_page()
+    ann.goto(f"{base}/settings")
+    sign_in(ann, "ann")
+    on_page(ann, "Overview")
+    assert ann.url == f"{base}/overview"
+    assert not ann.get_by_text(NOT_FOUND).count()
+
+
 @pytest.mark.parametrize("path", ["overview", "screen"])
 def test_enter_signs_in(tmp_path, serve, new_page, path):
     db = build_review(tmp_path / "review.db", TITLES, accounts=True)
