@@ -8,7 +8,7 @@ finding: only ``save_findings`` writes those, checked, with its event. Its parts
 - ``efficacy`` / ``safety``: a findings table as edited, ``{"was": findings, "rows": rows}``:
   the rows and the findings they were edited on, so that a save after someone else changed the
   study's findings is refused rather than applied to rows that now mean something else;
-- ``efficacy_form``: the add-a-finding form as filled (field -> text).
+- ``efficacy_form`` / ``safety_form``: an add-a-finding form as filled (field -> value).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from review.screening.model import Reviewer
     from review.store import Store
 
-PARTS = ("efficacy", "safety", "efficacy_form")
+PARTS = ("efficacy", "safety", "efficacy_form", "safety_form")
 _FINDINGS = {"efficacy": EfficacyFinding, "safety": SafetyFinding}
 
 

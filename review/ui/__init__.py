@@ -19,8 +19,8 @@
   overview's sections, edited or uploaded; who reviews
 - ``studies``: included records grouped into studies, key evidence or appendix
 - ``extraction``: one study's details and findings
-- ``extraction_tables``: its findings tables (data editors) and the safety add form
-- ``extraction_form``: the efficacy add form, kept as a draft while filled
+- ``extraction_tables``: its findings tables (data editors)
+- ``extraction_form``: its add forms (efficacy, safety), kept as a draft while filled
 - ``extraction_suggest``: the abstracts, the kept PDF and the findings they suggest
 - ``report``: the summaries, the report files, the PRISMA diagram
 - ``sources``: every source searched; a lead records an imported file's search details

@@ -22,7 +22,7 @@ from review.extraction import drafts
 from review.extraction.model import ANALYSIS_PARTS, DESIGNS, DETAIL_ROWS, Study, StudyDetails
 from review.extraction.protocol import current_protocol
 from review.extraction.studies import list_studies, save_details
-from review.ui.extraction_form import efficacy_section
+from review.ui.extraction_form import efficacy_section, safety_section
 from review.ui.extraction_suggest import source_panel
 from review.ui.extraction_tables import (  # the tables' helpers, also used by other pages
     EFFICACY_COLUMNS,
@@ -32,7 +32,6 @@ from review.ui.extraction_tables import (  # the tables' helpers, also used by o
     efficacy_editor,
     efficacy_finding,
     frame,
-    safety_editor,
     safety_finding,
     say,
     show,
@@ -233,5 +232,5 @@ def page() -> None:
         _details_form(s)
         efficacy_section(s.id, [o.name for o in p.efficacy], mine)
         efficacy_editor(s, [o.name for o in p.efficacy], mine)
-        safety_editor(s, [o.name for o in p.safety], mine)
+        safety_section(s, [o.name for o in p.safety], mine)
     _preview(s, [o.name for o in p.efficacy])

@@ -65,12 +65,7 @@ def _use(study_id: int, finding, outcomes: list[str], events: list[str]) -> None
     if isinstance(finding, EfficacyFinding):
         extraction_form.fill(study_id, finding, outcomes)
         return
-    state = st.session_state
-    state[f"extraction_add_event_{study_id}"] = finding.event
-    state[f"extraction_add_n_{study_id}"] = finding.n
-    state[f"extraction_add_N_{study_id}"] = finding.total
-    state[f"extraction_add_unit_{study_id}"] = finding.unit
-    state[f"extraction_add_timepoint_{study_id}"] = finding.timepoint
+    extraction_form.fill_safety(study_id, finding)
 
 
 def _pdfs(s: Study) -> None:

@@ -1,4 +1,4 @@
-"""Extraction: a study's findings tables (Streamlit data editors) and the safety add form.
+"""Extraction: a study's findings tables (Streamlit data editors).
 
 The data editors keep the reviewer's edits as a delta on the rows they were given; the Save
 callbacks apply that delta to the same rows (kept in the session when drawn), so what is saved is
@@ -275,20 +275,6 @@ def _save(kind: str, study_id: int) -> None:
     save_table(kind, study_id)
 
 
-def _add_safety(study_id: int) -> None:
-    state = st.session_state
-
-    def value(name: str):
-        return state.get(f"extraction_add_{name}_{study_id}")
-
-    finding = SafetyFinding(
-        event=(value("event") or "").strip(), n=whole(value("n")), total=whole(value("N")),
-        unit=value("unit") or "patient", severity=(value("severity") or "").strip(),
-        timepoint=(value("timepoint") or "").strip(), note=(value("note") or "").strip(),
-    )  # fmt: skip
-    save_table("safety", study_id, finding)
-
-
 # -- the tables ------------------------------------------------------------------------------------
 
 
@@ -363,26 +349,3 @@ def safety_editor(s: Study, events: list[str], mine: ExtractionDraft | None) -> 
             "unit": st.column_config.SelectboxColumn("unit", options=SAFETY_UNITS, required=True),
         },
     )  # fmt: skip
-    sid = s.id
-    with st.form(f"extraction_add_safety_{sid}", clear_on_submit=True):
-        st.caption("Add a safety finding (saved with the table above as it stands)")
-        typed = st.session_state.get(f"extraction_add_event_{sid}")  # a suggestion's event
-        st.selectbox(
-            "Event",
-            [*events, typed] if typed and typed not in events else events,
-            index=None,
-            accept_new_options=True,
-            placeholder="A key safety outcome, or type another event",
-            key=f"extraction_add_event_{sid}",
-        )
-        columns = st.columns(3)
-        columns[0].number_input("n", min_value=0, step=1, value=None, key=f"extraction_add_n_{sid}")
-        columns[1].number_input("N", min_value=0, step=1, value=None, key=f"extraction_add_N_{sid}")
-        columns[2].selectbox("Unit", SAFETY_UNITS, key=f"extraction_add_unit_{sid}")
-        columns = st.columns(3)
-        columns[0].text_input("Severity", key=f"extraction_add_severity_{sid}")
-        columns[1].text_input("Time point", key=f"extraction_add_timepoint_{sid}")
-        columns[2].text_input("Note", key=f"extraction_add_note_{sid}")
-        st.form_submit_button(
-            "Add safety finding", key=f"extraction_add_{sid}", on_click=_add_safety, args=(sid,)
-        )

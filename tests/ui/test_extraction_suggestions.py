@@ -1,4 +1,4 @@
-"""The Extraction page beside the abstract: suggestions, the efficacy add form, drafts (AppTest).
+"""The Extraction page beside the abstract: suggestions, the add forms, drafts (AppTest).
 
 What the page stores is read back with the library, never from the page.
 """
@@ -143,6 +143,48 @@ def test_a_half_filled_form_comes_back_in_a_new_session_until_cleared(review_db)
     assert _draft(review_db) is None
     assert _open().text_input(key="extraction_eff_value_2").value == ""
     assert _stored(review_db).efficacy == ()
+
+
+def test_a_half_filled_safety_form_comes_back_in_a_new_session_until_added(review_db):
+    at = _open()
+    at.selectbox(key="extraction_add_event_2").set_value("Pain")
+    at.number_input(key="extraction_add_N_2").set_value(21)
+    at.text_input(key="extraction_add_severity_2").set_value("minor").run(timeout=TIMEOUT)
+    assert not at.exception, at.exception
+    assert _draft(review_db).parts["safety_form"] == {"event": "Pain", "N": 21, "severity": "minor"}
+
+    again = _open()  # another page and back, a refresh or a new tab: a new session
+    assert again.selectbox(key="extraction_add_event_2").value == "Pain"
+    assert again.number_input(key="extraction_add_N_2").value == 21
+    assert again.text_input(key="extraction_add_severity_2").value == "minor"
+    assert again.selectbox(key="extraction_add_unit_2").value == "patient"
+    assert any("kept as your draft" in c.value for c in again.caption)
+    assert _open(1).text_input(key="extraction_add_severity_1").value == ""  # its own form
+
+    again.number_input(key="extraction_add_n_2").set_value(2)
+    again.button(key="extraction_add_2").click().run(timeout=TIMEOUT)
+    assert not again.exception and not again.error
+    assert _stored(review_db).safety == (
+        SafetyFinding("Pain", n=2, total=21, unit="patient", severity="minor"),
+    )
+    assert _draft(review_db) is None  # added: the draft goes, and the form is empty again
+    assert again.text_input(key="extraction_add_severity_2").value == ""
+    fresh = _open()
+    assert fresh.selectbox(key="extraction_add_event_2").value is None
+    assert fresh.number_input(key="extraction_add_N_2").value is None
+
+
+def test_clearing_the_safety_form_drops_its_draft_and_stores_nothing(review_db):
+    at = _open()
+    at.button(key="extraction_use_2_2").click().run(timeout=TIMEOUT)  # a suggestion fills it
+    assert _draft(review_db).parts["safety_form"]["event"] == "Complications"
+    again = _open()
+    assert again.number_input(key="extraction_add_N_2").value == 21
+    again.button(key="extraction_add_clear_2").click().run(timeout=TIMEOUT)
+    assert _draft(review_db) is None
+    assert again.number_input(key="extraction_add_N_2").value is None
+    assert _open().selectbox(key="extraction_add_event_2").value is None
+    assert _stored(review_db).safety == ()
 
 
 def test_a_kept_table_draft_is_drawn_then_saved_or_discarded(review_db):
