@@ -1,4 +1,4 @@
--- 014: the Screen page asks on every view whether the screening queue or the duplicate groups
+-- 013: the Screen page asks on every view whether the screening queue or the duplicate groups
 -- changed (its cached queue and decisions depend on both). Counting and summing those tables
 -- each time reads every row, so a view cost more the larger the review; these running tallies,
 -- kept by triggers in the same transaction as the change, make each question one row's read.

@@ -94,8 +94,12 @@ def demo_accounts(store: Store) -> tuple[tuple[str, str], ...]:
 def ensure_demo(path: Path) -> Path:
     """The demo review at ``path`` (``Config.demo_db``): built on first use and whenever it is
     of another version; later calls find it ready. A demo being rebuilt loses what was done in
-    it: it is the demo."""
+    it: it is the demo. The app asks on every page run: a file found ready stays so until it
+    is replaced or written, so that is checked from its stat, without opening it each time."""
+    if _ready.get(path) == (_mark(path), DEMO_VERSION):
+        return path
     if demo_version(path) == DEMO_VERSION:
+        _ready[path] = (_mark(path), DEMO_VERSION)
         return path
     from review.demo_build import build_demo  # the extraction and report modules: only now
 
@@ -108,14 +112,27 @@ def ensure_demo(path: Path) -> Path:
         for left in _files_of(building):
             left.unlink(missing_ok=True)
         raise
-    if demo_version(path) == DEMO_VERSION:  # another process was quicker: keep what it made
-        for ours in _files_of(building):
-            ours.unlink(missing_ok=True)
-        return path
-    for old in _files_of(path)[1:]:  # an old WAL must not be replayed into the new file
-        old.unlink(missing_ok=True)
-    os.replace(building, path)
+    if demo_version(path) != DEMO_VERSION:  # else another process was quicker: keep its demo
+        for old in _files_of(path)[1:]:  # an old WAL must not be replayed into the new file
+            old.unlink(missing_ok=True)
+        os.replace(building, path)
+    for ours in _files_of(building):
+        ours.unlink(missing_ok=True)
+    _ready[path] = (_mark(path), DEMO_VERSION)
     return path
+
+
+# demo file -> (its stat mark, the demo version) when last found ready in this process
+_ready: dict[Path, tuple[tuple[int, int] | None, int]] = {}
+
+
+def _mark(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` and when it was last written: replaced or written, it differs."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def _files_of(path: Path) -> list[Path]:

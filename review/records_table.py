@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from review.records import Record, author_list
 from review.screening.decisions import TO_FULL_TEXT, settings, stage_view
 from review.screening.model import STAGE_LABELS, STAGES, Decision, Reviewer
-from review.screening.state import current_units
+from review.screening.state import current_queue
 from review.store.record_table import (
     DUPLICATE_FILTERS,
     RecordListing,
@@ -95,7 +95,7 @@ class _Decisions:
         dual = settings(store).dual
         self.views = {stage: stage_view(store, viewer, stage, dual) for stage in STAGES}
         self.blinded = any(v.blinded for v in self.views.values())
-        self.queued = set(current_units(store))  # the title/abstract list
+        self.queued = current_queue(store).position  # the title/abstract list, by record
         self._finals: dict[str, dict[int, str]] = {}
 
     def listed(self, unit: int, stage: str) -> bool:
@@ -112,10 +112,8 @@ class _Decisions:
     def finals(self, stage: str) -> dict[int, str]:
         """Every decided record of the stage's list and its decision as shown."""
         if stage not in self._finals:
-            state = self.views[stage].state
-            decided = state.mine.keys() | state.resolved.keys()
-            shown = {u: self.shown(u, stage) for u in decided}
-            self._finals[stage] = {u: f for u, f in shown.items() if f}
+            finals = self.views[stage].finals()
+            self._finals[stage] = {u: f for u, f in finals.items() if self.listed(u, stage)}
         return self._finals[stage]
 
     def selected(self, stage: str, wanted: str) -> set[int]:
@@ -124,9 +122,8 @@ class _Decisions:
         if wanted != "undecided":
             return {u for u, f in finals.items() if f == wanted}
         if stage == "title_abstract":
-            listed = self.queued
-        else:
-            listed = {u for u, f in self.finals("title_abstract").items() if f in TO_FULL_TEXT}
+            return self.queued.keys() - finals.keys()
+        listed = {u for u, f in self.finals("title_abstract").items() if f in TO_FULL_TEXT}
         return listed - finals.keys()
 
     def conflicts(self, unit: int) -> str:
@@ -221,7 +218,7 @@ def record_detail(store: Store, viewer: Reviewer | None, record_id: int) -> Reco
     if record is None:
         return None
     decisions = _Decisions(store, viewer)
-    unit = store.duplicate_of().get(record_id, record_id)
+    unit = store.primary_of(record_id)
     row = _row(store.table_rows([record_id])[0], unit, decisions)
     members = [m for m in store.group_members(record_id) if m != record_id]
     titles = store.record_titles(members)

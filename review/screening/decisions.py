@@ -226,6 +226,12 @@ def stage_units(
     return sorted(on, key=queue.position.__getitem__)
 
 
+def _members(store: Store, stage: str, units: Iterable[int]) -> Container[int]:
+    """The stage's records for membership tests: at title/abstract the cached queue's positions
+    (no set of the whole review built per view), at full text the few that went on."""
+    return current_queue(store).position if stage == "title_abstract" else set(units)
+
+
 def next_record(
     store: Store,
     actor: Reviewer,
@@ -245,9 +251,7 @@ def next_record(
     state = current_state(store, stage)
     units: Iterable[int] = stage_units(store, stage, dual, viewer=actor)
     if order is not None:
-        known: Container[int] = (
-            current_queue(store).position if stage == "title_abstract" else set(units)
-        )
+        known = _members(store, stage, units)
         units = itertools.chain((u for u in order if u in known), units)
     for unit in units:
         if unit in skip or unit in state.resolved:
@@ -298,9 +302,7 @@ def progress(store: Store, viewer: Reviewer | None, stage: str) -> Progress:
     dual = settings(store).dual
     view = stage_view(store, viewer, stage, dual)
     units = stage_units(store, stage, dual, viewer=viewer)
-    members: Container[int] = (
-        current_queue(store).position if stage == "title_abstract" else set(units)
-    )
+    members = _members(store, stage, units)
     finals = Counter(f for u, f in view.finals().items() if u in members)
     name = viewer.name if viewer is not None else None
     mine = sum(1 for u, d in view.state.mine.items() if name in d and u in members)

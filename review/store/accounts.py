@@ -13,6 +13,9 @@ from review.errors import ReviewError
 from review.screening.model import Account, AccountEvent, SignIn
 from review.store.base import BaseStore, now
 
+# a sign-in's columns as SignIn takes them (never the token's hash)
+_SIGN_IN = "id, name, credential_version, created_at, expires, revoked_at, revoked_why"
+
 
 def _account(row: dict) -> Account:
     return Account(**(row | {"active": bool(row["active"])}))
@@ -163,21 +166,17 @@ class AccountsMixin(BaseStore):
 
     # -- sign-ins kept by the browser (db/011) -------------------------------------------------
 
-    def add_sign_in(self, token_hash: str, name: str, version: int, expires: float) -> SignIn:
+    def add_sign_in(self, token_hash: str, name: str, version: int, expires: float) -> None:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO sessions (token_hash, name, credential_version, created_at, expires) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (token_hash, name, version, now(), expires),
             )
-        found = self.sign_in_by_token(token_hash)
-        assert found is not None
-        return found
 
     def sign_in_by_token(self, token_hash: str) -> SignIn | None:
         rows = self.query(
-            "SELECT id, name, credential_version, created_at, expires, revoked_at, revoked_why "
-            "FROM sessions WHERE token_hash = ?",
+            f"SELECT {_SIGN_IN} FROM sessions WHERE token_hash = ?",
             (token_hash,),
         )
         return SignIn(**rows[0]) if rows else None
@@ -201,10 +200,7 @@ class AccountsMixin(BaseStore):
 
     def sign_ins(self, name: str | None = None) -> list[SignIn]:
         """Every sign-in kept, oldest first (never its token)."""
-        sql = (
-            "SELECT id, name, credential_version, created_at, expires, revoked_at, revoked_why "
-            "FROM sessions"
-        )
+        sql = f"SELECT {_SIGN_IN} FROM sessions"
         params: tuple[str, ...] = ()
         if name is not None:
             sql, params = sql + " WHERE name = ?", (name,)

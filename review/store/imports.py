@@ -214,30 +214,56 @@ class ImportsMixin(BaseStore):
         return found
 
     def record_found_by(self, record_id: int) -> tuple[str, ...]:
-        """What found this record or any of its duplicates, as ``record_provenance`` names them
-        ("PubMed: name", "Embase: file.ris"), or "Other records (origin)" for records neither a
-        search nor an import brought (the demo). One record's group only: the screening card."""
-        group = (
-            "WITH unit(id) AS (SELECT coalesce((SELECT primary_id FROM duplicate_groups "
-            "WHERE record_id = :id), :id)), members(id) AS (SELECT id FROM unit UNION "
-            "SELECT record_id FROM duplicate_groups WHERE primary_id = (SELECT id FROM unit)) "
-        )
+        """What found this record or any of its duplicates (``source_labels``), or "Other
+        records (origin)" for a member neither a search nor an import brought (the demo's)."""
+        members = [
+            r["record_id"]
+            for r in self.query(
+                "SELECT record_id FROM duplicate_groups WHERE primary_id = "
+                "(SELECT primary_id FROM duplicate_groups WHERE record_id = ?) ORDER BY record_id",
+                (int(record_id),),
+            )
+        ] or [int(record_id)]
+        labels = source_labels(self, members)
         found: list[str] = []
-        for row in self.query(
-            group + "SELECT 'PubMed: ' || s.name AS name FROM record_sources rs "
-            "JOIN search_runs sr ON sr.id = rs.run_id JOIN searches s ON s.id = sr.search_id "
-            "WHERE rs.record_id IN (SELECT id FROM members) "
-            "UNION ALL SELECT CASE i.source WHEN '' THEN 'database not recorded' ELSE i.source "
-            "END || ': ' || i.file_name FROM record_imports ri JOIN imports i "
-            "ON i.id = ri.import_id WHERE ri.record_id IN (SELECT id FROM members) "
-            "UNION ALL SELECT 'Other records (' || r.origin || ')' FROM records r "
-            "WHERE r.id IN (SELECT id FROM members) "
-            "AND NOT EXISTS (SELECT 1 FROM record_sources x WHERE x.record_id = r.id) "
-            "AND NOT EXISTS (SELECT 1 FROM record_imports y WHERE y.record_id = r.id)",
-            {"id": int(record_id)},
-        ):
-            _add(found, row["name"])
+        for member in members:
+            for label in labels.get(member, []):
+                _add(found, label)
+        others = [m for m in members if m not in labels]
+        if others:
+            for row in self.query(
+                f"SELECT origin FROM records WHERE id IN ({','.join('?' * len(others))}) "
+                "ORDER BY id",
+                tuple(others),
+            ):
+                _add(found, f"Other records ({row['origin']})")
         return tuple(found)
+
+
+def source_labels(store: BaseStore, ids: Sequence[int]) -> dict[int, list[str]]:
+    """record id -> what brought it, named as ``record_provenance`` names them ("PubMed:
+    NAME", "DATABASE: FILE"), searches first; a record neither brought is left out. For a
+    few records (a page of a table, a duplicate group), never the whole review."""
+    found: dict[int, list[str]] = {}
+    if not ids:
+        return found
+    marks = ",".join("?" * len(ids))
+    for row in store.query(
+        "SELECT rs.record_id, s.name FROM record_sources rs "
+        "JOIN search_runs sr ON sr.id = rs.run_id JOIN searches s ON s.id = sr.search_id "
+        f"WHERE rs.record_id IN ({marks}) ORDER BY rs.record_id, sr.id",
+        tuple(ids),
+    ):
+        _add(found.setdefault(row["record_id"], []), f"PubMed: {row['name']}")
+    for row in store.query(
+        "SELECT ri.record_id, i.source, i.file_name FROM record_imports ri "
+        f"JOIN imports i ON i.id = ri.import_id WHERE ri.record_id IN ({marks}) "
+        "ORDER BY ri.record_id, i.id",
+        tuple(ids),
+    ):
+        database = row["source"] or "database not recorded"
+        _add(found.setdefault(row["record_id"], []), f"{database}: {row['file_name']}")
+    return found
 
 
 def _imported(row: dict) -> ImportedFile:

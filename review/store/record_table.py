@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from review.records import Author, authors_from_json
 from review.store.base import BaseStore, _explain
+from review.store.imports import source_labels
 from review.store.records import _hits
 
 # How a record stands among duplicates: "grouped" (in a group, primary or not), "duplicate" (a
@@ -118,28 +119,7 @@ class RecordTableMixin(BaseStore):
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        sources: dict[int, list[str]] = {}
-
-        def add(record_id: int, label: str) -> None:
-            found = sources.setdefault(record_id, [])
-            if label not in found:
-                found.append(label)
-
-        for row in self.query(
-            "SELECT rs.record_id, s.name FROM record_sources rs "
-            "JOIN search_runs sr ON sr.id = rs.run_id JOIN searches s ON s.id = sr.search_id "
-            f"WHERE rs.record_id IN ({marks}) ORDER BY rs.record_id, sr.id",
-            tuple(ids),
-        ):
-            add(row["record_id"], f"PubMed: {row['name']}")
-        for row in self.query(
-            "SELECT ri.record_id, i.source, i.file_name FROM record_imports ri "
-            f"JOIN imports i ON i.id = ri.import_id WHERE ri.record_id IN ({marks}) "
-            "ORDER BY ri.record_id, i.id",
-            tuple(ids),
-        ):
-            database = row["source"] or "database not recorded"
-            add(row["record_id"], f"{database}: {row['file_name']}")
+        sources = source_labels(self, ids)
         found = {
             r["id"]: r
             for r in self.query(
