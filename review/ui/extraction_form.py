@@ -188,9 +188,12 @@ def restore(study_id: int, mine: ExtractionDraft | None, outcomes: list[str]) ->
     EFFICACY_FORM.restore(study_id, mine, stale)
 
 
-def _kept_caption(form: DraftedForm, mine: ExtractionDraft | None) -> None:
+def _caption(form: DraftedForm, mine: ExtractionDraft | None, text: str) -> None:
+    """One caption whatever the draft: an element that came and went with it would shift the
+    fields below while the reviewer types, and a number typed during that redraw was lost."""
     if form.kept(mine):
-        st.caption("What you typed here is kept as your draft until you add or clear it.")
+        text += " What you typed here is kept as your draft until you add or clear it."
+    st.caption(text)
 
 
 def efficacy_form(study_id: int, outcomes: list[str], mine: ExtractionDraft | None) -> None:
@@ -203,11 +206,11 @@ def efficacy_form(study_id: int, outcomes: list[str], mine: ExtractionDraft | No
 
     restore(sid, mine, outcomes)
     with st.container(border=True, key=f"extraction_eff_form_{sid}"):
-        st.caption(
+        _caption(
+            form, mine,
             "Add an efficacy finding (saved with the table below as it stands). A suggestion "
-            "from the abstract fills it in; check it against the paper before adding."
-        )
-        _kept_caption(form, mine)
+            "from the abstract fills it in; check it against the paper before adding.",
+        )  # fmt: skip
         args: dict[str, Any] = {"on_change": form.keep, "args": (sid,)}
         if outcomes:
             st.selectbox(
@@ -281,8 +284,7 @@ def safety_form(study_id: int, events: list[str], mine: ExtractionDraft | None) 
 
     form.restore(sid, mine)
     with st.container(border=True, key=f"extraction_add_safety_{sid}"):
-        st.caption("Add a safety finding (saved with the table above as it stands)")
-        _kept_caption(form, mine)
+        _caption(form, mine, "Add a safety finding (saved with the table above as it stands).")
         args: dict[str, Any] = {"on_change": form.keep, "args": (sid,)}
         typed = st.session_state.get(k("event"))  # a suggestion's, a draft's or a new event
         st.selectbox(

@@ -197,17 +197,21 @@ def _base_rows(kind: str, s: Study, mine: ExtractionDraft | None) -> list[dict]:
         was, rows = kept
     else:
         was, rows = current, [finding_row(f) for f in current]
-    if kept is not None or _editing(kind, s.id):
-        st.info(
-            f"Your {kind} edits are not saved yet (kept as your draft"
-            + (f", {mine.updated_at[:16].replace('T', ' ')} UTC" if mine else "")
-            + "): save them or discard them."
-        )
-    if tuple(was) != tuple(current):
-        st.caption(
-            f"Someone else changed this study's {kind} findings since this table was drawn; "
-            "saving your edits will be refused (the Preview below shows the current ones)."
-        )
+    # The notes sit in one container, there or not, so the table below never moves: an
+    # element appearing above it at the first edit would redraw it while the reviewer types.
+    with st.container(key=f"extraction_{kind}_notes_{s.id}"):
+        if kept is not None or _editing(kind, s.id):
+            st.info(
+                f"Your {kind} edits are not saved yet (kept as your draft"
+                + (f", {mine.updated_at[:16].replace('T', ' ')} UTC" if mine else "")
+                + "): save them or discard them."
+            )
+        if tuple(was) != tuple(current):
+            st.caption(
+                f"Someone else changed this study's {kind} findings since this table was "
+                "drawn; saving your edits will be refused (the Preview below shows the "
+                "current ones)."
+            )
     if (state.get(drawn_key), state.get(rows_key)) != (tuple(was), rows):
         if rows_key in state and not _editing(kind, s.id):  # a fresh editor on other rows
             _fresh(kind, s.id)
