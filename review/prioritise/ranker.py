@@ -75,10 +75,6 @@ class Settings:
     chars: bool = True  # the character 4-gram member
     terms: bool = True  # indexing terms as their own features, when records have them
     svm: float | None = None  # weight of the linear SVM member in the ranking score
-    svm_presumed: bool = True  # the SVM member also learns from the presumed excludes
-    fusion: str = "z"  # "z": z-scores added; "rank": the members' ranks added
-    presumed_share: int = 4  # presumed excludes at most 1/share of the unscreened records
-    crossfit: bool = False  # presumed records scored by a fit that did not train on them
 
 
 def record_text(record: Any) -> str:
@@ -167,11 +163,11 @@ def _terms_rows(vec: Any, docs: Sequence[str]) -> sp.csr_matrix:
 
 
 def presumed_excludes(
-    n: int, labelled: np.ndarray, seed: int, cap: int | None = None, share: int = 4
+    n: int, labelled: np.ndarray, seed: int, cap: int | None = None
 ) -> np.ndarray:
     """Sorted random unscreened indexes to train on as excludes (see the module docstring)."""
     pool = np.setdiff1d(np.arange(n), labelled)
-    k = min(PRESUMED_EXCLUDES if cap is None else cap, len(pool) // share)
+    k = min(PRESUMED_EXCLUDES if cap is None else cap, len(pool) // 4)
     if k == 0:
         return pool[:0]
     rng = np.random.default_rng([seed, len(labelled)])  # a fresh sample per retrain, reproducible
@@ -273,44 +269,13 @@ class Ranker:
         n_inc = int(y.sum())
         if not self._blocks or n_inc == 0 or n_inc == len(y):
             return None
-        cap = PRESUMED_EXCLUDES if self.settings.presumed is None else self.settings.presumed
-        extra = presumed_excludes(
-            self.n, idx, self.seed, cap * (2 if self.settings.crossfit else 1),
-            share=self.settings.presumed_share,
-        )  # fmt: skip
-        svm = SVM_WEIGHT if self.settings.svm is None else self.settings.svm
-        if self.settings.crossfit and len(extra) >= 2:
-            # Each half of the presumed excludes trains one fit; a presumed record is scored by
-            # the fit that did not learn it as an exclude, every other record by both.
-            halves = (extra[0::2], extra[1::2])
-            fits = [self._members(idx, y, half, svm) for half in halves]
-            logit = (fits[0][0] + fits[1][0]) / 2
-            logit[halves[0]], logit[halves[1]] = fits[1][0][halves[0]], fits[0][0][halves[1]]
-            self._coef = (fits[0][1] + fits[1][1]) / 2 if fits[0][1] is not None else None
-            margin = None
-            if svm > 0:
-                margin = (fits[0][2] + fits[1][2]) / 2
-                margin[halves[0]], margin[halves[1]] = fits[1][2][halves[0]], fits[0][2][halves[1]]
-        else:
-            logit, self._coef, margin = self._members(idx, y, extra, svm)
-        # Balanced weights fit the log-odds as if both classes were equally common; shift back to
-        # the prevalence among the labelled records so the probability reads as a frequency.
-        self._logit = logit + np.log(n_inc / (len(y) - n_inc))
-        if margin is not None:
-            scale = _ranks if self.settings.fusion == "rank" else _zscore
-            self._score = scale(self._logit) + svm * scale(margin)
-        return self._logit
-
-    def _members(self, idx: np.ndarray, y: np.ndarray, extra: np.ndarray, svm: float):
-        """The regressions' averaged log-odds, the word model's coefficients and (with an SVM
-        weight) the SVM's margins, for every record, trained on ``idx`` and ``extra``."""
         c = C if self.settings.c is None else self.settings.c
+        extra = presumed_excludes(self.n, idx, self.seed, self.settings.presumed)
         rows = np.concatenate([idx, extra])
         target = np.concatenate([y, np.zeros(len(extra), dtype=np.int64)])
         order = np.argsort(rows)  # fit on a canonical row order so results never depend on dicts
         rows, target = rows[order], target[order]
         logit = np.zeros(self.n)
-        word_coef = None
         for _, X in self._blocks:
             # The dual solver finds the same optimum as the primal one, ~20x faster when there are
             # far fewer labelled rows than features, as in screening.
@@ -321,13 +286,16 @@ class Ranker:
             coef = model.coef_.ravel().astype(np.float64)
             logit += X @ coef + model.intercept_[0]
             if X is self.X:
-                word_coef = coef
-        margin = None
+                self._coef = coef
+        # Balanced weights fit the log-odds as if both classes were equally common; shift back to
+        # the prevalence among the labelled records so the probability reads as a frequency.
+        self._logit = logit / len(self._blocks) + np.log(n_inc / (len(y) - n_inc))
+        svm = SVM_WEIGHT if self.settings.svm is None else self.settings.svm
         if svm > 0:
-            if not self.settings.svm_presumed:
-                rows, target = idx[np.argsort(idx)], y[np.argsort(idx)]
-            margin = _svm_margin(self._blocks[0][1], rows, target, self.seed)
-        return logit / len(self._blocks), word_coef, margin
+            self._score = _zscore(self._logit) + svm * _zscore(
+                _svm_margin(self._blocks[0][1], rows, target, self.seed)
+            )
+        return self._logit
 
     def rank(self, labelled: Mapping[int, int]) -> list[int]:
         """Unlabelled indexes, most likely relevant first; ties and cold start keep import order."""
@@ -362,10 +330,6 @@ class Ranker:
         contrib = row.data * self._coef[row.indices]
         best = np.argsort(-contrib, kind="stable")[:k]
         return [str(self._terms[row.indices[j]]) for j in best if contrib[j] > 0]
-
-
-def _ranks(v: np.ndarray) -> np.ndarray:
-    return np.argsort(np.argsort(v, kind="stable"), kind="stable") / max(1, len(v) - 1)
 
 
 def _zscore(v: np.ndarray) -> np.ndarray:
