@@ -61,7 +61,7 @@ CANDIDATES = {
     "lr2+svm": Settings(svm=1.0),
     "lr2+svm/2": Settings(svm=0.5),
     "lr2+svm*2": Settings(svm=2.0),
-    "lr2-p1000": Settings(presumed=1000),
+    "lr2-p1000": Settings(svm=1.0, presumed=1000),
 }
 
 
