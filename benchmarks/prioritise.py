@@ -55,7 +55,9 @@ SOURCES = {
 # +0.021 / -0.046; the members' ranks added instead of z-scores: 0.564, +0.030 / -0.035; presumed
 # excludes at most a tenth of the unscreened: 0.568, +0.034 / -0.035; each presumed exclude
 # scored by a fit on the other half of them, SVM weight 1: 0.567, +0.034 / -0.037, weight 2:
-# 0.564, +0.030 / -0.039.
+# 0.564, +0.030 / -0.039. With 6 seeds (against lr2+svm/2's 0.568, +0.040 / -0.027): the SVM
+# reading the character features instead of the words, weight 0.5: 0.569, +0.040 / -0.034,
+# weight 1: 0.566, +0.038 / -0.040.
 CANDIDATES = {
     "lr2": Settings(svm=0.0),  # the model before issue 14
     "lr2+svm": Settings(svm=1.0),
