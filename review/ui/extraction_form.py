@@ -13,6 +13,7 @@ form was drawn for (its id is the callback's argument); the draft goes only once
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,18 @@ class DraftedForm:
         missing = [f for f in self.fields if self.key(f, study_id) not in st.session_state]
         if missing:
             self.set(study_id, kept, missing)
+
+    @contextmanager
+    def box(self, study_id: int, mine: ExtractionDraft | None, key: str, caption: str):
+        """The form's bordered box, opened by its caption; yields the fields' change handler
+        (keep the draft). One caption whatever the draft: an element that came and went with
+        it would shift the fields below while the reviewer types, and a number typed during
+        that redraw was lost."""
+        if self.kept(mine):
+            caption += " What you typed here is kept as your draft until you add or clear it."
+        with st.container(border=True, key=key):
+            st.caption(caption)
+            yield {"on_change": self.keep, "args": (study_id,)}
 
     def buttons(self, study_id: int, add: str, add_key: str, on_add) -> None:
         """Add (``on_add(study_id)``) and Clear the form, both bound to the study drawn."""
@@ -188,14 +201,6 @@ def restore(study_id: int, mine: ExtractionDraft | None, outcomes: list[str]) ->
     EFFICACY_FORM.restore(study_id, mine, stale)
 
 
-def _caption(form: DraftedForm, mine: ExtractionDraft | None, text: str) -> None:
-    """One caption whatever the draft: an element that came and went with it would shift the
-    fields below while the reviewer types, and a number typed during that redraw was lost."""
-    if form.kept(mine):
-        text += " What you typed here is kept as your draft until you add or clear it."
-    st.caption(text)
-
-
 def efficacy_form(study_id: int, outcomes: list[str], mine: ExtractionDraft | None) -> None:
     """The add form; every field's change is kept as the draft."""
     sid, form = study_id, EFFICACY_FORM
@@ -205,13 +210,11 @@ def efficacy_form(study_id: int, outcomes: list[str], mine: ExtractionDraft | No
         return form.key(field, sid)
 
     restore(sid, mine, outcomes)
-    with st.container(border=True, key=f"extraction_eff_form_{sid}"):
-        _caption(
-            form, mine,
-            "Add an efficacy finding (saved with the table below as it stands). A suggestion "
-            "from the abstract fills it in; check it against the paper before adding.",
-        )  # fmt: skip
-        args: dict[str, Any] = {"on_change": form.keep, "args": (sid,)}
+    with form.box(
+        sid, mine, f"extraction_eff_form_{sid}",
+        "Add an efficacy finding (saved with the table below as it stands). A suggestion from "
+        "the abstract fills it in; check it against the paper before adding.",
+    ) as args:  # fmt: skip
         if outcomes:
             st.selectbox(
                 label("outcome"), outcomes, index=None, placeholder="A key efficacy outcome",
@@ -283,9 +286,10 @@ def safety_form(study_id: int, events: list[str], mine: ExtractionDraft | None) 
         return form.key(field, sid)
 
     form.restore(sid, mine)
-    with st.container(border=True, key=f"extraction_add_safety_{sid}"):
-        _caption(form, mine, "Add a safety finding (saved with the table above as it stands).")
-        args: dict[str, Any] = {"on_change": form.keep, "args": (sid,)}
+    with form.box(
+        sid, mine, f"extraction_add_safety_{sid}",
+        "Add a safety finding (saved with the table above as it stands).",
+    ) as args:  # fmt: skip
         typed = st.session_state.get(k("event"))  # a suggestion's, a draft's or a new event
         st.selectbox(
             label("event"), [*events, typed] if typed and typed not in events else events,
